@@ -1,0 +1,3 @@
+"""Activity names: what workflows refer to, without importing the activities' I/O code."""
+
+RECORD_TRANSITION = "record_transition"

@@ -1,0 +1,237 @@
+"""The inspection procedure declared once: states, transitions, guards, roles.
+
+The workflow's validators, the API's allowed actions, the web buttons and the diagram all
+read ``TRANSITIONS`` and ``TRIGGER_ROLES``. Guards are pure functions of the snapshot and,
+when one is given, the command; without a command (asking "could this button work at
+all?") a payload-dependent guard answers yes.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from transitions import EventData, Machine
+
+from states.models import (
+    Command,
+    InspectionSnapshot,
+    ResolveDisputeInput,
+    VerifyInput,
+)
+from states.vocabulary import (
+    CANCELLABLE_STATES,
+    NOTICED_KINDS,
+    OPEN_STATES,
+    SETTLED_FINDING_STATUSES,
+    DisputeOutcome,
+    FindingStatus,
+    InspectionState,
+    Role,
+    Trigger,
+    VerificationOutcome,
+)
+
+S = InspectionState
+T = Trigger
+
+
+class Case:
+    """The machine's model: one inspection's snapshot and the command being weighed."""
+
+    state: str
+
+    def __init__(self, snapshot: InspectionSnapshot) -> None:
+        self.snapshot = snapshot
+
+
+Guard = Callable[[EventData], bool]
+
+
+def _snapshot(event: EventData) -> InspectionSnapshot:
+    model = event.model
+    assert isinstance(model, Case)
+    return model.snapshot
+
+
+def _command(event: EventData) -> Command | None:
+    command: Command | None = event.kwargs.get("command")
+    return command
+
+
+def announced(event: EventData) -> bool:
+    """The kind is announced ahead by a notice (planned, thematic, joint, reinspection)."""
+    return _snapshot(event).kind in NOTICED_KINDS
+
+
+def unannounced(event: EventData) -> bool:
+    """The kind goes on site without notice (surprise, complaint, self)."""
+    return not announced(event)
+
+
+def minutes_signed(event: EventData) -> bool:
+    """The visit minutes are signed by the leader and the unit (or a witness)."""
+    return _snapshot(event).visit.minutes_signed
+
+
+def has_findings(event: EventData) -> bool:
+    """The visit found at least one shortcoming."""
+    return bool(_snapshot(event).findings)
+
+
+def no_findings(event: EventData) -> bool:
+    """The visit found nothing to remediate."""
+    return not has_findings(event)
+
+
+def _remaining_after_dispute(snapshot: InspectionSnapshot, cmd: ResolveDisputeInput) -> int:
+    withdrawn = {d.finding_no for d in cmd.decisions if d.outcome is DisputeOutcome.WITHDRAWN}
+    return sum(
+        1
+        for f in snapshot.findings
+        if f.status not in SETTLED_FINDING_STATUSES and f.no not in withdrawn
+    )
+
+
+def dispute_withdraws_all(event: EventData) -> bool:
+    """Every remaining finding is withdrawn: nothing is left to remediate."""
+    cmd = _command(event)
+    if not isinstance(cmd, ResolveDisputeInput):
+        return True
+    return _remaining_after_dispute(_snapshot(event), cmd) == 0
+
+
+def unit_accepts_upheld(event: EventData) -> bool:
+    """Findings remain and the unit accepted them when the dispute was resolved."""
+    cmd = _command(event)
+    if not isinstance(cmd, ResolveDisputeInput):
+        return True
+    return cmd.unit_accepted and _remaining_after_dispute(_snapshot(event), cmd) > 0
+
+
+def unit_must_acknowledge(event: EventData) -> bool:
+    """Findings remain and the unit has yet to acknowledge them."""
+    cmd = _command(event)
+    if not isinstance(cmd, ResolveDisputeInput):
+        return True
+    return not cmd.unit_accepted and _remaining_after_dispute(_snapshot(event), cmd) > 0
+
+
+def all_settled(event: EventData) -> bool:
+    """Every reported finding is resolved or referred to discipline."""
+    cmd = _command(event)
+    if not isinstance(cmd, VerifyInput):
+        return True
+    return all(r.outcome is not VerificationOutcome.UNRESOLVED for r in cmd.results)
+
+
+def next_cycle_allowed(event: EventData) -> bool:
+    """Some findings are unresolved and another remediation cycle is allowed."""
+    snapshot = _snapshot(event)
+    if snapshot.cycle >= snapshot.policy.max_cycles:
+        return False
+    cmd = _command(event)
+    if not isinstance(cmd, VerifyInput):
+        return True
+    return any(r.outcome is VerificationOutcome.UNRESOLVED for r in cmd.results)
+
+
+def _was(state: InspectionState) -> Guard:
+    def guard(event: EventData) -> bool:
+        return _snapshot(event).suspended_from is state
+
+    guard.__name__ = f"was_{state.value}"
+    guard.__doc__ = f"The inspection was suspended in {state.value}."
+    return guard
+
+
+def suspended_before_conclusion(event: EventData) -> bool:
+    """The inspection was suspended before its conclusion (termination is still possible)."""
+    return _snapshot(event).suspended_from in CANCELLABLE_STATES
+
+
+def _t(
+    trigger: Trigger,
+    source: InspectionState,
+    dest: InspectionState,
+    *conditions: Guard,
+) -> dict[str, Any]:
+    return {
+        "trigger": trigger.value,
+        "source": source.value,
+        "dest": dest.value,
+        "conditions": list(conditions),
+    }
+
+
+# Order matters where one trigger has several destinations: the first passing guard wins.
+TRANSITIONS: list[dict[str, Any]] = [
+    _t(T.FORM_TEAM, S.DECIDED, S.TEAM_FORMED),
+    _t(T.SEND_NOTICE, S.TEAM_FORMED, S.NOTIFIED, announced),
+    _t(T.START_VISIT, S.NOTIFIED, S.ON_SITE),
+    _t(T.START_VISIT, S.TEAM_FORMED, S.ON_SITE, unannounced),
+    _t(T.RECORD_VISIT, S.ON_SITE, S.VISITED),
+    _t(T.CONCLUDE, S.VISITED, S.CLOSED, minutes_signed, no_findings),
+    _t(T.CONCLUDE, S.VISITED, S.REMEDIATION_REQUESTED, minutes_signed, has_findings),
+    _t(T.ACKNOWLEDGE, S.REMEDIATION_REQUESTED, S.REMEDIATING),
+    _t(T.DISPUTE, S.REMEDIATION_REQUESTED, S.DISPUTED),
+    _t(T.RESOLVE_DISPUTE, S.DISPUTED, S.CLOSED, dispute_withdraws_all),
+    _t(T.RESOLVE_DISPUTE, S.DISPUTED, S.REMEDIATING, unit_accepts_upheld),
+    _t(T.RESOLVE_DISPUTE, S.DISPUTED, S.REMEDIATION_REQUESTED, unit_must_acknowledge),
+    _t(T.REPORT_REMEDIATION, S.REMEDIATING, S.REMEDIATION_REPORTED),
+    _t(T.SCHEDULE_REINSPECTION, S.REMEDIATION_REPORTED, S.REINSPECTING),
+    _t(T.VERIFY, S.REINSPECTING, S.CLOSED, all_settled),
+    _t(T.VERIFY, S.REINSPECTING, S.REMEDIATION_REQUESTED, next_cycle_allowed),
+    *(_t(T.CANCEL, s, S.CANCELLED) for s in sorted(CANCELLABLE_STATES)),
+    _t(T.CANCEL, S.SUSPENDED, S.CANCELLED, suspended_before_conclusion),
+    *(_t(T.SUSPEND, s, S.SUSPENDED) for s in sorted(OPEN_STATES)),
+    *(_t(T.RESUME, S.SUSPENDED, s, _was(s)) for s in sorted(OPEN_STATES)),
+]
+
+_LEADERSHIP = frozenset({Role.COORDINATOR, Role.DECISION_MAKER})
+
+# Who may fire each trigger. Inspectors must also be on the team; unit representatives
+# must belong to the inspected unit or an ancestor (checked in states.procedure).
+TRIGGER_ROLES: dict[Trigger, frozenset[Role]] = {
+    T.FORM_TEAM: _LEADERSHIP,
+    T.SEND_NOTICE: frozenset({Role.COORDINATOR}),
+    T.START_VISIT: frozenset({Role.INSPECTOR, Role.COORDINATOR}),
+    T.RECORD_VISIT: frozenset({Role.INSPECTOR}),
+    T.CONCLUDE: frozenset({Role.DECISION_MAKER}),
+    T.ACKNOWLEDGE: frozenset({Role.UNIT_REP}),
+    T.DISPUTE: frozenset({Role.UNIT_REP}),
+    T.RESOLVE_DISPUTE: _LEADERSHIP,
+    T.REPORT_REMEDIATION: frozenset({Role.UNIT_REP}),
+    T.SCHEDULE_REINSPECTION: frozenset({Role.COORDINATOR}),
+    T.VERIFY: frozenset({Role.INSPECTOR}),
+    T.CANCEL: _LEADERSHIP,
+    T.SUSPEND: _LEADERSHIP,
+    T.RESUME: _LEADERSHIP,
+}
+
+# Triggers an inspector may fire only as a member of this inspection's team.
+TEAM_TRIGGERS = frozenset({T.START_VISIT, T.RECORD_VISIT, T.VERIFY})
+
+MACHINE_OPTIONS: dict[str, Any] = {
+    "states": [s.value for s in InspectionState],
+    "transitions": TRANSITIONS,
+    "auto_transitions": False,
+    "send_event": True,
+    "ignore_invalid_triggers": False,
+}
+
+
+def build_machine(snapshot: InspectionSnapshot) -> Case:
+    """A machine positioned at the snapshot's state; returns its model."""
+    case = Case(snapshot)
+    Machine(model=case, initial=snapshot.state.value, **MACHINE_OPTIONS)
+    return case
+
+
+def triggers_from(state: InspectionState) -> list[Trigger]:
+    """Triggers that have at least one transition out of ``state`` (guards aside)."""
+    names = {t["trigger"] for t in TRANSITIONS if t["source"] == state.value}
+    return [t for t in Trigger if t.value in names]
+
+
+def finding_is_active(status: FindingStatus) -> bool:
+    """A finding the unit still has to deal with."""
+    return status not in SETTLED_FINDING_STATUSES

@@ -1,0 +1,354 @@
+"""Pydantic contracts shared by every layer: commands, the snapshot, events.
+
+New fields always get defaults so that running workflows keep decoding their histories.
+No default is computed from the clock or randomness: workflows replay these.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from states.vocabulary import (
+    CheckResult,
+    DisputeOutcome,
+    FindingStatus,
+    InspectionKind,
+    InspectionState,
+    RemediationStatus,
+    Role,
+    Severity,
+    TeamRole,
+    Trigger,
+    VerificationOutcome,
+)
+
+
+class Contract(BaseModel):
+    """Base of every contract: unknown fields are a caller mistake."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Actor(Contract):
+    """Who fires a command; the API fills it from the authenticated user."""
+
+    user_id: str
+    name: str = ""
+    role: Role
+    organisation_id: str | None = None
+
+
+class Decision(Contract):
+    """The inspection decision (quyết định kiểm tra)."""
+
+    number: str = Field(default="", description="e.g. 94/QĐ-UBND")
+    signed_on: date | None = None
+    signer: str = ""
+    issuer_id: str | None = None
+
+
+class TeamMember(Contract):
+    user_id: str
+    name: str
+    team_role: TeamRole = TeamRole.MEMBER
+    organisation_id: str | None = None
+    # Ancestry of the member's organisation, root first: conflict-of-interest checks need it.
+    organisation_path: list[str] = Field(default_factory=list)
+
+
+class ScopedFinding(Contract):
+    """An earlier open finding a re-inspection is limited to."""
+
+    criterion: str
+    description: str = ""
+
+
+class ProcedurePolicy(Contract):
+    """Policy values the workflow needs, passed in so that they are recorded in history."""
+
+    max_cycles: int = Field(default=2, ge=1, le=10)
+    remediation_days: int = Field(default=30, ge=1)
+
+
+# Commands. Every command carries its actor; the trigger is the update's name.
+
+
+class Command(Contract):
+    actor: Actor
+
+
+class StartInspectionInput(Contract):
+    """Everything a workflow needs to exist: the decision and its context."""
+
+    inspection_id: str
+    kind: InspectionKind
+    unit_id: str
+    unit_name: str = ""
+    # Ancestry of the inspected unit, root first (scoping and conflict of interest).
+    unit_path: list[str] = Field(default_factory=list)
+    title: str
+    legal_basis: str = ""
+    checklist: list[str] = Field(default_factory=list, description="criterion codes in scope")
+    decision: Decision = Field(default_factory=Decision)
+    plan_item_id: str | None = None
+    parent_inspection_id: str | None = None
+    scope: list[ScopedFinding] = Field(default_factory=list)
+    remote: bool = False
+    policy: ProcedurePolicy = Field(default_factory=ProcedurePolicy)
+    actor: Actor
+    decided_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _reinspection_needs_scope(self) -> "StartInspectionInput":
+        if self.kind is InspectionKind.REINSPECTION and not (
+            self.parent_inspection_id and self.scope
+        ):
+            raise ValueError("a reinspection names its earlier inspection and open findings")
+        return self
+
+
+class FormTeamInput(Command):
+    members: list[TeamMember]
+
+
+class SendNoticeInput(Command):
+    number: str = ""
+    visit_planned_on: date | None = None
+    note: str = ""
+
+
+class StartVisitInput(Command):
+    note: str = ""
+
+
+class ChecklistResult(Contract):
+    criterion: str
+    result: CheckResult
+    note: str = ""
+    severity: Severity = Severity.MINOR
+    evidence: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
+
+
+class RecordVisitInput(Command):
+    """The minutes (biên bản kiểm tra) of the on-site visit."""
+
+    results: list[ChecklistResult]
+    signed_by_leader: bool = True
+    signed_by_unit: bool = True
+    witness: str = Field(default="", description="signs when the unit refuses (Art. 15(3))")
+    unit_explanation: str = ""
+
+
+class RemediationOrder(Contract):
+    """One action and due date per finding in the remediation request."""
+
+    finding_no: int
+    action: str = ""
+    due_on: date | None = None
+    discipline_recommended: list[str] = Field(default_factory=list)
+
+
+class ConcludeInput(Command):
+    number: str = Field(default="", description="conclusion notice number, e.g. 210/TB-UBND")
+    summary: str = ""
+    orders: list[RemediationOrder] = Field(default_factory=list)
+
+
+class AcknowledgeInput(Command):
+    note: str = ""
+
+
+class DisputeInput(Command):
+    finding_nos: list[int] = Field(min_length=1)
+    explanation: str = Field(min_length=1)
+
+
+class DisputeDecision(Contract):
+    finding_no: int
+    outcome: DisputeOutcome
+    note: str = ""
+
+
+class ResolveDisputeInput(Command):
+    decisions: list[DisputeDecision] = Field(min_length=1)
+    unit_accepted: bool = Field(
+        default=False, description="the unit accepted the upheld findings at the resolution"
+    )
+
+
+class RemediationReportItem(Contract):
+    finding_no: int
+    report: str = Field(min_length=1)
+    evidence: list[str] = Field(default_factory=list)
+
+
+class ReportRemediationInput(Command):
+    items: list[RemediationReportItem] = Field(min_length=1)
+
+
+class ScheduleReinspectionInput(Command):
+    planned_on: date | None = None
+    number: str = ""
+    note: str = ""
+
+
+class Verification(Contract):
+    finding_no: int
+    outcome: VerificationOutcome
+    note: str = ""
+
+
+class VerifyInput(Command):
+    results: list[Verification] = Field(min_length=1)
+    next_due_on: date | None = None
+
+
+class ReasonInput(Command):
+    reason: str = Field(min_length=1)
+
+
+class CancelInput(ReasonInput):
+    pass
+
+
+class SuspendInput(ReasonInput):
+    pass
+
+
+class ResumeInput(Command):
+    note: str = ""
+
+
+COMMAND_TYPES: dict[Trigger, type[Command]] = {
+    Trigger.FORM_TEAM: FormTeamInput,
+    Trigger.SEND_NOTICE: SendNoticeInput,
+    Trigger.START_VISIT: StartVisitInput,
+    Trigger.RECORD_VISIT: RecordVisitInput,
+    Trigger.CONCLUDE: ConcludeInput,
+    Trigger.ACKNOWLEDGE: AcknowledgeInput,
+    Trigger.DISPUTE: DisputeInput,
+    Trigger.RESOLVE_DISPUTE: ResolveDisputeInput,
+    Trigger.REPORT_REMEDIATION: ReportRemediationInput,
+    Trigger.SCHEDULE_REINSPECTION: ScheduleReinspectionInput,
+    Trigger.VERIFY: VerifyInput,
+    Trigger.CANCEL: CancelInput,
+    Trigger.SUSPEND: SuspendInput,
+    Trigger.RESUME: ResumeInput,
+}
+
+
+# The snapshot.
+
+
+class Finding(Contract):
+    no: int
+    criterion: str
+    description: str = ""
+    severity: Severity = Severity.MINOR
+    status: FindingStatus = FindingStatus.OPEN
+    people: list[str] = Field(default_factory=list)
+    discipline_recommended: list[str] = Field(default_factory=list)
+    cycle: int = 1
+
+
+class RemediationItem(Contract):
+    finding_no: int
+    cycle: int
+    action: str = ""
+    due_on: date
+    status: RemediationStatus = RemediationStatus.OPEN
+    report: str = ""
+    evidence: list[str] = Field(default_factory=list)
+    reported_by: str | None = None
+    reported_at: datetime | None = None
+
+
+class Visit(Contract):
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    results: list[ChecklistResult] = Field(default_factory=list)
+    signed_by_leader: bool = False
+    signed_by_unit: bool = False
+    witness: str = ""
+    unit_explanation: str = ""
+
+    @property
+    def minutes_signed(self) -> bool:
+        """Signed by the leader and by the unit, or by a witness when the unit refused."""
+        return self.signed_by_leader and (self.signed_by_unit or bool(self.witness))
+
+
+class HistoryEntry(Contract):
+    seq: int
+    trigger: str
+    from_state: InspectionState | None
+    to_state: InspectionState
+    actor_id: str
+    actor_role: Role
+    at: datetime
+
+
+class InspectionSnapshot(Contract):
+    """The whole state of one inspection, as the workflow holds it and queries return it."""
+
+    inspection_id: str
+    kind: InspectionKind
+    unit_id: str
+    unit_name: str = ""
+    unit_path: list[str] = Field(default_factory=list)
+    title: str
+    legal_basis: str = ""
+    checklist: list[str] = Field(default_factory=list)
+    decision: Decision = Field(default_factory=Decision)
+    plan_item_id: str | None = None
+    parent_inspection_id: str | None = None
+    scope: list[ScopedFinding] = Field(default_factory=list)
+    remote: bool = False
+    policy: ProcedurePolicy = Field(default_factory=ProcedurePolicy)
+    coordinator_id: str = ""
+    state: InspectionState = InspectionState.DECIDED
+    suspended_from: InspectionState | None = None
+    cycle: int = 1
+    team: list[TeamMember] = Field(default_factory=list)
+    notice_number: str = ""
+    notice_sent_at: datetime | None = None
+    visit_planned_on: date | None = None
+    visit: Visit = Field(default_factory=Visit)
+    conclusion_number: str = ""
+    concluded_at: datetime | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    remediation: list[RemediationItem] = Field(default_factory=list)
+    reinspection_planned_on: date | None = None
+    reason: str = ""
+    decided_at: datetime
+    updated_at: datetime
+    seq: int = 0
+    history: list[HistoryEntry] = Field(default_factory=list)
+
+    def finding(self, no: int) -> Finding | None:
+        return next((f for f in self.findings if f.no == no), None)
+
+    def current_items(self) -> list[RemediationItem]:
+        return [r for r in self.remediation if r.cycle == self.cycle]
+
+
+class TransitionEvent(Contract):
+    """One accepted command, as projected into the append-only event table."""
+
+    inspection_id: str
+    seq: int
+    trigger: str
+    from_state: InspectionState | None
+    to_state: InspectionState
+    actor: Actor
+    at: datetime
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class RecordTransitionInput(Contract):
+    """Projection input: the event and the snapshot it produced."""
+
+    event: TransitionEvent
+    snapshot: InspectionSnapshot

@@ -1,0 +1,326 @@
+"""The procedure as pure functions: start, check, apply, allowed triggers.
+
+The workflow calls ``check`` in update validators and ``apply`` in handlers; the API calls
+``allowed_triggers``; property tests call all three. Same inputs, same outputs, no I/O.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from transitions import MachineError
+
+from states.calendar import local_date
+from states.errors import GuardFailed, InvalidTransition, NotAllowed
+from states.machine import TRANSITIONS, build_machine, triggers_from
+from states.models import (
+    AcknowledgeInput,
+    Actor,
+    CancelInput,
+    Command,
+    ConcludeInput,
+    DisputeInput,
+    Finding,
+    FormTeamInput,
+    HistoryEntry,
+    InspectionSnapshot,
+    RecordVisitInput,
+    RemediationItem,
+    ReportRemediationInput,
+    ResolveDisputeInput,
+    ResumeInput,
+    ScheduleReinspectionInput,
+    SendNoticeInput,
+    StartInspectionInput,
+    StartVisitInput,
+    SuspendInput,
+    TransitionEvent,
+    VerifyInput,
+    Visit,
+)
+from states.rules import check_actor, check_payload
+from states.vocabulary import (
+    FINDING_RESULTS,
+    DisputeOutcome,
+    FindingStatus,
+    InspectionState,
+    RemediationStatus,
+    Trigger,
+    VerificationOutcome,
+)
+
+DECIDE = "decide"
+
+
+def start(inp: StartInspectionInput, now: datetime) -> tuple[InspectionSnapshot, TransitionEvent]:
+    """The snapshot of a newly decided inspection and its first event."""
+    decided_at = inp.decided_at or now
+    fields = inp.model_dump(exclude={"actor", "decided_at"})
+    snapshot = InspectionSnapshot(
+        **fields, coordinator_id=inp.actor.user_id, decided_at=decided_at, updated_at=now
+    )
+    event = _record(snapshot, DECIDE, None, inp.actor, now, inp.model_dump(mode="json"))
+    return snapshot, event
+
+
+def allowed_triggers(snapshot: InspectionSnapshot, actor: Actor | None = None) -> list[Trigger]:
+    """Triggers that could succeed now (for ``actor`` when given), payload aside."""
+    case = build_machine(snapshot)
+    allowed = []
+    for trigger in triggers_from(snapshot.state):
+        if actor is not None:
+            try:
+                check_actor(snapshot, trigger, actor)
+            except NotAllowed:
+                continue
+        if case.may_trigger(trigger.value):  # type: ignore[attr-defined]
+            allowed.append(trigger)
+    return allowed
+
+
+def check(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: datetime) -> None:
+    """Raise a ``DomainError`` unless ``cmd`` may fire ``trigger`` on ``snapshot`` now."""
+    if trigger not in triggers_from(snapshot.state):
+        allowed = [t.value for t in allowed_triggers(snapshot)]
+        raise InvalidTransition(
+            f"cannot {trigger} while the inspection is {snapshot.state}; "
+            f"allowed now: {', '.join(allowed) or 'nothing'}",
+            {"state": snapshot.state.value, "trigger": trigger.value, "allowed": allowed},
+        )
+    check_actor(snapshot, trigger, cmd.actor)
+    check_payload(snapshot, trigger, cmd, local_date(now))
+    if not build_machine(snapshot).may_trigger(trigger.value, command=cmd):  # type: ignore[attr-defined]
+        raise GuardFailed(
+            f"cannot {trigger} while the inspection is {snapshot.state}: "
+            + "; or ".join(_guard_texts(snapshot.state, trigger)),
+            {"state": snapshot.state.value, "trigger": trigger.value},
+        )
+
+
+def apply(
+    snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: datetime
+) -> tuple[InspectionSnapshot, TransitionEvent]:
+    """The snapshot after ``trigger`` and the event that records it; call ``check`` first."""
+    case = build_machine(snapshot)
+    try:
+        case.trigger(trigger.value, command=cmd)  # type: ignore[attr-defined]
+    except MachineError as exc:  # check() was skipped or the snapshot moved on
+        raise InvalidTransition(str(exc), {"state": snapshot.state.value}) from exc
+    dest = InspectionState(case.state)
+    after = snapshot.model_copy(deep=True)
+    EFFECTS[trigger](after, cmd, now)
+    after.state = dest
+    after.updated_at = now
+    payload = cmd.model_dump(mode="json", exclude={"actor"})
+    event = _record(after, trigger.value, snapshot.state, cmd.actor, now, payload)
+    return after, event
+
+
+def _record(
+    snapshot: InspectionSnapshot,
+    trigger: str,
+    source: InspectionState | None,
+    actor: Actor,
+    now: datetime,
+    payload: dict[str, Any],
+) -> TransitionEvent:
+    """Append a history entry to ``snapshot`` (in place) and return the matching event."""
+    snapshot.seq += 1
+    snapshot.history.append(
+        HistoryEntry(
+            seq=snapshot.seq,
+            trigger=trigger,
+            from_state=source,
+            to_state=snapshot.state,
+            actor_id=actor.user_id,
+            actor_role=actor.role,
+            at=now,
+        )
+    )
+    return TransitionEvent(
+        inspection_id=snapshot.inspection_id,
+        seq=snapshot.seq,
+        trigger=trigger,
+        from_state=source,
+        to_state=snapshot.state,
+        actor=actor,
+        at=now,
+        payload=payload,
+    )
+
+
+def _guard_texts(state: InspectionState, trigger: Trigger) -> list[str]:
+    texts = []
+    for t in TRANSITIONS:
+        if t["trigger"] == trigger.value and t["source"] == state.value:
+            docs = [(g.__doc__ or g.__name__).strip().rstrip(".") for g in t["conditions"]]
+            texts.append(f"to reach {t['dest']}: " + " and ".join(docs))
+    return texts
+
+
+def _default_due(snapshot: InspectionSnapshot, now: datetime) -> date:
+    return local_date(now) + timedelta(days=snapshot.policy.remediation_days)
+
+
+# Effects: what each trigger changes besides the state. They mutate a private deep copy.
+
+
+def _form_team(s: InspectionSnapshot, cmd: FormTeamInput, now: datetime) -> None:
+    s.team = list(cmd.members)
+
+
+def _send_notice(s: InspectionSnapshot, cmd: SendNoticeInput, now: datetime) -> None:
+    s.notice_number = cmd.number
+    s.notice_sent_at = now
+    s.visit_planned_on = cmd.visit_planned_on
+
+
+def _start_visit(s: InspectionSnapshot, cmd: StartVisitInput, now: datetime) -> None:
+    s.visit = Visit(started_at=now)
+
+
+def _record_visit(s: InspectionSnapshot, cmd: RecordVisitInput, now: datetime) -> None:
+    s.visit = Visit(
+        started_at=s.visit.started_at,
+        ended_at=now,
+        results=list(cmd.results),
+        signed_by_leader=cmd.signed_by_leader,
+        signed_by_unit=cmd.signed_by_unit,
+        witness=cmd.witness,
+        unit_explanation=cmd.unit_explanation,
+    )
+    s.findings = [
+        Finding(
+            no=no,
+            criterion=r.criterion,
+            description=r.note,
+            severity=r.severity,
+            people=list(r.people),
+            cycle=s.cycle,
+        )
+        for no, r in enumerate((r for r in cmd.results if r.result in FINDING_RESULTS), start=1)
+    ]
+
+
+def _conclude(s: InspectionSnapshot, cmd: ConcludeInput, now: datetime) -> None:
+    s.conclusion_number = cmd.number
+    s.concluded_at = now
+    orders = {o.finding_no: o for o in cmd.orders}
+    for finding in s.findings:
+        order = orders.get(finding.no)
+        finding.discipline_recommended = list(order.discipline_recommended) if order else []
+        s.remediation.append(
+            RemediationItem(
+                finding_no=finding.no,
+                cycle=s.cycle,
+                action=order.action if order else "",
+                due_on=(order.due_on if order and order.due_on else _default_due(s, now)),
+            )
+        )
+
+
+def _set_findings(s: InspectionSnapshot, nos: set[int], status: FindingStatus) -> None:
+    for finding in s.findings:
+        if finding.no in nos:
+            finding.status = status
+
+
+def _acknowledge(s: InspectionSnapshot, cmd: AcknowledgeInput, now: datetime) -> None:
+    _set_findings(
+        s, {f.no for f in s.findings if f.status is FindingStatus.OPEN}, FindingStatus.ACKNOWLEDGED
+    )
+
+
+def _dispute(s: InspectionSnapshot, cmd: DisputeInput, now: datetime) -> None:
+    _set_findings(s, set(cmd.finding_nos), FindingStatus.DISPUTED)
+
+
+def _resolve_dispute(s: InspectionSnapshot, cmd: ResolveDisputeInput, now: datetime) -> None:
+    withdrawn = {d.finding_no for d in cmd.decisions if d.outcome is DisputeOutcome.WITHDRAWN}
+    upheld = {d.finding_no for d in cmd.decisions if d.outcome is DisputeOutcome.UPHELD}
+    _set_findings(s, withdrawn, FindingStatus.WITHDRAWN)
+    _set_findings(s, upheld, FindingStatus.OPEN)
+    for item in s.current_items():
+        if item.finding_no in withdrawn:
+            item.status = RemediationStatus.CANCELLED
+    if cmd.unit_accepted:
+        _acknowledge(s, AcknowledgeInput(actor=cmd.actor), now)
+
+
+def _report_remediation(s: InspectionSnapshot, cmd: ReportRemediationInput, now: datetime) -> None:
+    reports = {i.finding_no: i for i in cmd.items}
+    _set_findings(s, set(reports), FindingStatus.REPORTED)
+    for item in s.current_items():
+        report = reports.get(item.finding_no)
+        if report is not None:
+            item.status = RemediationStatus.REPORTED
+            item.report = report.report
+            item.evidence = list(report.evidence)
+            item.reported_by = cmd.actor.user_id
+            item.reported_at = now
+
+
+def _schedule_reinspection(
+    s: InspectionSnapshot, cmd: ScheduleReinspectionInput, now: datetime
+) -> None:
+    s.reinspection_planned_on = cmd.planned_on
+
+
+_VERIFIED = {
+    VerificationOutcome.RESOLVED: (FindingStatus.RESOLVED, RemediationStatus.DONE),
+    VerificationOutcome.REFERRED: (FindingStatus.REFERRED, RemediationStatus.NOT_DONE),
+    VerificationOutcome.UNRESOLVED: (FindingStatus.UNRESOLVED, RemediationStatus.NOT_DONE),
+}
+
+
+def _verify(s: InspectionSnapshot, cmd: VerifyInput, now: datetime) -> None:
+    outcomes = {r.finding_no: r.outcome for r in cmd.results}
+    for item in s.current_items():
+        if item.finding_no in outcomes:
+            item.status = _VERIFIED[outcomes[item.finding_no]][1]
+    for finding in s.findings:
+        if finding.no in outcomes:
+            finding.status = _VERIFIED[outcomes[finding.no]][0]
+    unresolved = [f for f in s.findings if f.status is FindingStatus.UNRESOLVED]
+    if not unresolved:
+        return
+    # Another remediation cycle: the unresolved findings are requested again.
+    s.cycle += 1
+    due = cmd.next_due_on or _default_due(s, now)
+    for finding in unresolved:
+        finding.status = FindingStatus.OPEN
+        finding.cycle = s.cycle
+        s.remediation.append(RemediationItem(finding_no=finding.no, cycle=s.cycle, due_on=due))
+
+
+def _cancel(s: InspectionSnapshot, cmd: CancelInput, now: datetime) -> None:
+    s.reason = cmd.reason
+    s.suspended_from = None
+
+
+def _suspend(s: InspectionSnapshot, cmd: SuspendInput, now: datetime) -> None:
+    s.reason = cmd.reason
+    s.suspended_from = s.state
+
+
+def _resume(s: InspectionSnapshot, cmd: ResumeInput, now: datetime) -> None:
+    s.reason = ""
+    s.suspended_from = None
+
+
+EFFECTS: dict[Trigger, Callable[[InspectionSnapshot, Any, datetime], None]] = {
+    Trigger.FORM_TEAM: _form_team,
+    Trigger.SEND_NOTICE: _send_notice,
+    Trigger.START_VISIT: _start_visit,
+    Trigger.RECORD_VISIT: _record_visit,
+    Trigger.CONCLUDE: _conclude,
+    Trigger.ACKNOWLEDGE: _acknowledge,
+    Trigger.DISPUTE: _dispute,
+    Trigger.RESOLVE_DISPUTE: _resolve_dispute,
+    Trigger.REPORT_REMEDIATION: _report_remediation,
+    Trigger.SCHEDULE_REINSPECTION: _schedule_reinspection,
+    Trigger.VERIFY: _verify,
+    Trigger.CANCEL: _cancel,
+    Trigger.SUSPEND: _suspend,
+    Trigger.RESUME: _resume,
+}

@@ -1,0 +1,186 @@
+"""Who may fire a trigger and whether its payload fits the inspection — pure checks.
+
+Each check raises a ``DomainError``; nothing here changes the snapshot.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from states.errors import ConflictOfInterest, InvalidCommand, NotAllowed
+from states.machine import TEAM_TRIGGERS, TRIGGER_ROLES
+from states.models import (
+    Actor,
+    Command,
+    ConcludeInput,
+    DisputeInput,
+    FormTeamInput,
+    InspectionSnapshot,
+    RecordVisitInput,
+    ReportRemediationInput,
+    ResolveDisputeInput,
+    ScheduleReinspectionInput,
+    SendNoticeInput,
+    VerifyInput,
+)
+from states.vocabulary import FindingStatus, Role, TeamRole, Trigger
+
+
+def check_actor(snapshot: InspectionSnapshot, trigger: Trigger, actor: Actor) -> None:
+    """Refuse an actor whose role, team membership or unit does not permit the trigger."""
+    roles = TRIGGER_ROLES[trigger]
+    if actor.role not in roles:
+        raise NotAllowed(
+            f"role '{actor.role}' may not {trigger}; allowed: "
+            + ", ".join(sorted(r.value for r in roles)),
+            {"trigger": trigger.value, "role": actor.role.value},
+        )
+    on_team = actor.user_id in {m.user_id for m in snapshot.team}
+    if actor.role is Role.INSPECTOR and trigger in TEAM_TRIGGERS and not on_team:
+        raise NotAllowed(
+            f"only a member of this inspection's team may {trigger}",
+            {"trigger": trigger.value, "user_id": actor.user_id},
+        )
+    if actor.role is Role.UNIT_REP and actor.organisation_id not in (
+        *snapshot.unit_path,
+        snapshot.unit_id,
+    ):
+        raise NotAllowed(
+            "a unit representative acts only for the inspected unit",
+            {"trigger": trigger.value, "organisation_id": actor.organisation_id},
+        )
+
+
+def _known(snapshot: InspectionSnapshot, nos: list[int]) -> None:
+    unknown = sorted(set(nos) - {f.no for f in snapshot.findings})
+    if unknown:
+        raise InvalidCommand(f"unknown finding(s): {unknown}", {"finding_nos": unknown})
+    duplicates = sorted({n for n in nos if nos.count(n) > 1})
+    if duplicates:
+        raise InvalidCommand(f"finding(s) named twice: {duplicates}", {"finding_nos": duplicates})
+
+
+def _exactly(
+    snapshot: InspectionSnapshot, nos: list[int], status: FindingStatus, what: str
+) -> None:
+    """``nos`` must name exactly the findings that are in ``status``."""
+    _known(snapshot, nos)
+    expected = sorted(f.no for f in snapshot.findings if f.status is status)
+    if sorted(nos) != expected:
+        raise InvalidCommand(
+            f"{what} must cover exactly the {status.value} findings {expected}",
+            {"expected": expected, "given": sorted(nos)},
+        )
+
+
+def _not_past(day: date | None, today: date, field: str) -> None:
+    if day is not None and day < today:
+        raise InvalidCommand(f"{field} {day} is in the past", {field: day.isoformat()})
+
+
+def _form_team(snapshot: InspectionSnapshot, cmd: FormTeamInput, today: date) -> None:
+    if not cmd.members:
+        raise InvalidCommand("a team needs at least one member")
+    leaders = [m for m in cmd.members if m.team_role is TeamRole.TEAM_LEADER]
+    if len(leaders) != 1:
+        raise InvalidCommand(
+            f"a team needs exactly one team leader, got {len(leaders)}", {"leaders": len(leaders)}
+        )
+    ids = [m.user_id for m in cmd.members]
+    if len(set(ids)) != len(ids):
+        raise InvalidCommand("a person appears twice in the team")
+    for member in cmd.members:
+        if member.organisation_id == snapshot.unit_id or snapshot.unit_id in (
+            member.organisation_path
+        ):
+            raise ConflictOfInterest(
+                f"{member.name} belongs to the inspected unit and cannot be on its team",
+                {"user_id": member.user_id, "name": member.name},
+            )
+
+
+def _send_notice(snapshot: InspectionSnapshot, cmd: SendNoticeInput, today: date) -> None:
+    _not_past(cmd.visit_planned_on, today, "visit_planned_on")
+
+
+def _record_visit(snapshot: InspectionSnapshot, cmd: RecordVisitInput, today: date) -> None:
+    if not cmd.results:
+        raise InvalidCommand("the minutes need at least one checklist result")
+    codes = [r.criterion for r in cmd.results]
+    if len(set(codes)) != len(codes):
+        raise InvalidCommand("a criterion appears twice in the minutes")
+    allowed = {s.criterion for s in snapshot.scope} if snapshot.scope else set(snapshot.checklist)
+    outside = sorted(set(codes) - allowed) if allowed else []
+    if outside:
+        raise InvalidCommand(
+            f"criteria outside this inspection's scope: {outside}", {"criteria": outside}
+        )
+    if not cmd.signed_by_leader or not (cmd.signed_by_unit or cmd.witness):
+        raise InvalidCommand(
+            "the minutes must be signed by the team leader and by the unit "
+            "(or by a witness when the unit refuses)"
+        )
+
+
+def _conclude(snapshot: InspectionSnapshot, cmd: ConcludeInput, today: date) -> None:
+    _known(snapshot, [o.finding_no for o in cmd.orders])
+    for order in cmd.orders:
+        _not_past(order.due_on, today, "due_on")
+
+
+def _dispute(snapshot: InspectionSnapshot, cmd: DisputeInput, today: date) -> None:
+    _known(snapshot, cmd.finding_nos)
+    not_open = [
+        f.no
+        for f in snapshot.findings
+        if f.no in cmd.finding_nos and f.status is not FindingStatus.OPEN
+    ]
+    if not_open:
+        raise InvalidCommand(
+            f"only open findings can be disputed: {not_open}", {"finding_nos": not_open}
+        )
+
+
+def _resolve(snapshot: InspectionSnapshot, cmd: ResolveDisputeInput, today: date) -> None:
+    nos = [d.finding_no for d in cmd.decisions]
+    _exactly(snapshot, nos, FindingStatus.DISPUTED, "the decisions")
+
+
+def _report(snapshot: InspectionSnapshot, cmd: ReportRemediationInput, today: date) -> None:
+    nos = [i.finding_no for i in cmd.items]
+    _exactly(snapshot, nos, FindingStatus.ACKNOWLEDGED, "the report")
+
+
+def _schedule(snapshot: InspectionSnapshot, cmd: ScheduleReinspectionInput, today: date) -> None:
+    _not_past(cmd.planned_on, today, "planned_on")
+
+
+def _verify(snapshot: InspectionSnapshot, cmd: VerifyInput, today: date) -> None:
+    nos = [r.finding_no for r in cmd.results]
+    _exactly(snapshot, nos, FindingStatus.REPORTED, "the verification")
+    reporters = {r.reported_by for r in snapshot.current_items() if r.reported_by}
+    if cmd.actor.user_id in reporters:
+        raise NotAllowed("the person who reported remediation cannot verify it")
+    _not_past(cmd.next_due_on, today, "next_due_on")
+
+
+PAYLOAD_CHECKS: dict[Trigger, Callable[[InspectionSnapshot, Any, date], None]] = {
+    Trigger.FORM_TEAM: _form_team,
+    Trigger.SEND_NOTICE: _send_notice,
+    Trigger.RECORD_VISIT: _record_visit,
+    Trigger.CONCLUDE: _conclude,
+    Trigger.DISPUTE: _dispute,
+    Trigger.RESOLVE_DISPUTE: _resolve,
+    Trigger.REPORT_REMEDIATION: _report,
+    Trigger.SCHEDULE_REINSPECTION: _schedule,
+    Trigger.VERIFY: _verify,
+}
+
+
+def check_payload(
+    snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, today: date
+) -> None:
+    """Refuse a payload that contradicts the inspection."""
+    check = PAYLOAD_CHECKS.get(trigger)
+    if check is not None:
+        check(snapshot, cmd, today)

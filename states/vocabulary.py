@@ -1,0 +1,168 @@
+"""The closed vocabularies of the procedure: states, triggers, roles, kinds, statuses.
+
+Values are stable lowercase strings: they are stored in workflow histories and in SQL.
+"""
+
+from enum import StrEnum
+
+
+class InspectionState(StrEnum):
+    """Where an inspection stands in its lifecycle (DESIGN.md §3)."""
+
+    DECIDED = "decided"
+    TEAM_FORMED = "team_formed"
+    NOTIFIED = "notified"
+    ON_SITE = "on_site"
+    VISITED = "visited"
+    REMEDIATION_REQUESTED = "remediation_requested"
+    DISPUTED = "disputed"
+    REMEDIATING = "remediating"
+    REMEDIATION_REPORTED = "remediation_reported"
+    REINSPECTING = "reinspecting"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+TERMINAL_STATES = frozenset({InspectionState.CLOSED, InspectionState.CANCELLED})
+OPEN_STATES = frozenset(
+    s for s in InspectionState if s not in TERMINAL_STATES and s is not InspectionState.SUSPENDED
+)
+# Termination (đình chỉ) is possible only before the conclusion (Decree 217 Art. 7(2)(đ)).
+CANCELLABLE_STATES = frozenset(
+    {
+        InspectionState.DECIDED,
+        InspectionState.TEAM_FORMED,
+        InspectionState.NOTIFIED,
+        InspectionState.ON_SITE,
+    }
+)
+
+
+class Trigger(StrEnum):
+    """Commands; the same strings name the workflow updates."""
+
+    FORM_TEAM = "form_team"
+    SEND_NOTICE = "send_notice"
+    START_VISIT = "start_visit"
+    RECORD_VISIT = "record_visit"
+    CONCLUDE = "conclude"
+    ACKNOWLEDGE = "acknowledge"
+    DISPUTE = "dispute"
+    RESOLVE_DISPUTE = "resolve_dispute"
+    REPORT_REMEDIATION = "report_remediation"
+    SCHEDULE_REINSPECTION = "schedule_reinspection"
+    VERIFY = "verify"
+    CANCEL = "cancel"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+
+
+class Role(StrEnum):
+    """Account roles (DESIGN.md §7)."""
+
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    DECISION_MAKER = "decision_maker"
+    INSPECTOR = "inspector"
+    UNIT_REP = "unit_rep"
+    VIEWER = "viewer"
+    SYSTEM = "system"
+
+
+class TeamRole(StrEnum):
+    """Roles inside an inspection team (DOMAIN.md glossary)."""
+
+    TEAM_LEADER = "team_leader"
+    DEPUTY_LEADER = "deputy_leader"
+    MEMBER = "member"
+    SECRETARY = "secretary"
+
+
+class InspectionKind(StrEnum):
+    """Inspection kinds (DOMAIN.md §3)."""
+
+    PLANNED = "planned"
+    SURPRISE = "surprise"
+    COMPLAINT = "complaint"
+    THEMATIC = "thematic"
+    SELF = "self"
+    JOINT = "joint"
+    REINSPECTION = "reinspection"
+
+
+# Kinds announced ahead by a notice; the others go on site straight from team formation.
+NOTICED_KINDS = frozenset(
+    {
+        InspectionKind.PLANNED,
+        InspectionKind.THEMATIC,
+        InspectionKind.JOINT,
+        InspectionKind.REINSPECTION,
+    }
+)
+# Kinds the inspected unit must not learn of before the team is on site.
+SECRET_KINDS = frozenset({InspectionKind.SURPRISE, InspectionKind.COMPLAINT})
+
+
+class CheckResult(StrEnum):
+    """Result of one checklist criterion (DOMAIN.md §5)."""
+
+    COMPLIANT = "compliant"
+    NON_COMPLIANT = "non_compliant"
+    PARTIAL = "partial"
+    NOT_APPLICABLE = "not_applicable"
+
+
+FINDING_RESULTS = frozenset({CheckResult.NON_COMPLIANT, CheckResult.PARTIAL})
+
+
+class Severity(StrEnum):
+    """How serious a finding is; drives the remediation time limit."""
+
+    MINOR = "minor"
+    MAJOR = "major"
+    SERIOUS = "serious"
+
+
+class FindingStatus(StrEnum):
+    """Per-finding status (DESIGN.md §3)."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    DISPUTED = "disputed"
+    WITHDRAWN = "withdrawn"
+    REPORTED = "reported"
+    RESOLVED = "resolved"
+    UNRESOLVED = "unresolved"
+    REFERRED = "referred"
+
+
+# A finding in one of these needs nothing more from the unit.
+SETTLED_FINDING_STATUSES = frozenset(
+    {FindingStatus.RESOLVED, FindingStatus.WITHDRAWN, FindingStatus.REFERRED}
+)
+
+
+class VerificationOutcome(StrEnum):
+    """What a re-inspection concludes about one reported finding."""
+
+    RESOLVED = "resolved"
+    UNRESOLVED = "unresolved"
+    REFERRED = "referred"
+
+
+class DisputeOutcome(StrEnum):
+    """The decision-maker's answer to a contested finding."""
+
+    UPHELD = "upheld"
+    WITHDRAWN = "withdrawn"
+
+
+class RemediationStatus(StrEnum):
+    """Status of one remediation item (one action + due date per finding and cycle)."""
+
+    OPEN = "open"
+    REPORTED = "reported"
+    DONE = "done"
+    NOT_DONE = "not_done"
+    CANCELLED = "cancelled"

@@ -1,0 +1,108 @@
+"""Idempotent projection of accepted commands into the read model and the event table."""
+
+from typing import Any
+
+from sqlalchemy import Engine, delete
+from sqlmodel import Session, col, select
+
+from states.calendar import local_date
+from states.models import InspectionSnapshot, TransitionEvent
+from store.db import session_scope
+from store.tables import Event, FindingRecord, Inspection, RemediationRecord, TeamMemberRecord
+
+
+def project(engine: Engine, event: TransitionEvent, snapshot: InspectionSnapshot) -> None:
+    """Write ``event`` once and bring the read model up to ``snapshot``; safe to repeat."""
+    with session_scope(engine) as session:
+        row = session.get(Inspection, snapshot.inspection_id)
+        if row is None or row.seq <= snapshot.seq:
+            _write_read_model(session, row, snapshot)
+        _append_event(session, event)
+
+
+def _append_event(session: Session, event: TransitionEvent) -> None:
+    exists = session.exec(
+        select(Event.id).where(Event.inspection_id == event.inspection_id, Event.seq == event.seq)
+    ).first()
+    if exists is not None:
+        return
+    session.add(
+        Event(
+            inspection_id=event.inspection_id,
+            seq=event.seq,
+            trigger=event.trigger,
+            from_state=event.from_state.value if event.from_state else None,
+            to_state=event.to_state.value,
+            actor_id=event.actor.user_id,
+            actor_role=event.actor.role.value,
+            actor_name=event.actor.name,
+            at=event.at,
+            payload=event.payload,
+        )
+    )
+
+
+def _write_read_model(session: Session, row: Inspection | None, s: InspectionSnapshot) -> None:
+    values: dict[str, Any] = {
+        "kind": s.kind.value,
+        "unit_id": s.unit_id,
+        "unit_name": s.unit_name,
+        "title": s.title,
+        "state": s.state.value,
+        "decision_number": s.decision.number,
+        "year": local_date(s.decided_at).year,
+        "cycle": s.cycle,
+        "plan_item_id": s.plan_item_id,
+        "parent_inspection_id": s.parent_inspection_id,
+        "coordinator_id": s.coordinator_id,
+        "decided_at": s.decided_at,
+        "updated_at": s.updated_at,
+        "seq": s.seq,
+        "snapshot": s.model_dump(mode="json"),
+    }
+    if row is None:
+        session.add(Inspection.model_validate({"id": s.inspection_id, **values}))
+        session.flush()
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+    for table in (TeamMemberRecord, FindingRecord, RemediationRecord):
+        session.exec(delete(table).where(col(table.inspection_id) == s.inspection_id))
+    session.add_all(
+        TeamMemberRecord(
+            inspection_id=s.inspection_id,
+            user_id=m.user_id,
+            name=m.name,
+            team_role=m.team_role.value,
+            organisation_id=m.organisation_id,
+        )
+        for m in s.team
+    )
+    session.add_all(
+        FindingRecord(
+            inspection_id=s.inspection_id,
+            no=f.no,
+            criterion=f.criterion,
+            description=f.description,
+            severity=f.severity.value,
+            status=f.status.value,
+            cycle=f.cycle,
+            people=list(f.people),
+            discipline_recommended=list(f.discipline_recommended),
+        )
+        for f in s.findings
+    )
+    session.add_all(
+        RemediationRecord(
+            inspection_id=s.inspection_id,
+            finding_no=r.finding_no,
+            cycle=r.cycle,
+            action=r.action,
+            due_on=r.due_on,
+            status=r.status.value,
+            report=r.report,
+            reported_by=r.reported_by,
+            reported_at=r.reported_at,
+        )
+        for r in s.remediation
+    )

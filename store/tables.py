@@ -1,0 +1,108 @@
+"""SQLModel tables: the organisation tree, the inspection read model and the audit events.
+
+The read model is a projection of the workflows' snapshots; ``event`` is append-only.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _aware(**kwargs: Any) -> Any:
+    return Field(sa_column=Column(DateTime(timezone=True), **kwargs))
+
+
+class Organisation(SQLModel, table=True):
+    """A node of the management tree; boundaries change, so nodes carry validity dates."""
+
+    id: str = Field(primary_key=True)
+    code: str = Field(default="", index=True)
+    name: str
+    level: str = Field(index=True, description="province, commune, department, agency, school …")
+    parent_id: str | None = Field(default=None, foreign_key="organisation.id", index=True)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor_id: str | None = Field(default=None, foreign_key="organisation.id")
+
+
+class Inspection(SQLModel, table=True):
+    """Read model of one inspection: list columns plus the latest snapshot."""
+
+    id: str = Field(primary_key=True)
+    kind: str = Field(index=True)
+    unit_id: str = Field(index=True)
+    unit_name: str = ""
+    title: str
+    state: str = Field(index=True)
+    decision_number: str = ""
+    year: int = Field(index=True)
+    cycle: int = 1
+    plan_item_id: str | None = Field(default=None, index=True)
+    parent_inspection_id: str | None = None
+    coordinator_id: str = ""
+    decided_at: datetime = _aware(nullable=False)
+    updated_at: datetime = _aware(nullable=False)
+    next_deadline: datetime | None = _aware(nullable=True)
+    overdue: bool = Field(default=False, index=True)
+    seq: int = 0
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class TeamMemberRecord(SQLModel, table=True):
+    __tablename__ = "team_member"
+
+    inspection_id: str = Field(foreign_key="inspection.id", primary_key=True)
+    user_id: str = Field(primary_key=True, index=True)
+    name: str
+    team_role: str
+    organisation_id: str | None = None
+
+
+class FindingRecord(SQLModel, table=True):
+    __tablename__ = "finding"
+
+    inspection_id: str = Field(foreign_key="inspection.id", primary_key=True)
+    no: int = Field(primary_key=True)
+    criterion: str = Field(index=True)
+    description: str = ""
+    severity: str
+    status: str = Field(index=True)
+    cycle: int = 1
+    people: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    discipline_recommended: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+
+
+class RemediationRecord(SQLModel, table=True):
+    __tablename__ = "remediation"
+
+    inspection_id: str = Field(foreign_key="inspection.id", primary_key=True)
+    finding_no: int = Field(primary_key=True)
+    cycle: int = Field(primary_key=True)
+    action: str = ""
+    due_on: date = Field(index=True)
+    status: str = Field(index=True)
+    report: str = ""
+    reported_by: str | None = None
+    reported_at: datetime | None = _aware(nullable=True)
+
+
+class Event(SQLModel, table=True):
+    """Append-only audit trail: one row per accepted command."""
+
+    __table_args__ = (UniqueConstraint("inspection_id", "seq", name="uq_event_inspection_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", index=True)
+    seq: int
+    trigger: str
+    from_state: str | None = None
+    to_state: str
+    actor_id: str
+    actor_role: str
+    actor_name: str = ""
+    at: datetime = _aware(nullable=False)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

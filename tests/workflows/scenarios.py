@@ -1,0 +1,115 @@
+"""Whole lifecycles driven through updates; shared by the tests and the history generator."""
+
+from collections.abc import Awaitable, Callable
+
+from temporalio.client import Client, WorkflowHandle
+
+from states.models import (
+    CancelInput,
+    DisputeDecision,
+    DisputeInput,
+    InspectionSnapshot,
+    ResolveDisputeInput,
+    ResumeInput,
+    StartInspectionInput,
+    SuspendInput,
+)
+from states.vocabulary import DisputeOutcome, InspectionKind, InspectionState
+from states.vocabulary import VerificationOutcome as V
+from tests import support as b
+from workflows.inspection import InspectionWorkflow, inspection_workflow_id
+
+Handle = WorkflowHandle[InspectionWorkflow, InspectionSnapshot]
+
+
+async def start(client: Client, queue: str, inp: StartInspectionInput) -> Handle:
+    return await client.start_workflow(
+        InspectionWorkflow.run,
+        inp,
+        id=inspection_workflow_id(inp.inspection_id),
+        task_queue=queue,
+    )
+
+
+async def to_visited(client: Client, queue: str, findings: int = 2) -> Handle:
+    handle = await start(client, queue, b.start_input())
+    await handle.execute_update(InspectionWorkflow.form_team, b.form_team())
+    await handle.execute_update(InspectionWorkflow.send_notice, b.send_notice())
+    await handle.execute_update(InspectionWorkflow.start_visit, b.start_visit())
+    await handle.execute_update(InspectionWorkflow.record_visit, b.record_visit(findings))
+    return handle
+
+
+async def full_path_with_dispute(client: Client, queue: str) -> Handle:
+    """decided → … → disputed → remediation_requested → … → closed, one cycle."""
+    handle = await to_visited(client, queue)
+    await handle.execute_update(InspectionWorkflow.conclude, b.conclude())
+    await handle.execute_update(
+        InspectionWorkflow.dispute,
+        DisputeInput(actor=b.UNIT_REP, finding_nos=[2], explanation="đã đeo thẻ"),
+    )
+    await handle.execute_update(
+        InspectionWorkflow.resolve_dispute,
+        ResolveDisputeInput(
+            actor=b.DECISION_MAKER,
+            decisions=[DisputeDecision(finding_no=2, outcome=DisputeOutcome.UPHELD)],
+        ),
+    )
+    await handle.execute_update(InspectionWorkflow.acknowledge, b.acknowledge())
+    await handle.execute_update(InspectionWorkflow.report_remediation, b.report([1, 2]))
+    await handle.execute_update(InspectionWorkflow.schedule_reinspection, b.schedule())
+    await handle.execute_update(InspectionWorkflow.verify, b.verify({1: V.RESOLVED, 2: V.RESOLVED}))
+    return handle
+
+
+async def second_cycle(client: Client, queue: str) -> Handle:
+    """Re-inspection finds one finding unresolved: a second remediation cycle, then closure."""
+    handle = await to_visited(client, queue)
+    await handle.execute_update(InspectionWorkflow.conclude, b.conclude())
+    await handle.execute_update(InspectionWorkflow.acknowledge, b.acknowledge())
+    await handle.execute_update(InspectionWorkflow.report_remediation, b.report([1, 2]))
+    await handle.execute_update(InspectionWorkflow.schedule_reinspection, b.schedule())
+    snapshot = await handle.execute_update(
+        InspectionWorkflow.verify, b.verify({1: V.RESOLVED, 2: V.UNRESOLVED})
+    )
+    assert snapshot.state is InspectionState.REMEDIATION_REQUESTED and snapshot.cycle == 2
+    await handle.execute_update(InspectionWorkflow.acknowledge, b.acknowledge())
+    await handle.execute_update(InspectionWorkflow.report_remediation, b.report([2]))
+    await handle.execute_update(InspectionWorkflow.schedule_reinspection, b.schedule())
+    await handle.execute_update(InspectionWorkflow.verify, b.verify({2: V.RESOLVED}))
+    return handle
+
+
+async def no_findings(client: Client, queue: str) -> Handle:
+    handle = await to_visited(client, queue, findings=0)
+    await handle.execute_update(InspectionWorkflow.conclude, b.conclude())
+    return handle
+
+
+async def surprise_cancelled(client: Client, queue: str) -> Handle:
+    handle = await start(client, queue, b.start_input(InspectionKind.SURPRISE))
+    await handle.execute_update(InspectionWorkflow.form_team, b.form_team())
+    await handle.execute_update(InspectionWorkflow.start_visit, b.start_visit())
+    await handle.execute_update(
+        InspectionWorkflow.cancel, CancelInput(actor=b.DECISION_MAKER, reason="đơn vị giải thể")
+    )
+    return handle
+
+
+async def suspended_and_resumed(client: Client, queue: str) -> Handle:
+    handle = await to_visited(client, queue, findings=0)
+    await handle.execute_update(
+        InspectionWorkflow.suspend, SuspendInput(actor=b.COORDINATOR, reason="lũ lụt")
+    )
+    await handle.execute_update(InspectionWorkflow.resume, ResumeInput(actor=b.COORDINATOR))
+    await handle.execute_update(InspectionWorkflow.conclude, b.conclude())
+    return handle
+
+
+SCENARIOS: dict[str, Callable[[Client, str], Awaitable[Handle]]] = {
+    "full_path_with_dispute": full_path_with_dispute,
+    "second_cycle": second_cycle,
+    "no_findings": no_findings,
+    "surprise_cancelled": surprise_cancelled,
+    "suspended_and_resumed": suspended_and_resumed,
+}
