@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy states workflows activities store worker
+	$(BIN)/mypy states workflows activities store worker api
 	$(BIN)/lint-imports
 
 test: lint

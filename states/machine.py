@@ -207,6 +207,9 @@ TRIGGER_ROLES: dict[Trigger, frozenset[Role]] = {
     T.RESUME: _LEADERSHIP,
 }
 
+# Who may decide (start) an inspection: the coordinator drafts it from the decision.
+DECIDE_ROLES = frozenset({Role.COORDINATOR})
+
 # Triggers an inspector may fire only as a member of this inspection's team.
 TEAM_TRIGGERS = frozenset({T.START_VISIT, T.RECORD_VISIT, T.VERIFY})
 

@@ -10,8 +10,10 @@ from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-def _aware(**kwargs: Any) -> Any:
-    return Field(sa_column=Column(DateTime(timezone=True), **kwargs))
+def _aware(*, nullable: bool) -> Any:
+    """A timezone-aware timestamp column; nullable ones default to None."""
+    column = Column(DateTime(timezone=True), nullable=nullable)
+    return Field(default=None, sa_column=column) if nullable else Field(sa_column=column)
 
 
 class Organisation(SQLModel, table=True):
@@ -25,6 +27,19 @@ class Organisation(SQLModel, table=True):
     valid_from: date | None = None
     valid_to: date | None = None
     successor_id: str | None = Field(default=None, foreign_key="organisation.id")
+
+
+class User(SQLModel, table=True):
+    """An account: one role, one organisation."""
+
+    id: str = Field(primary_key=True)
+    username: str = Field(unique=True, index=True)
+    full_name: str = ""
+    email: str = ""
+    password_hash: str
+    role: str = Field(index=True)
+    organisation_id: str | None = Field(default=None, foreign_key="organisation.id", index=True)
+    active: bool = True
 
 
 class Inspection(SQLModel, table=True):

@@ -1,5 +1,6 @@
 """Process settings, read once at the edge from the environment (prefix ``KIEMTRA_``)."""
 
+import secrets
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -8,8 +9,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from store.db import default_url
 
 
-class WorkerSettings(BaseSettings):
-    """Where Temporal and the database are, and how this worker polls."""
+class Settings(BaseSettings):
+    """What every kiemtra process needs: where Temporal and the database are."""
 
     model_config = SettingsConfigDict(env_prefix="KIEMTRA_", frozen=True, extra="ignore")
 
@@ -26,9 +27,39 @@ class WorkerSettings(BaseSettings):
     temporal_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("TEMPORAL_API_KEY", "KIEMTRA_TEMPORAL_API_KEY")
     )
+    temporal_profile: str | None = Field(
+        default=None,
+        description="a temporalio.envconfig profile (TOML) for TLS / API key / address",
+        validation_alias=AliasChoices("TEMPORAL_PROFILE", "KIEMTRA_TEMPORAL_PROFILE"),
+    )
     task_queue: str = "kiemtra"
-    max_concurrent_activities: int = 50
 
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or default_url(self.data_dir)
+
+
+class WorkerSettings(Settings):
+    max_concurrent_activities: int = 50
+
+
+class ApiSettings(Settings):
+    """The HTTP API: tokens and the bound on every Temporal call."""
+
+    production: bool = False
+    secret_key: SecretStr | None = None
+    access_token_minutes: int = 60
+    update_timeout_seconds: float = 15.0
+
+    def signing_key(self) -> str:
+        """The JWT key: from settings; outside production, generated once into the data dir."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        if self.production:
+            raise RuntimeError("KIEMTRA_SECRET_KEY must be set in production mode")
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()

@@ -64,12 +64,13 @@ class InspectionWorkflow:
         self._snapshot, self._decided = procedure.start(inp, workflow.now())
         # Handlers apply and project one command at a time, in order.
         self._lock = asyncio.Lock()
+        self._recorded = False
 
     @workflow.run
     async def run(self, inp: StartInspectionInput) -> InspectionSnapshot:
-        async with self._lock:
-            self._upsert_search_attributes()
-            await self._project(self._decided)
+        self._upsert_search_attributes()
+        await self._project(self._decided)
+        self._recorded = True
         await workflow.wait_condition(
             lambda: self._snapshot.state in TERMINAL_STATES and workflow.all_handlers_finished()
         )
@@ -79,6 +80,12 @@ class InspectionWorkflow:
     def get_snapshot(self) -> InspectionSnapshot:
         return self._snapshot
 
+    @workflow.update
+    async def opened(self) -> InspectionSnapshot:
+        """The snapshot once the decision is recorded in SQL (sent with update-with-start)."""
+        await workflow.wait_condition(lambda: self._recorded)
+        return self._snapshot
+
     def _check(self, trigger: Trigger, cmd: Command) -> None:
         try:
             procedure.check(self._snapshot, trigger, cmd, workflow.now())
@@ -86,6 +93,8 @@ class InspectionWorkflow:
             raise domain_failure(error) from None
 
     async def _fire(self, trigger: Trigger, cmd: Command) -> InspectionSnapshot:
+        # Handlers may run before run(): the decision is recorded first, so events stay in order.
+        await workflow.wait_condition(lambda: self._recorded)
         async with self._lock:
             # Validated against the state at acceptance; an earlier update may have moved it.
             self._check(trigger, cmd)

@@ -1,0 +1,53 @@
+"""The FastAPI application factory; process resources live in the lifespan."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from temporalio.client import Client
+
+from api import errors
+from api.routes import auth, health, inspections, organisations, procedure, users
+from store.db import make_engine
+from worker.client import connect
+from worker.settings import ApiSettings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(
+    settings: ApiSettings, *, engine: Engine | None = None, client: Client | None = None
+) -> FastAPI:
+    """The API; tests and ``kiemtra up`` may hand in an engine and client they already hold."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_engine = engine is None
+        app.state.settings = settings
+        app.state.signing_key = settings.signing_key()
+        app.state.engine = engine or make_engine(settings.resolved_database_url)
+        # Lazy: the API starts (and answers 503) even while Temporal is still coming up.
+        app.state.client = client or await connect(settings, lazy=True)
+        yield
+        if own_engine:
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title="kiemtra",
+        summary="Kiểm tra công vụ — public-service inspections as durable workflows",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.include_router(health.router)
+    for router in (
+        auth.router,
+        organisations.router,
+        users.router,
+        inspections.router,
+        procedure.router,
+    ):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
+    return app

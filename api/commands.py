@@ -1,0 +1,200 @@
+"""The application service: start inspections and fire commands as Temporal Updates.
+
+Used by the HTTP routes and by the demo seeder, so both go through the same checks.
+Every Temporal call is bounded; what goes wrong becomes an ``ApiError`` here and only here.
+"""
+
+import asyncio
+import hashlib
+import uuid
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from sqlmodel import Session
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.errors import ApiError, not_found, unavailable
+from api.schemas import InspectionCreate, TeamCreate
+from states.checklist import CRITERIA
+from states.machine import DECIDE_ROLES, finding_is_active
+from states.models import (
+    Actor,
+    Command,
+    FormTeamInput,
+    InspectionSnapshot,
+    ScopedFinding,
+    StartInspectionInput,
+    TeamMember,
+)
+from states.vocabulary import InspectionKind, Trigger
+from store.queries import ancestry
+from store.tables import Inspection, Organisation, User
+from workflows.inspection import InspectionWorkflow, inspection_workflow_id
+
+R = TypeVar("R")
+
+
+async def bounded(call: Awaitable[R], timeout: float) -> R:
+    """Await a Temporal call; no answer in time or no server → 503, never a hang."""
+    try:
+        return await asyncio.wait_for(call, timeout)
+    except TimeoutError:
+        raise unavailable(f"no worker answered within {timeout:g} s; retry later") from None
+    except WorkflowUpdateRPCTimeoutOrCancelledError:
+        raise unavailable("the command was not confirmed in time; retry later") from None
+    except WorkflowUpdateFailedError as failed:
+        cause = failed.cause
+        if isinstance(cause, ApplicationError):
+            detail = cause.details[0] if cause.details else None
+            raise ApiError.from_type(cause.type, cause.message, detail) from None
+        raise
+    except RPCError as rpc:
+        if rpc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
+            raise unavailable("Temporal is not reachable; retry later") from None
+        if rpc.status is RPCStatusCode.NOT_FOUND:
+            raise ApiError(409, "invalid_transition", "the inspection has ended", None) from None
+        raise
+
+
+def inspection_id_for(actor: Actor, key: str | None) -> str:
+    """A fresh id, or one derived from the caller's Idempotency-Key so a retry finds it."""
+    if not key:
+        return uuid.uuid4().hex[:12]
+    return hashlib.sha256(f"{actor.user_id}:{key}".encode()).hexdigest()[:12]
+
+
+def _scope_of(session: Session, parent_id: str | None) -> list[ScopedFinding]:
+    parent = session.get(Inspection, parent_id) if parent_id else None
+    if parent is None:
+        raise ApiError(422, "invalid_command", "a reinspection names an existing inspection", None)
+    snapshot = InspectionSnapshot.model_validate(parent.snapshot)
+    scope = [
+        ScopedFinding(criterion=f.criterion, description=f.description)
+        for f in snapshot.findings
+        if finding_is_active(f.status)
+    ]
+    if not scope:
+        raise ApiError(
+            422,
+            "invalid_command",
+            "the earlier inspection has no open findings to re-inspect",
+            None,
+        )
+    return scope
+
+
+def start_input(
+    session: Session, actor: Actor, body: InspectionCreate, inspection_id: str
+) -> StartInspectionInput:
+    """Check the request against the records and build the workflow's input."""
+    if actor.role not in DECIDE_ROLES:
+        raise ApiError(403, "not_allowed", f"role '{actor.role}' may not start an inspection", None)
+    unit = session.get(Organisation, body.unit_id)
+    if unit is None:
+        raise ApiError(
+            422, "invalid_command", f"unknown unit {body.unit_id}", {"unit_id": body.unit_id}
+        )
+    unknown = sorted(set(body.checklist) - set(CRITERIA))
+    if unknown:
+        raise ApiError(422, "invalid_command", f"unknown criteria {unknown}", {"criteria": unknown})
+    reinspection = body.kind is InspectionKind.REINSPECTION
+    scope = _scope_of(session, body.parent_inspection_id) if reinspection else []
+    checklist = sorted({s.criterion for s in scope}) if scope else body.checklist
+    return StartInspectionInput(
+        inspection_id=inspection_id,
+        kind=body.kind,
+        unit_id=unit.id,
+        unit_name=unit.name,
+        unit_path=ancestry(session, unit.id),
+        title=body.title,
+        legal_basis=body.legal_basis,
+        checklist=checklist,
+        decision=body.decision,
+        plan_item_id=body.plan_item_id,
+        parent_inspection_id=body.parent_inspection_id,
+        scope=scope,
+        remote=body.remote,
+        actor=actor,
+    )
+
+
+async def start_inspection(
+    client: Client, task_queue: str, inp: StartInspectionInput, timeout: float
+) -> InspectionSnapshot:
+    """Start the workflow and return once its decision is recorded (read-your-writes)."""
+    workflow_id = inspection_workflow_id(inp.inspection_id)
+    operation = WithStartWorkflowOperation(
+        InspectionWorkflow.run,
+        inp,
+        id=workflow_id,
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+    try:
+        return await bounded(
+            client.execute_update_with_start_workflow(
+                InspectionWorkflow.opened, start_workflow_operation=operation, id="opened"
+            ),
+            timeout,
+        )
+    except WorkflowAlreadyStartedError:
+        # The same key after the inspection ended: answer with what it became.
+        handle = client.get_workflow_handle_for(InspectionWorkflow.run, workflow_id)
+        return await bounded(handle.result(), timeout)
+
+
+def team_input(session: Session, actor: Actor, body: TeamCreate) -> FormTeamInput:
+    """Resolve team members from their accounts (name, organisation and its ancestry)."""
+    members = []
+    for ref in body.members:
+        user = session.get(User, ref.user_id)
+        if user is None:
+            raise ApiError(
+                422, "invalid_command", f"unknown user {ref.user_id}", {"user_id": ref.user_id}
+            )
+        org = user.organisation_id
+        members.append(
+            TeamMember(
+                user_id=user.id,
+                name=user.full_name or user.username,
+                team_role=ref.team_role,
+                organisation_id=org,
+                organisation_path=[*ancestry(session, org), org] if org else [],
+            )
+        )
+    return FormTeamInput(actor=actor, members=members)
+
+
+async def fire(
+    client: Client,
+    session: Session,
+    inspection_id: str,
+    trigger: Trigger,
+    command: Command,
+    key: str | None,
+    timeout: float,
+) -> InspectionSnapshot:
+    """One command = one Update, with the Idempotency-Key as update id."""
+    if session.get(Inspection, inspection_id) is None:
+        raise not_found("inspection", inspection_id)
+    handle = client.get_workflow_handle_for(
+        InspectionWorkflow.run, inspection_workflow_id(inspection_id)
+    )
+    return await bounded(
+        handle.execute_update(
+            trigger.value,
+            command,
+            id=key or uuid.uuid4().hex,
+            result_type=InspectionSnapshot,
+        ),
+        timeout,
+    )

@@ -1,0 +1,83 @@
+"""Request dependencies: process resources from the lifespan, and the caller."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import Engine
+from sqlmodel import Session
+from temporalio.client import Client
+
+from api.errors import ApiError
+from api.security import decode_access_token
+from states.models import Actor
+from states.vocabulary import Role
+from store.tables import User
+from worker.settings import ApiSettings
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_settings(request: Request) -> ApiSettings:
+    settings: ApiSettings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    engine: Engine = request.app.state.engine
+    with Session(engine) as session:
+        yield session
+
+
+def get_client(request: Request) -> Client:
+    client: Client = request.app.state.client
+    return client
+
+
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+TemporalDep = Annotated[Client, Depends(get_client)]
+
+
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message, None, {"WWW-Authenticate": "Bearer"})
+
+
+def get_current_user(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2)]
+) -> User:
+    if not token:
+        raise _unauthorized("sign in first: missing bearer token")
+    try:
+        claims = decode_access_token(token, request.app.state.signing_key)
+    except jwt.InvalidTokenError:
+        raise _unauthorized("invalid or expired token") from None
+    user = session.get(User, str(claims["sub"]))
+    if user is None or not user.active:
+        raise _unauthorized("the account no longer exists or is disabled")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def actor_of(user: User) -> Actor:
+    """The actor of a command always comes from the token, never from the body."""
+    return Actor(
+        user_id=user.id,
+        name=user.full_name or user.username,
+        role=Role(user.role),
+        organisation_id=user.organisation_id,
+    )
+
+
+def require_role(user: User, *roles: Role) -> None:
+    if user.role not in {r.value for r in roles}:
+        raise ApiError(
+            403,
+            "forbidden",
+            f"role '{user.role}' may not do this; allowed: {', '.join(r.value for r in roles)}",
+            {"role": user.role},
+        )

@@ -1,0 +1,112 @@
+"""Every error leaves the API as ``{"error", "message", "detail"}``; status mapped here only."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from states.errors import DomainError, ErrorType
+
+log = logging.getLogger(__name__)
+
+STATUS: dict[ErrorType, int] = {
+    ErrorType.INVALID_TRANSITION: 409,
+    ErrorType.GUARD_FAILED: 409,
+    ErrorType.CONFLICT_OF_INTEREST: 409,
+    ErrorType.NOT_ALLOWED: 403,
+    ErrorType.INVALID_COMMAND: 422,
+    ErrorType.NOT_FOUND: 404,
+}
+
+
+class ApiError(Exception):
+    """A refusal or fault with its HTTP status and a stable error code."""
+
+    def __init__(
+        self,
+        status: int,
+        error: str,
+        message: str,
+        detail: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+        self.detail = detail
+        self.headers = headers
+
+    @classmethod
+    def from_domain(cls, error: DomainError) -> "ApiError":
+        return cls(STATUS[error.type], error.type.value, error.message, error.detail)
+
+    @classmethod
+    def from_type(cls, type_name: str | None, message: str, detail: Any) -> "ApiError":
+        try:
+            kind = ErrorType(type_name or "")
+        except ValueError:
+            return cls(500, "internal", message, detail)
+        return cls(STATUS[kind], kind.value, message, detail)
+
+
+def unavailable(message: str) -> ApiError:
+    return ApiError(503, "unavailable", message, None, {"Retry-After": "5"})
+
+
+def not_found(what: str, key: str) -> ApiError:
+    return ApiError(404, "not_found", f"{what} {key} not found", {"id": key})
+
+
+def _body(status: int, error: str, message: str, detail: Any, headers: Any = None) -> JSONResponse:
+    return JSONResponse(
+        {"error": error, "message": message, "detail": detail}, status_code=status, headers=headers
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that give every error the same shape."""
+
+    @app.exception_handler(ApiError)
+    async def _api(_: Request, exc: ApiError) -> JSONResponse:
+        return _body(exc.status, exc.error, exc.message, exc.detail, exc.headers)
+
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        e = ApiError.from_domain(exc)
+        return _body(e.status, e.error, e.message, e.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return _body(422, "invalid_payload", "the request does not match its schema", errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+        return _body(
+            exc.status_code,
+            code.get(exc.status_code, "http_error"),
+            str(exc.detail),
+            None,
+            getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _database(_: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", exc)
+        return _body(
+            503, "unavailable", "the database is not reachable", None, {"Retry-After": "5"}
+        )
+
+    @app.exception_handler(Exception)
+    async def _fault(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled fault")
+        return _body(500, "internal", "internal error", None)

@@ -1,0 +1,203 @@
+"""Inspections: start, list, detail, one route per command, trail, diagram."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Query
+from pydantic import BaseModel
+
+from api import commands
+from api.deps import CurrentUser, SessionDep, SettingsDep, TemporalDep, actor_of
+from api.errors import not_found
+from api.schemas import (
+    COMMAND_BODIES,
+    COMMAND_PATHS,
+    AllowedAction,
+    EventPublic,
+    EventsPublic,
+    InspectionCreate,
+    InspectionDetail,
+    InspectionPublic,
+    InspectionsPublic,
+    TeamCreate,
+)
+from states import procedure
+from states.diagram import mermaid
+from states.models import COMMAND_TYPES, Actor, Command, InspectionSnapshot
+from states.vocabulary import InspectionKind, InspectionState, Trigger
+from store.queries import InspectionFilter, events_of, list_inspections
+from store.tables import Inspection
+
+router = APIRouter(prefix="/inspections", tags=["inspections"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=200, description="replays the first answer"),
+]
+
+
+def detail_of(snapshot: InspectionSnapshot, actor: Actor) -> InspectionDetail:
+    allowed = [
+        AllowedAction(
+            trigger=t, path=f"/api/v1/inspections/{snapshot.inspection_id}/{COMMAND_PATHS[t]}"
+        )
+        for t in procedure.allowed_triggers(snapshot, actor)
+    ]
+    return InspectionDetail(**snapshot.model_dump(), allowed_actions=allowed)
+
+
+def load(session: SessionDep, inspection_id: str) -> InspectionSnapshot:
+    row = session.get(Inspection, inspection_id)
+    if row is None:
+        raise not_found("inspection", inspection_id)
+    return InspectionSnapshot.model_validate(row.snapshot)
+
+
+@router.post("", status_code=201, response_model=InspectionDetail)
+async def start_inspection(
+    body: InspectionCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> InspectionDetail:
+    """Start an inspection from its decision; its workflow runs until closure."""
+    actor = actor_of(user)
+    inp = commands.start_input(
+        session, actor, body, commands.inspection_id_for(actor, idempotency_key)
+    )
+    snapshot = await commands.start_inspection(
+        client, settings.task_queue, inp, settings.update_timeout_seconds
+    )
+    return detail_of(snapshot, actor)
+
+
+@router.get("", response_model=InspectionsPublic)
+def list_(
+    user: CurrentUser,
+    session: SessionDep,
+    state: InspectionState | None = None,
+    unit: Annotated[str | None, Query(max_length=64)] = None,
+    kind: InspectionKind | None = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    overdue: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> InspectionsPublic:
+    """Inspections from the read model, filtered."""
+    rows, count = list_inspections(
+        session,
+        InspectionFilter(
+            state=state.value if state else None,
+            unit=unit,
+            kind=kind.value if kind else None,
+            year=year,
+            overdue=overdue,
+        ),
+        limit,
+        offset,
+    )
+    return InspectionsPublic(data=[InspectionPublic.model_validate(r) for r in rows], count=count)
+
+
+@router.get("/{inspection_id}", response_model=InspectionDetail)
+def detail(inspection_id: str, user: CurrentUser, session: SessionDep) -> InspectionDetail:
+    """The inspection's snapshot and the actions the caller may take now."""
+    return detail_of(load(session, inspection_id), actor_of(user))
+
+
+@router.get("/{inspection_id}/events", response_model=EventsPublic)
+def events(inspection_id: str, user: CurrentUser, session: SessionDep) -> EventsPublic:
+    """The audit trail: every accepted command, in order."""
+    load(session, inspection_id)
+    rows = events_of(session, inspection_id)
+    return EventsPublic(data=[EventPublic.model_validate(e) for e in rows], count=len(rows))
+
+
+class DiagramPublic(BaseModel):
+    state: InspectionState
+    mermaid: str
+
+
+@router.get("/{inspection_id}/diagram", response_model=DiagramPublic)
+def diagram(inspection_id: str, user: CurrentUser, session: SessionDep) -> DiagramPublic:
+    """The lifecycle as mermaid source with the inspection's current state marked."""
+    snapshot = load(session, inspection_id)
+    return DiagramPublic(state=snapshot.state, mermaid=mermaid(snapshot.state))
+
+
+async def _fire(
+    trigger: Trigger,
+    inspection_id: str,
+    payload: BaseModel,
+    user: CurrentUser,
+    session: SessionDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    idempotency_key: str | None,
+) -> InspectionDetail:
+    actor = actor_of(user)
+    command: Command
+    if isinstance(payload, TeamCreate):
+        command = commands.team_input(session, actor, payload)
+    else:
+        command = COMMAND_TYPES[trigger].model_validate({**payload.model_dump(), "actor": actor})
+    snapshot = await commands.fire(
+        client,
+        session,
+        inspection_id,
+        trigger,
+        command,
+        idempotency_key,
+        settings.update_timeout_seconds,
+    )
+    return detail_of(snapshot, actor)
+
+
+def _command_endpoint(trigger: Trigger) -> Any:
+    """The route of one trigger; its body is optional when every field has a default."""
+    body_type: Any = COMMAND_BODIES[trigger]
+
+    if all(not f.is_required() for f in body_type.model_fields.values()):
+
+        async def optional_body(
+            inspection_id: str,
+            user: CurrentUser,
+            session: SessionDep,
+            client: TemporalDep,
+            settings: SettingsDep,
+            body: Annotated[body_type | None, Body()] = None,
+            idempotency_key: IdempotencyKey = None,
+        ) -> InspectionDetail:
+            payload = body if body is not None else body_type()
+            return await _fire(
+                trigger, inspection_id, payload, user, session, client, settings, idempotency_key
+            )
+
+        return optional_body
+
+    async def required_body(
+        inspection_id: str,
+        body: Annotated[body_type, Body()],
+        user: CurrentUser,
+        session: SessionDep,
+        client: TemporalDep,
+        settings: SettingsDep,
+        idempotency_key: IdempotencyKey = None,
+    ) -> InspectionDetail:
+        return await _fire(
+            trigger, inspection_id, body, user, session, client, settings, idempotency_key
+        )
+
+    return required_body
+
+
+for _trigger in Trigger:
+    router.add_api_route(
+        f"/{{inspection_id}}/{COMMAND_PATHS[_trigger]}",
+        _command_endpoint(_trigger),
+        methods=["POST"],
+        response_model=InspectionDetail,
+        name=_trigger.value,
+        summary=_trigger.value.replace("_", " "),
+    )

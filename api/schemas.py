@@ -1,0 +1,193 @@
+"""HTTP schemas: ``<Noun>Create`` in, ``<Noun>Public`` out, ``<Nouns>Public{data,count}``.
+
+Command bodies are the workflow's command contracts minus ``actor``, which always comes
+from the token; they are derived here so the two cannot drift.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from states.checklist import STANDARD_CODES
+from states.models import COMMAND_TYPES, Contract, Decision, InspectionSnapshot
+from states.vocabulary import InspectionKind, Role, TeamRole, Trigger
+
+# Where each command lives under /inspections/{id}/ (DESIGN.md §6).
+COMMAND_PATHS: dict[Trigger, str] = {
+    Trigger.FORM_TEAM: "team",
+    Trigger.SEND_NOTICE: "notice",
+    Trigger.START_VISIT: "visit/start",
+    Trigger.RECORD_VISIT: "visit",
+    Trigger.CONCLUDE: "conclusion",
+    Trigger.ACKNOWLEDGE: "acknowledge",
+    Trigger.DISPUTE: "dispute",
+    Trigger.RESOLVE_DISPUTE: "dispute/resolve",
+    Trigger.REPORT_REMEDIATION: "remediation-report",
+    Trigger.SCHEDULE_REINSPECTION: "reinspection",
+    Trigger.VERIFY: "verification",
+    Trigger.CANCEL: "cancel",
+    Trigger.SUSPEND: "suspend",
+    Trigger.RESUME: "resume",
+}
+
+
+class TeamMemberRef(Contract):
+    user_id: str
+    team_role: TeamRole = TeamRole.MEMBER
+
+
+class TeamCreate(Contract):
+    """Team body: people by account; names and organisations are looked up."""
+
+    members: list[TeamMemberRef] = Field(min_length=1)
+
+
+def _body_model(trigger: Trigger) -> type[BaseModel]:
+    if trigger is Trigger.FORM_TEAM:
+        return TeamCreate
+    command = COMMAND_TYPES[trigger]
+    fields: dict[str, Any] = {
+        name: (info.annotation, info)
+        for name, info in command.model_fields.items()
+        if name != "actor"
+    }
+    return create_model(
+        f"{command.__name__.removesuffix('Input')}Body", __base__=Contract, **fields
+    )
+
+
+COMMAND_BODIES: dict[Trigger, type[BaseModel]] = {t: _body_model(t) for t in Trigger}
+
+
+class InspectionCreate(Contract):
+    kind: InspectionKind
+    unit_id: str
+    title: str = Field(min_length=1, max_length=500)
+    legal_basis: str = ""
+    checklist: list[str] = Field(default_factory=lambda: list(STANDARD_CODES))
+    decision: Decision = Field(default_factory=Decision)
+    plan_item_id: str | None = None
+    parent_inspection_id: str | None = None
+    remote: bool = False
+
+
+class AllowedAction(BaseModel):
+    trigger: Trigger
+    method: str = "POST"
+    path: str
+
+
+class InspectionDetail(InspectionSnapshot):
+    """The snapshot and what the caller may do next."""
+
+    allowed_actions: list[AllowedAction] = Field(default_factory=list)
+
+
+class InspectionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: InspectionKind
+    unit_id: str
+    unit_name: str
+    title: str
+    state: str
+    decision_number: str
+    year: int
+    cycle: int
+    decided_at: datetime
+    updated_at: datetime
+    next_deadline: datetime | None
+    overdue: bool
+
+
+class InspectionsPublic(BaseModel):
+    data: list[InspectionPublic]
+    count: int
+
+
+class EventPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    trigger: str
+    from_state: str | None
+    to_state: str
+    actor_id: str
+    actor_role: str
+    actor_name: str
+    at: datetime
+    payload: dict[str, Any]
+
+
+class EventsPublic(BaseModel):
+    data: list[EventPublic]
+    count: int
+
+
+class OrganisationCreate(Contract):
+    id: str | None = Field(default=None, max_length=64)
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=300)
+    level: str = Field(min_length=1, max_length=64)
+    parent_id: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor_id: str | None = None
+
+
+class OrganisationPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    code: str
+    name: str
+    level: str
+    parent_id: str | None
+    valid_from: date | None
+    valid_to: date | None
+    successor_id: str | None
+
+
+class OrganisationsPublic(BaseModel):
+    data: list[OrganisationPublic]
+    count: int
+
+
+class UserCreate(Contract):
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(min_length=8, max_length=256)
+    full_name: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=200)
+    role: Role
+    organisation_id: str | None = None
+
+
+class UserPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    username: str
+    full_name: str
+    email: str
+    role: Role
+    organisation_id: str | None
+    active: bool
+
+
+class UsersPublic(BaseModel):
+    data: list[UserPublic]
+    count: int
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class ErrorPublic(BaseModel):
+    error: str
+    message: str
+    detail: Any = None

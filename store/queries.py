@@ -1,0 +1,79 @@
+"""Read-side queries for the API: lists with filters, details, trails, the organisation tree."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from store.tables import Event, Inspection, Organisation, User
+
+
+@dataclass(frozen=True)
+class InspectionFilter:
+    state: str | None = None
+    unit: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    overdue: bool | None = None
+
+
+def list_inspections(
+    session: Session, f: InspectionFilter, limit: int = 50, offset: int = 0
+) -> tuple[list[Inspection], int]:
+    """One page of inspections matching ``f``, newest decision first, and the total count."""
+    query = select(Inspection)
+    if f.state:
+        query = query.where(Inspection.state == f.state)
+    if f.unit:
+        query = query.where(Inspection.unit_id == f.unit)
+    if f.kind:
+        query = query.where(Inspection.kind == f.kind)
+    if f.year:
+        query = query.where(Inspection.year == f.year)
+    if f.overdue is not None:
+        query = query.where(Inspection.overdue == f.overdue)
+    count = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(col(Inspection.decided_at).desc(), col(Inspection.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), count
+
+
+def events_of(session: Session, inspection_id: str) -> list[Event]:
+    return list(
+        session.exec(
+            select(Event).where(Event.inspection_id == inspection_id).order_by(col(Event.seq))
+        ).all()
+    )
+
+
+def ancestry(session: Session, organisation_id: str) -> list[str]:
+    """Ids of the organisation's ancestors, root first (the organisation itself excluded)."""
+    path: list[str] = []
+    current = session.get(Organisation, organisation_id)
+    seen = {organisation_id}
+    while current is not None and current.parent_id and current.parent_id not in seen:
+        seen.add(current.parent_id)
+        path.append(current.parent_id)
+        current = session.get(Organisation, current.parent_id)
+    return list(reversed(path))
+
+
+def organisations(session: Session, parent_id: str | None = None) -> list[Organisation]:
+    query = select(Organisation).order_by(col(Organisation.code), col(Organisation.name))
+    if parent_id:
+        query = query.where(Organisation.parent_id == parent_id)
+    return list(session.exec(query).all())
+
+
+def organisation_by_code(session: Session, code: str) -> Organisation | None:
+    return session.exec(select(Organisation).where(Organisation.code == code)).first()
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
+
+
+def users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(col(User.username))).all())

@@ -1,0 +1,144 @@
+"""The API served by uvicorn in the test loop, a real worker, the real dev server, SQLite."""
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import Engine
+from sqlmodel import Session
+from temporalio.client import Client
+
+from api.app import create_app
+from api.security import hash_password
+from states.vocabulary import Role
+from store.accounts import create_user
+from store.tables import Organisation
+from tests import support as b
+from worker.settings import ApiSettings
+
+PASSWORD = "matkhau-2025"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@asynccontextmanager
+async def serve(settings: ApiSettings, engine: Engine, client: Client) -> AsyncIterator[str]:
+    """Serve the real app on a free port inside this event loop; yield its base URL."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings, engine=engine, client=client),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+def api_settings(data_dir: Path, database_url: str, task_queue: str, timeout: float) -> ApiSettings:
+    return ApiSettings(
+        data_dir=data_dir,
+        database_url=database_url,
+        task_queue=task_queue,
+        secret_key="test-secret-key-that-is-long-enough-for-hs256",  # type: ignore[arg-type]
+        update_timeout_seconds=timeout,
+    )
+
+
+# The organisation tree and one account per role (usernames are the role names).
+ORGANISATIONS = [
+    (b.PROVINCE, "T01", "UBND tỉnh", "province", None),
+    (b.HOME_AFFAIRS, "SNV", "Sở Nội vụ", "department", b.PROVINCE),
+    (b.JUSTICE, "STP", "Sở Tư pháp", "department", b.PROVINCE),
+    (b.COMMUNE, "X01", "UBND xã An Phú", "commune", b.PROVINCE),
+    (b.SCHOOL, "TH01", "Trường Tiểu học An Phú", "school", b.COMMUNE),
+    ("org-commune-binh-an", "X02", "UBND xã Bình An", "commune", b.PROVINCE),
+]
+ACCOUNTS = [
+    ("admin", Role.ADMIN, b.PROVINCE),
+    ("coordinator", Role.COORDINATOR, b.HOME_AFFAIRS),
+    ("decision_maker", Role.DECISION_MAKER, b.PROVINCE),
+    ("leader", Role.INSPECTOR, b.HOME_AFFAIRS),
+    ("member", Role.INSPECTOR, b.JUSTICE),
+    ("insider", Role.INSPECTOR, b.SCHOOL),
+    ("unit_rep", Role.UNIT_REP, b.COMMUNE),
+    ("viewer", Role.VIEWER, b.PROVINCE),
+]
+
+
+@dataclass
+class People:
+    """Bearer headers and user ids by username."""
+
+    headers: dict[str, dict[str, str]]
+    ids: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def people_in_db(engine: Engine) -> dict[str, str]:
+    with Session(engine) as session:
+        for oid, code, name, level, parent in ORGANISATIONS:
+            session.add(Organisation(id=oid, code=code, name=name, level=level, parent_id=parent))
+            session.commit()
+        hashed = hash_password(PASSWORD)
+        return {
+            username: create_user(
+                session,
+                username=username,
+                password_hash=hashed,
+                role=role,
+                organisation_id=org,
+                full_name=username.replace("_", " ").title(),
+            ).id
+            for username, role, org in ACCOUNTS
+        }
+
+
+@pytest.fixture(scope="session")
+async def api(
+    tmp_path_factory: pytest.TempPathFactory,
+    sqlite_url: str,
+    engine: Engine,
+    client: Client,
+    task_queue: str,
+    people_in_db: dict[str, str],
+) -> AsyncIterator[str]:
+    settings = api_settings(tmp_path_factory.mktemp("api"), sqlite_url, task_queue, 20)
+    async with serve(settings, engine, client) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+async def http(api: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=f"{api}/api/v1", timeout=60) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+async def people(http: httpx.AsyncClient, people_in_db: dict[str, str]) -> People:
+    headers = {}
+    for username, _, _ in ACCOUNTS:
+        r = await http.post("/auth/token", data={"username": username, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        headers[username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return People(headers=headers, ids=people_in_db)
