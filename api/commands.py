@@ -56,6 +56,12 @@ async def bounded(call: Awaitable[R], timeout: float) -> R:
             detail = cause.details[0] if cause.details else None
             raise ApiError.from_type(cause.type, cause.message, detail) from None
         raise
+    except RuntimeError as exc:
+        # A lazy client that cannot reach the server raises a plain RuntimeError; the SDK has
+        # no typed error for it, so this is the one place that reads a message.
+        if str(exc).startswith("Failed client connect"):
+            raise unavailable("Temporal is not reachable; retry later") from None
+        raise
     except RPCError as rpc:
         if rpc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
             raise unavailable("Temporal is not reachable; retry later") from None
