@@ -1,8 +1,12 @@
 """The organisation tree (read by every user, edited by admins)."""
 
+import csv
+import io
 import uuid
+from datetime import date
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
 
 from api.deps import CurrentUser, SessionDep, require_role
 from api.errors import ApiError
@@ -37,3 +41,62 @@ def create(body: OrganisationCreate, user: CurrentUser, session: SessionDep) -> 
     session.commit()
     session.refresh(org)
     return OrganisationPublic.model_validate(org)
+
+
+class ImportResult(BaseModel):
+    created: int
+    skipped: int
+
+
+@router.post("/import", response_model=ImportResult)
+async def import_csv(request: Request, user: CurrentUser, session: SessionDep) -> ImportResult:
+    """Load a tree from CSV (``code,name,level,parent_code[,valid_from,valid_to]``).
+
+    Parents may appear earlier in the same file; existing codes are skipped, so re-importing
+    a file is harmless. A bad row refuses the whole file.
+    """
+    require_role(user, Role.ADMIN)
+    text = (await request.body()).decode("utf-8-sig", errors="replace")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    missing = {"code", "name", "level"} - set(rows[0] if rows else {})
+    if not rows or missing:
+        raise ApiError(422, "invalid_payload", "CSV needs a header with code,name,level", None)
+    created = skipped = 0
+    by_code: dict[str, str] = {}
+    for line, row in enumerate(rows, start=2):
+        code = (row.get("code") or "").strip()
+        if not code or not (row.get("name") or "").strip():
+            raise ApiError(422, "invalid_payload", f"line {line}: code and name are required", None)
+        existing = organisation_by_code(session, code)
+        if existing is not None:
+            by_code[code] = existing.id
+            skipped += 1
+            continue
+        parent_code = (row.get("parent_code") or "").strip()
+        parent = by_code.get(parent_code) or (
+            getattr(organisation_by_code(session, parent_code), "id", None) if parent_code else None
+        )
+        if parent_code and parent is None:
+            raise ApiError(
+                422, "invalid_payload", f"line {line}: unknown parent {parent_code}", None
+            )
+        try:
+            org = Organisation(
+                id=uuid.uuid4().hex[:12],
+                code=code,
+                name=row["name"].strip(),
+                level=row["level"].strip(),
+                parent_id=parent,
+                valid_from=date.fromisoformat(row["valid_from"]) if row.get("valid_from") else None,
+                valid_to=date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None,
+            )
+        except ValueError:
+            raise ApiError(
+                422, "invalid_payload", f"line {line}: dates are YYYY-MM-DD", None
+            ) from None
+        session.add(org)
+        session.flush()
+        by_code[code] = org.id
+        created += 1
+    session.commit()
+    return ImportResult(created=created, skipped=skipped)

@@ -119,3 +119,31 @@ async def test_temporal_unreachable_is_503(
             headers=people.headers["coordinator"],
         )
         assert_error(r, 503, "unavailable")
+
+
+async def test_organisation_csv_import(http: httpx.AsyncClient, people: People) -> None:
+    tag = uuid.uuid4().hex[:5]
+    csv_text = (
+        "code,name,level,parent_code\n"
+        f"P{tag},UBND tỉnh Thử,province,\n"
+        f"C{tag},UBND xã Một,commune,P{tag}\n"
+        f"S{tag},Trường Tiểu học Một,school,C{tag}\n"
+    )
+    admin = people.headers["admin"] | {"Content-Type": "text/csv"}
+    r = await http.post("/organisations/import", content=csv_text.encode(), headers=admin)
+    assert r.json() == {"created": 3, "skipped": 0}, r.text
+    r = await http.post("/organisations/import", content=csv_text.encode(), headers=admin)
+    assert r.json() == {"created": 0, "skipped": 3}
+    bad = "code,name,level,parent_code\nZ1,Xã lạc,commune,NOPE\n"
+    assert_error(
+        await http.post("/organisations/import", content=bad.encode(), headers=admin),
+        422,
+        "invalid_payload",
+    )
+    assert_error(
+        await http.post(
+            "/organisations/import", content=csv_text.encode(), headers=people.headers["viewer"]
+        ),
+        403,
+        "forbidden",
+    )
