@@ -1,0 +1,164 @@
+"""``seed_demo`` on its own fresh database and worker: states, schools, accounts, once only."""
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, func, select
+from temporalio.client import Client
+
+from api.security import verify_password
+from states.models import InspectionSnapshot
+from states.vocabulary import FindingStatus, InspectionKind, InspectionState
+from store.db import make_engine
+from store.queries import user_by_username
+from store.tables import Event, Inspection, Organisation, User
+from tests.conftest import migrated_sqlite
+from worker import demo_data
+from worker.build import build_worker
+from worker.demo_inspections import scenarios
+from worker.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, SeedError, seed_demo
+from worker.settings import ApiSettings
+
+
+@dataclass
+class Seeded:
+    engine: Engine
+    settings: ApiSettings
+    loaded: bool
+    seconds: float
+
+
+@pytest.fixture(scope="module")
+async def seeded(tmp_path_factory: pytest.TempPathFactory, client: Client) -> AsyncIterator[Seeded]:
+    """A fresh database and worker, so the demo's rows never meet the API tests' rows."""
+    directory: Path = tmp_path_factory.mktemp("seed")
+    url = migrated_sqlite(directory)
+    engine = make_engine(url)
+    queue = f"kiemtra-seed-{uuid.uuid4().hex[:8]}"
+    settings = ApiSettings(
+        data_dir=directory, database_url=url, task_queue=queue, update_timeout_seconds=30
+    )
+    async with build_worker(client, engine, queue):
+        started = time.perf_counter()
+        loaded = await seed_demo(client, engine, settings)
+        yield Seeded(engine, settings, loaded, time.perf_counter() - started)
+    engine.dispose()
+
+
+def rows_by_unit(engine: Engine) -> dict[str, Inspection]:
+    with Session(engine) as session:
+        return {row.unit_id: row for row in session.exec(select(Inspection)).all()}
+
+
+async def test_inspections_reach_their_intended_states(seeded: Seeded) -> None:
+    assert seeded.loaded is True
+    expected = {s.unit_id: s for s in scenarios(date.today())}
+    rows = rows_by_unit(seeded.engine)
+    assert set(rows) == set(expected)
+    assert {u: r.state for u, r in rows.items()} == {
+        u: s.ends_in.value for u, s in expected.items()
+    }
+    assert {(r.kind, r.decision_number) for r in rows.values()} == {
+        (s.kind.value, s.decision_number) for s in expected.values()
+    }
+
+
+async def test_the_field_reports_show_in_the_read_model(seeded: Seeded) -> None:
+    rows = rows_by_unit(seeded.engine)
+    snap = {u: InspectionSnapshot.model_validate(r.snapshot) for u, r in rows.items()}
+
+    requested = snap[demo_data.HOP_TIEN]
+    assert [f.criterion for f in requested.findings] == ["IR-01", "IR-02", "IR-04"]
+    assert requested.conclusion_number == "212/TB-UBND"
+    assert "207/KH-UBND" in requested.legal_basis
+
+    closed = snap[demo_data.AN_PHU_SHOP]
+    assert closed.findings and {f.status for f in closed.findings} == {FindingStatus.RESOLVED}
+    assert [h.trigger for h in closed.history][-2:] == ["schedule_reinspection", "verify"]
+
+    secret = snap[demo_data.BINH_AN_SHOP]
+    assert (secret.kind, secret.state) == (InspectionKind.SURPRISE, InspectionState.TEAM_FORMED)
+    visited = snap[demo_data.DAI_HUNG_SHOP]
+    assert {f.criterion for f in visited.findings} >= {"WH-01", "ID-01", "ID-02", "TP-01"}
+    assert "giải trình" in visited.visit.unit_explanation
+
+    assert snap[demo_data.LAND_BRANCH].kind is InspectionKind.COMPLAINT
+    cancelled = snap[demo_data.HIEP_HA]
+    assert (cancelled.state, cancelled.reason) == (
+        InspectionState.CANCELLED,
+        "Điều chỉnh kế hoạch",
+    )
+
+
+async def test_81_schools_under_one_area_and_a_merged_commune(seeded: Seeded) -> None:
+    with Session(seeded.engine) as session:
+        schools = session.exec(
+            select(Organisation).where(
+                Organisation.parent_id == demo_data.SCHOOL_AREA, Organisation.level == "school"
+            )
+        ).all()
+        merged = session.get(Organisation, demo_data.OLD_COMMUNE)
+        province = session.get(Organisation, demo_data.PROVINCE)
+    assert len(schools) == 81
+    assert merged is not None and merged.successor_id == demo_data.AN_PHU
+    assert merged.valid_to is not None and merged.valid_to < demo_data.MERGED_ON
+    assert province is not None and province.code == demo_data.PROVINCE_CODE
+
+
+async def test_every_role_has_an_account_whose_password_verifies(seeded: Seeded) -> None:
+    with Session(seeded.engine) as session:
+        for account in DEMO_ACCOUNTS:
+            user = user_by_username(session, account.username)
+            assert user is not None, account.username
+            assert (user.role, user.organisation_id, user.full_name) == (
+                account.role.value,
+                account.organisation_id,
+                account.full_name,
+            )
+            assert verify_password(DEMO_PASSWORD, user.password_hash)
+        roles = set(session.exec(select(User.role)).all())
+    assert roles == {"admin", "coordinator", "decision_maker", "inspector", "unit_rep", "viewer"}
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with Session(engine) as session:
+        return {
+            table.__name__: session.exec(select(func.count()).select_from(table)).one()
+            for table in (Organisation, User, Inspection, Event)
+        }
+
+
+async def test_a_second_call_returns_false_and_adds_nothing(seeded: Seeded, client: Client) -> None:
+    before = counts(seeded.engine)
+    assert await seed_demo(client, seeded.engine, seeded.settings) is False
+    assert counts(seeded.engine) == before
+    # Modest by design: seeding stays a matter of seconds.
+    with Session(seeded.engine) as session:
+        updates = session.exec(
+            select(func.count()).select_from(Event).where(col(Event.trigger) != "decide")
+        ).one()
+    assert updates < 80
+    assert seeded.seconds < 60
+
+
+async def test_without_a_worker_nothing_is_written(tmp_path: Path, client: Client) -> None:
+    url = migrated_sqlite(tmp_path)
+    engine = make_engine(url)
+    settings = ApiSettings(
+        data_dir=tmp_path,
+        database_url=url,
+        task_queue=f"kiemtra-nobody-{uuid.uuid4().hex[:8]}",
+        update_timeout_seconds=0.5,
+    )
+    try:
+        with pytest.raises(SeedError, match="no worker polls"):
+            await seed_demo(client, engine, settings)
+        assert set(counts(engine).values()) == {0}
+    finally:
+        engine.dispose()

@@ -1,0 +1,181 @@
+"""Demo data: the organisation tree, one account per role, inspections in many states.
+
+Organisations and accounts are written to the database directly; inspections are driven
+through the real workflow with ``api.commands`` (the application service behind the HTTP
+routes), so every step passes the same role, payload and guard checks as an API call and
+the read model, events and histories look exactly like real use.
+"""
+
+import asyncio
+import logging
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.client import Client
+from temporalio.service import RPCError
+
+from api import commands
+from api.deps import actor_of
+from api.errors import ApiError
+from api.schemas import COMMAND_BODIES, InspectionCreate, TeamCreate
+from api.security import hash_password
+from states.calendar import local_date
+from states.models import COMMAND_TYPES, Actor, Command, Decision
+from states.vocabulary import Trigger
+from store.accounts import create_user
+from store.queries import organisation_by_code
+from store.tables import Organisation
+from worker.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, PROVINCE, PROVINCE_CODE
+from worker.demo_inspections import Scenario, Step, scenarios
+from worker.settings import ApiSettings
+
+__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "SeedError", "seed_demo"]
+
+log = logging.getLogger(__name__)
+
+
+class SeedError(RuntimeError):
+    """The demo could not be loaded; the message names the inspection and the step."""
+
+
+async def seed_demo(client: Client, engine: Engine, settings: ApiSettings) -> bool:
+    """Load the demo once: False (and nothing written) if the province is already there.
+
+    Raises ``SeedError`` when no worker polls the task queue (nothing is written then) or
+    when a command is refused; a demo that failed midway stays partial, so start again
+    from an empty database.
+    """
+    with Session(engine) as session:
+        if organisation_by_code(session, PROVINCE_CODE) is not None:
+            return False
+    # Seeding is not resumable (a second run sees the province and stops), so refuse to
+    # write anything before a worker is there to carry the inspections.
+    await _await_worker(client, settings.task_queue, settings.update_timeout_seconds)
+    with Session(engine) as session:
+        _add_organisations(session)
+        actors = _add_accounts(session)
+    today = local_date(datetime.now(UTC))
+    for scenario in scenarios(today):
+        await _drive(client, engine, settings, actors, scenario, today)
+    log.info("demo data loaded: %d organisations, %d accounts", len(ORGANISATIONS), len(actors))
+    return True
+
+
+async def _await_worker(client: Client, task_queue: str, timeout: float) -> None:
+    """Wait until a worker polls ``task_queue``; raise ``SeedError`` if none comes in time."""
+    request = DescribeTaskQueueRequest(
+        namespace=client.namespace,
+        task_queue=TaskQueue(name=task_queue),
+        task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    )
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            described = await client.workflow_service.describe_task_queue(
+                request, timeout=timedelta(seconds=timeout)
+            )
+        except RPCError as error:
+            raise SeedError(f"Temporal is not reachable: {error.message}") from error
+        if described.pollers:
+            return
+        if asyncio.get_running_loop().time() >= deadline:
+            raise SeedError(f"no worker polls task queue {task_queue!r}; start one first")
+        await asyncio.sleep(0.2)
+
+
+def _add_organisations(session: Session) -> None:
+    """All rows in one transaction, parents first (the foreign keys are checked at once)."""
+    session.add_all(Organisation(**row._asdict()) for row in ORGANISATIONS)
+    session.commit()
+
+
+def _add_accounts(session: Session) -> dict[str, Actor]:
+    """One account per role, as actors by username (each commit expires the ORM rows).
+
+    argon2 is slow by design, so the one shared password is hashed once.
+    """
+    hashed = hash_password(DEMO_PASSWORD)
+    return {
+        account.username: actor_of(
+            create_user(
+                session,
+                username=account.username,
+                password_hash=hashed,
+                role=account.role,
+                organisation_id=account.organisation_id,
+                full_name=account.full_name,
+            )
+        )
+        for account in DEMO_ACCOUNTS
+    }
+
+
+async def _drive(
+    client: Client,
+    engine: Engine,
+    settings: ApiSettings,
+    actors: dict[str, Actor],
+    scenario: Scenario,
+    today: date,
+) -> None:
+    """Start one inspection and fire its steps; fail loudly if it misses its state."""
+    timeout = settings.update_timeout_seconds
+    coordinator = actors["coordinator"]
+    body = InspectionCreate(
+        kind=scenario.kind,
+        unit_id=scenario.unit_id,
+        title=scenario.title,
+        legal_basis=scenario.legal_basis,
+        decision=Decision(
+            number=scenario.decision_number,
+            signed_on=today,
+            signer=actors["decision_maker"].name,
+            issuer_id=PROVINCE,
+        ),
+        **({"checklist": list(scenario.checklist)} if scenario.checklist else {}),
+    )
+    # A stable key, as an API caller's Idempotency-Key: the id is derived the same way.
+    inspection_id = commands.inspection_id_for(coordinator, f"demo-{scenario.key}")
+    stage = "decide"
+    with Session(engine) as session:
+        try:
+            inp = commands.start_input(session, coordinator, body, inspection_id)
+            snapshot = await commands.start_inspection(client, settings.task_queue, inp, timeout)
+            for no, step in enumerate(scenario.steps, start=1):
+                stage = f"step {no} ({step.trigger})"
+                command = _command(session, actors, step)
+                snapshot = await commands.fire(
+                    client,
+                    session,
+                    inspection_id,
+                    step.trigger,
+                    command,
+                    f"demo-{scenario.key}-{no}",
+                    timeout,
+                )
+        except ApiError as error:
+            raise SeedError(
+                f"demo inspection {scenario.key!r}, {stage}: {error.message}"
+            ) from error
+    if snapshot.state is not scenario.ends_in:
+        raise SeedError(
+            f"demo inspection {scenario.key!r} ended in {snapshot.state}, not {scenario.ends_in}"
+        )
+    log.info("demo inspection %s: %s", scenario.key, snapshot.state)
+
+
+def _command(session: Session, actors: dict[str, Actor], step: Step) -> Command:
+    """The command as the HTTP route builds it: the body, plus the actor from the account."""
+    actor = actors[step.by]
+    if step.trigger is Trigger.FORM_TEAM:
+        members = [
+            {"user_id": actors[m["username"]].user_id, "team_role": m["team_role"]}
+            for m in step.body["members"]
+        ]
+        return commands.team_input(session, actor, TeamCreate.model_validate({"members": members}))
+    payload = COMMAND_BODIES[step.trigger].model_validate(step.body)
+    return COMMAND_TYPES[step.trigger].model_validate({**payload.model_dump(), "actor": actor})
