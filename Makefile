@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv lint test test-fast diagram histories clean
+.PHONY: venv run up seed lint test test-fast diagram histories clean
 
 venv: $(STAMP)
 
@@ -13,6 +13,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The dev server, worker and API on :8000 (Temporal UI on :8233); `kiemtra up` migrates and
+# seeds the demo data once. Extra options: make run ARGS="--api-port 8001 --no-seed"
+run: venv
+	$(BIN)/kiemtra up $(ARGS)
+
+up: run
+
+# Demo data into an already running stack (a seeded database is left alone).
+seed: venv
+	$(BIN)/kiemtra seed $(ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -45,7 +45,8 @@ R = TypeVar("R")
 async def bounded(call: Awaitable[R], timeout: float) -> R:
     """Await a Temporal call; no answer in time or no server → 503, never a hang."""
     try:
-        return await asyncio.wait_for(call, timeout)
+        async with asyncio.timeout(timeout):
+            return await call
     except TimeoutError:
         raise unavailable(f"no worker answered within {timeout:g} s; retry later") from None
     except WorkflowUpdateRPCTimeoutOrCancelledError:
