@@ -35,7 +35,7 @@ from states.models import (
     TeamMember,
 )
 from states.vocabulary import InspectionKind, Trigger
-from store.queries import ancestry
+from store.queries import ancestry, user_by_username
 from store.tables import Inspection, Organisation, User
 from workflows.inspection import InspectionWorkflow, inspection_workflow_id
 
@@ -163,11 +163,14 @@ def team_input(session: Session, actor: Actor, body: TeamCreate) -> FormTeamInpu
     """Resolve team members from their accounts (name, organisation and its ancestry)."""
     members = []
     for ref in body.members:
-        user = session.get(User, ref.user_id)
+        user = (
+            session.get(User, ref.user_id)
+            if ref.user_id
+            else user_by_username(session, ref.username or "")
+        )
         if user is None:
-            raise ApiError(
-                422, "invalid_command", f"unknown user {ref.user_id}", {"user_id": ref.user_id}
-            )
+            who = ref.user_id or ref.username
+            raise ApiError(422, "invalid_command", f"unknown user {who}", {"user": who})
         org = user.organisation_id
         members.append(
             TeamMember(

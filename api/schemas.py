@@ -4,10 +4,17 @@ Command bodies are the workflow's command contracts minus ``actor``, which alway
 from the token; they are derived here so the two cannot drift.
 """
 
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
 
 from states.checklist import STANDARD_CODES
 from states.models import COMMAND_TYPES, Contract, Decision, InspectionSnapshot
@@ -32,9 +39,26 @@ COMMAND_PATHS: dict[Trigger, str] = {
 }
 
 
+def _utc(moment: datetime) -> datetime:
+    """SQLite returns naive timestamps; every stored one is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
+
 class TeamMemberRef(Contract):
-    user_id: str
+    """A team member by account id or by username."""
+
+    user_id: str | None = None
+    username: str | None = None
     team_role: TeamRole = TeamRole.MEMBER
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> "TeamMemberRef":
+        if (self.user_id is None) == (self.username is None):
+            raise ValueError("give exactly one of user_id or username")
+        return self
 
 
 class TeamCreate(Contract):
@@ -96,9 +120,9 @@ class InspectionPublic(BaseModel):
     decision_number: str
     year: int
     cycle: int
-    decided_at: datetime
-    updated_at: datetime
-    next_deadline: datetime | None
+    decided_at: UtcDatetime
+    updated_at: UtcDatetime
+    next_deadline: UtcDatetime | None
     overdue: bool
 
 
@@ -117,7 +141,7 @@ class EventPublic(BaseModel):
     actor_id: str
     actor_role: str
     actor_name: str
-    at: datetime
+    at: UtcDatetime
     payload: dict[str, Any]
 
 

@@ -39,7 +39,7 @@ def team(people: People) -> dict[str, Any]:
     return {
         "members": [
             {"user_id": people.ids["leader"], "team_role": "team_leader"},
-            {"user_id": people.ids["member"], "team_role": "member"},
+            {"username": "member", "team_role": "member"},
         ]
     }
 
@@ -115,7 +115,8 @@ async def test_full_lifecycle_over_http(http: httpx.AsyncClient, people: People)
                 headers=people.headers["viewer"],
             )
         ).json()
-        assert iid in {i["id"] for i in listed["data"]}
+        row = next(i for i in listed["data"] if i["id"] == iid)
+        assert row["updated_at"].endswith(("Z", "+00:00"))  # timestamps carry their zone
     events = (await http.get(f"/inspections/{iid}/events", headers=people.headers["viewer"])).json()
     assert [e["trigger"] for e in events["data"]][:3] == ["decide", "form_team", "send_notice"]
     assert events["count"] == len(steps) + 1
