@@ -1,3 +1,5 @@
 """Activity names: what workflows refer to, without importing the activities' I/O code."""
 
 RECORD_TRANSITION = "record_transition"
+NOTIFY = "notify"
+DELIVER_EMAIL = "deliver_email"

@@ -8,7 +8,16 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 
 from api import errors
-from api.routes import auth, health, inspections, organisations, procedure, users
+from api.routes import (
+    auth,
+    calendar,
+    health,
+    inspections,
+    notifications,
+    organisations,
+    procedure,
+    users,
+)
 from store.db import make_engine
 from worker.client import connect
 from worker.settings import ApiSettings
@@ -26,6 +35,7 @@ def create_app(
         own_engine = engine is None
         app.state.settings = settings
         app.state.signing_key = settings.signing_key()
+        app.state.policies = settings.policies()
         app.state.engine = engine or make_engine(settings.resolved_database_url)
         # Lazy: the API starts (and answers 503) even while Temporal is still coming up.
         app.state.client = client or await connect(settings, lazy=True)
@@ -46,7 +56,9 @@ def create_app(
         organisations.router,
         users.router,
         inspections.router,
+        notifications.router,
         procedure.router,
+        calendar.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)

@@ -8,6 +8,7 @@ import asyncio
 import hashlib
 import uuid
 from collections.abc import Awaitable
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from sqlmodel import Session
@@ -23,6 +24,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import ApiError, not_found, unavailable
 from api.schemas import InspectionCreate, TeamCreate
+from states.calendar import local_date
 from states.checklist import CRITERIA
 from states.machine import DECIDE_ROLES, finding_is_active
 from states.models import (
@@ -34,7 +36,9 @@ from states.models import (
     StartInspectionInput,
     TeamMember,
 )
+from states.policies import PolicySet, UnitLevel
 from states.vocabulary import InspectionKind, Trigger
+from store.calendar import calendar_for
 from store.queries import ancestry, user_by_username
 from store.tables import Inspection, Organisation, User
 from workflows.inspection import InspectionWorkflow, inspection_workflow_id
@@ -98,8 +102,17 @@ def _scope_of(session: Session, parent_id: str | None) -> list[ScopedFinding]:
     return scope
 
 
+def calendar_years(today: date) -> range:
+    """The years a new inspection's deadlines can fall in (refreshed by calendar edits)."""
+    return range(today.year - 1, today.year + 4)
+
+
 def start_input(
-    session: Session, actor: Actor, body: InspectionCreate, inspection_id: str
+    session: Session,
+    actor: Actor,
+    body: InspectionCreate,
+    inspection_id: str,
+    policies: PolicySet,
 ) -> StartInspectionInput:
     """Check the request against the records and build the workflow's input."""
     if actor.role not in DECIDE_ROLES:
@@ -115,12 +128,16 @@ def start_input(
     reinspection = body.kind is InspectionKind.REINSPECTION
     scope = _scope_of(session, body.parent_inspection_id) if reinspection else []
     checklist = sorted({s.criterion for s in scope}) if scope else body.checklist
+    path = ancestry(session, unit.id)
     return StartInspectionInput(
         inspection_id=inspection_id,
         kind=body.kind,
         unit_id=unit.id,
         unit_name=unit.name,
-        unit_path=ancestry(session, unit.id),
+        unit_path=path,
+        unit_level=unit_level(session, [*path, unit.id]),
+        policy=policies.for_kind(body.kind),
+        calendar=calendar_for(session, calendar_years(local_date(datetime.now(UTC)))),
         title=body.title,
         legal_basis=body.legal_basis,
         checklist=checklist,
@@ -157,6 +174,15 @@ async def start_inspection(
         # The same key after the inspection ended: answer with what it became.
         handle = client.get_workflow_handle_for(InspectionWorkflow.run, workflow_id)
         return await bounded(handle.result(), timeout)
+
+
+COMMUNE_LEVELS = frozenset({"commune", "ward", "special_zone"})
+
+
+def unit_level(session: Session, path: list[str]) -> UnitLevel:
+    """Commune-level when the unit is a commune or sits under one (Decree 217 Art. 13)."""
+    levels = {org.level for oid in path if (org := session.get(Organisation, oid)) is not None}
+    return UnitLevel.COMMUNE if levels & COMMUNE_LEVELS else UnitLevel.PROVINCE
 
 
 def team_input(session: Session, actor: Actor, body: TeamCreate) -> FormTeamInput:

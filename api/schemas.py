@@ -17,8 +17,9 @@ from pydantic import (
 )
 
 from states.checklist import STANDARD_CODES
-from states.models import COMMAND_TYPES, Contract, Decision, InspectionSnapshot
-from states.vocabulary import InspectionKind, Role, TeamRole, Trigger
+from states.contract import Contract
+from states.models import COMMAND_TYPES, Decision, InspectionSnapshot
+from states.vocabulary import InspectionKind, NoticeKind, Role, TeamRole, Trigger
 
 # Where each command lives under /inspections/{id}/ (DESIGN.md §6).
 COMMAND_PATHS: dict[Trigger, str] = {
@@ -36,6 +37,8 @@ COMMAND_PATHS: dict[Trigger, str] = {
     Trigger.CANCEL: "cancel",
     Trigger.SUSPEND: "suspend",
     Trigger.RESUME: "resume",
+    Trigger.REQUEST_EXTENSION: "extensions",
+    Trigger.DECIDE_EXTENSION: "extensions/{n}/decide",
 }
 
 
@@ -215,3 +218,28 @@ class ErrorPublic(BaseModel):
     error: str
     message: str
     detail: Any = None
+
+
+class NotificationPublic(BaseModel):
+    """One in-app notification, in both languages."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: NoticeKind
+    inspection_id: str | None
+    deadline: str
+    subject_vi: str
+    subject_en: str
+    body_vi: str
+    body_en: str
+    created_at: UtcDatetime
+    read_at: UtcDatetime | None
+
+
+class NotificationsPublic(BaseModel):
+    """A page of the caller's inbox; ``count`` matches the filter, ``unread`` is the total."""
+
+    data: list[NotificationPublic]
+    count: int
+    unread: int

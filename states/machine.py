@@ -23,6 +23,7 @@ from states.vocabulary import (
     OPEN_STATES,
     SETTLED_FINDING_STATUSES,
     DisputeOutcome,
+    ExtensionStatus,
     FindingStatus,
     InspectionState,
     Role,
@@ -148,6 +149,21 @@ def suspended_before_conclusion(event: EventData) -> bool:
     return _snapshot(event).suspended_from in CANCELLABLE_STATES
 
 
+def extension_pending(event: EventData) -> bool:
+    """An extension request waits for the coordinator's decision."""
+    return any(e.status is ExtensionStatus.PENDING for e in _snapshot(event).extensions)
+
+
+def _internal(trigger: Trigger, source: InspectionState, *conditions: Guard) -> dict[str, Any]:
+    """A command that changes the inspection but not its state."""
+    return {
+        "trigger": trigger.value,
+        "source": source.value,
+        "dest": None,
+        "conditions": list(conditions),
+    }
+
+
 def _t(
     trigger: Trigger,
     source: InspectionState,
@@ -180,6 +196,11 @@ TRANSITIONS: list[dict[str, Any]] = [
     _t(T.SCHEDULE_REINSPECTION, S.REMEDIATION_REPORTED, S.REINSPECTING),
     _t(T.VERIFY, S.REINSPECTING, S.CLOSED, all_settled),
     _t(T.VERIFY, S.REINSPECTING, S.REMEDIATION_REQUESTED, next_cycle_allowed),
+    *(_internal(T.REQUEST_EXTENSION, s) for s in (S.REMEDIATION_REQUESTED, S.REMEDIATING)),
+    *(
+        _internal(T.DECIDE_EXTENSION, s, extension_pending)
+        for s in (S.REMEDIATION_REQUESTED, S.REMEDIATING)
+    ),
     *(_t(T.CANCEL, s, S.CANCELLED) for s in sorted(CANCELLABLE_STATES)),
     _t(T.CANCEL, S.SUSPENDED, S.CANCELLED, suspended_before_conclusion),
     *(_t(T.SUSPEND, s, S.SUSPENDED) for s in sorted(OPEN_STATES)),
@@ -205,6 +226,8 @@ TRIGGER_ROLES: dict[Trigger, frozenset[Role]] = {
     T.CANCEL: _LEADERSHIP,
     T.SUSPEND: _LEADERSHIP,
     T.RESUME: _LEADERSHIP,
+    T.REQUEST_EXTENSION: frozenset({Role.UNIT_REP}),
+    T.DECIDE_EXTENSION: frozenset({Role.COORDINATOR}),
 }
 
 # Who may decide (start) an inspection: the coordinator drafts it from the decision.

@@ -7,14 +7,20 @@ No default is computed from the clock or randomness: workflows replay these.
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from states.calendar import WorkingCalendar
+from states.contract import Contract
+from states.policies import DeadlinePolicy, UnitLevel
 from states.vocabulary import (
+    Audience,
     CheckResult,
     DisputeOutcome,
+    ExtensionStatus,
     FindingStatus,
     InspectionKind,
     InspectionState,
+    NoticeKind,
     RemediationStatus,
     Role,
     Severity,
@@ -22,12 +28,6 @@ from states.vocabulary import (
     Trigger,
     VerificationOutcome,
 )
-
-
-class Contract(BaseModel):
-    """Base of every contract: unknown fields are a caller mistake."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class Actor(Contract):
@@ -64,13 +64,6 @@ class ScopedFinding(Contract):
     description: str = ""
 
 
-class ProcedurePolicy(Contract):
-    """Policy values the workflow needs, passed in so that they are recorded in history."""
-
-    max_cycles: int = Field(default=2, ge=1, le=10)
-    remediation_days: int = Field(default=30, ge=1)
-
-
 # Commands. Every command carries its actor; the trigger is the update's name.
 
 
@@ -95,9 +88,14 @@ class StartInspectionInput(Contract):
     parent_inspection_id: str | None = None
     scope: list[ScopedFinding] = Field(default_factory=list)
     remote: bool = False
-    policy: ProcedurePolicy = Field(default_factory=ProcedurePolicy)
+    unit_level: UnitLevel = UnitLevel.COMMUNE
+    # Policy and calendar travel in the input so that history records the values used.
+    policy: DeadlinePolicy = Field(default_factory=DeadlinePolicy)
+    calendar: WorkingCalendar = Field(default_factory=WorkingCalendar)
     actor: Actor
     decided_at: datetime | None = None
+    # Set when the workflow continues as new: the inspection goes on from this snapshot.
+    resume_from: "InspectionSnapshot | None" = None
 
     @model_validator(mode="after")
     def _reinspection_needs_scope(self) -> "StartInspectionInput":
@@ -221,6 +219,20 @@ class ResumeInput(Command):
     note: str = ""
 
 
+class RequestExtensionInput(Command):
+    """The unit asks for a new due date for one remediation item (gia hạn)."""
+
+    finding_no: int
+    due_on: date
+    reason: str = Field(min_length=1)
+
+
+class DecideExtensionInput(Command):
+    n: int = Field(ge=1, description="the request's number")
+    grant: bool
+    note: str = ""
+
+
 COMMAND_TYPES: dict[Trigger, type[Command]] = {
     Trigger.FORM_TEAM: FormTeamInput,
     Trigger.SEND_NOTICE: SendNoticeInput,
@@ -236,6 +248,8 @@ COMMAND_TYPES: dict[Trigger, type[Command]] = {
     Trigger.CANCEL: CancelInput,
     Trigger.SUSPEND: SuspendInput,
     Trigger.RESUME: ResumeInput,
+    Trigger.REQUEST_EXTENSION: RequestExtensionInput,
+    Trigger.DECIDE_EXTENSION: DecideExtensionInput,
 }
 
 
@@ -263,6 +277,22 @@ class RemediationItem(Contract):
     evidence: list[str] = Field(default_factory=list)
     reported_by: str | None = None
     reported_at: datetime | None = None
+    due_set_at: datetime | None = Field(default=None, description="when due_on was last set")
+
+
+class ExtensionRequest(Contract):
+    n: int
+    finding_no: int
+    cycle: int
+    due_on: date
+    previous_due_on: date
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    status: ExtensionStatus = ExtensionStatus.PENDING
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    note: str = ""
 
 
 class Visit(Contract):
@@ -306,7 +336,8 @@ class InspectionSnapshot(Contract):
     parent_inspection_id: str | None = None
     scope: list[ScopedFinding] = Field(default_factory=list)
     remote: bool = False
-    policy: ProcedurePolicy = Field(default_factory=ProcedurePolicy)
+    unit_level: UnitLevel = UnitLevel.COMMUNE
+    policy: DeadlinePolicy = Field(default_factory=DeadlinePolicy)
     coordinator_id: str = ""
     state: InspectionState = InspectionState.DECIDED
     suspended_from: InspectionState | None = None
@@ -320,18 +351,32 @@ class InspectionSnapshot(Contract):
     concluded_at: datetime | None = None
     findings: list[Finding] = Field(default_factory=list)
     remediation: list[RemediationItem] = Field(default_factory=list)
+    requested_at: datetime | None = Field(default=None, description="this cycle's request")
+    extensions: list[ExtensionRequest] = Field(default_factory=list)
+    on_site_extended: bool = False
     reinspection_planned_on: date | None = None
     reason: str = ""
     decided_at: datetime
     updated_at: datetime
     seq: int = 0
     history: list[HistoryEntry] = Field(default_factory=list)
+    # Deadline status, kept current by the workflow's agenda.
+    next_deadline: datetime | None = None
+    overdue: bool = False
+    sent: list[str] = Field(default_factory=list, description="agenda items already sent")
 
     def finding(self, no: int) -> Finding | None:
         return next((f for f in self.findings if f.no == no), None)
 
     def current_items(self) -> list[RemediationItem]:
         return [r for r in self.remediation if r.cycle == self.cycle]
+
+    def cycle_started(self, before: "InspectionSnapshot") -> bool:
+        """A remediation request was just issued: a conclusion or a new cycle."""
+        return self.requested_at is not None and self.requested_at != before.requested_at
+
+
+StartInspectionInput.model_rebuild()
 
 
 class TransitionEvent(Contract):
@@ -348,7 +393,24 @@ class TransitionEvent(Contract):
 
 
 class RecordTransitionInput(Contract):
-    """Projection input: the event and the snapshot it produced."""
+    """Projection input: the event (none for a deadline status change) and the snapshot."""
 
-    event: TransitionEvent
+    event: TransitionEvent | None
     snapshot: InspectionSnapshot
+
+
+class NotifyInput(Contract):
+    """One notification to an audience; its idempotency key is per recipient:
+    ``(inspection_id, kind, deadline, recipient)``."""
+
+    inspection_id: str
+    kind: NoticeKind
+    deadline: str = Field(default="", description="deadline key, e.g. remediation:2:1")
+    audiences: list[Audience]
+    unit_id: str
+    team_user_ids: list[str] = Field(default_factory=list)
+    coordinator_id: str = ""
+    decision_issuer_id: str | None = None
+    # Secret kinds before the team is on site: the unit's audiences are dropped.
+    secret_from_unit: bool = False
+    payload: dict[str, Any] = Field(default_factory=dict)

@@ -5,12 +5,12 @@ The workflow calls ``check`` in update validators and ``apply`` in handlers; the
 """
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from transitions import MachineError
 
-from states.calendar import local_date
+from states.calendar import WorkingCalendar, local_date
 from states.errors import GuardFailed, InvalidTransition, NotAllowed
 from states.machine import TRANSITIONS, build_machine, triggers_from
 from states.models import (
@@ -19,7 +19,9 @@ from states.models import (
     CancelInput,
     Command,
     ConcludeInput,
+    DecideExtensionInput,
     DisputeInput,
+    ExtensionRequest,
     Finding,
     FormTeamInput,
     HistoryEntry,
@@ -27,6 +29,7 @@ from states.models import (
     RecordVisitInput,
     RemediationItem,
     ReportRemediationInput,
+    RequestExtensionInput,
     ResolveDisputeInput,
     ResumeInput,
     ScheduleReinspectionInput,
@@ -42,9 +45,11 @@ from states.rules import check_actor, check_payload
 from states.vocabulary import (
     FINDING_RESULTS,
     DisputeOutcome,
+    ExtensionStatus,
     FindingStatus,
     InspectionState,
     RemediationStatus,
+    Severity,
     Trigger,
     VerificationOutcome,
 )
@@ -55,7 +60,7 @@ DECIDE = "decide"
 def start(inp: StartInspectionInput, now: datetime) -> tuple[InspectionSnapshot, TransitionEvent]:
     """The snapshot of a newly decided inspection and its first event."""
     decided_at = inp.decided_at or now
-    fields = inp.model_dump(exclude={"actor", "decided_at"})
+    fields = inp.model_dump(exclude={"actor", "decided_at", "calendar", "resume_from"})
     snapshot = InspectionSnapshot(
         **fields, coordinator_id=inp.actor.user_id, decided_at=decided_at, updated_at=now
     )
@@ -98,9 +103,16 @@ def check(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: dat
 
 
 def apply(
-    snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: datetime
+    snapshot: InspectionSnapshot,
+    trigger: Trigger,
+    cmd: Command,
+    now: datetime,
+    calendar: WorkingCalendar | None = None,
 ) -> tuple[InspectionSnapshot, TransitionEvent]:
-    """The snapshot after ``trigger`` and the event that records it; call ``check`` first."""
+    """The snapshot after ``trigger`` and the event that records it; call ``check`` first.
+
+    ``calendar`` counts default due dates in working days (weekdays only when omitted).
+    """
     case = build_machine(snapshot)
     try:
         case.trigger(trigger.value, command=cmd)  # type: ignore[attr-defined]
@@ -108,7 +120,7 @@ def apply(
         raise InvalidTransition(str(exc), {"state": snapshot.state.value}) from exc
     dest = InspectionState(case.state)
     after = snapshot.model_copy(deep=True)
-    EFFECTS[trigger](after, cmd, now)
+    EFFECTS[trigger](after, cmd, now, calendar or WorkingCalendar())
     after.state = dest
     after.updated_at = now
     payload = cmd.model_dump(mode="json", exclude={"actor"})
@@ -158,28 +170,41 @@ def _guard_texts(state: InspectionState, trigger: Trigger) -> list[str]:
     return texts
 
 
-def _default_due(snapshot: InspectionSnapshot, now: datetime) -> date:
-    return local_date(now) + timedelta(days=snapshot.policy.remediation_days)
+def _default_due(
+    s: InspectionSnapshot, finding_no: int, now: datetime, cal: WorkingCalendar
+) -> date:
+    """The policy's time limit for the finding's severity, in working days from today."""
+    finding = s.finding(finding_no)
+    severity = finding.severity if finding else Severity.MINOR
+    return cal.add_working_days(local_date(now), s.policy.remediation.days(severity))
 
 
 # Effects: what each trigger changes besides the state. They mutate a private deep copy.
 
 
-def _form_team(s: InspectionSnapshot, cmd: FormTeamInput, now: datetime) -> None:
+def _form_team(
+    s: InspectionSnapshot, cmd: FormTeamInput, now: datetime, cal: WorkingCalendar
+) -> None:
     s.team = list(cmd.members)
 
 
-def _send_notice(s: InspectionSnapshot, cmd: SendNoticeInput, now: datetime) -> None:
+def _send_notice(
+    s: InspectionSnapshot, cmd: SendNoticeInput, now: datetime, cal: WorkingCalendar
+) -> None:
     s.notice_number = cmd.number
     s.notice_sent_at = now
     s.visit_planned_on = cmd.visit_planned_on
 
 
-def _start_visit(s: InspectionSnapshot, cmd: StartVisitInput, now: datetime) -> None:
+def _start_visit(
+    s: InspectionSnapshot, cmd: StartVisitInput, now: datetime, cal: WorkingCalendar
+) -> None:
     s.visit = Visit(started_at=now)
 
 
-def _record_visit(s: InspectionSnapshot, cmd: RecordVisitInput, now: datetime) -> None:
+def _record_visit(
+    s: InspectionSnapshot, cmd: RecordVisitInput, now: datetime, cal: WorkingCalendar
+) -> None:
     s.visit = Visit(
         started_at=s.visit.started_at,
         ended_at=now,
@@ -202,9 +227,12 @@ def _record_visit(s: InspectionSnapshot, cmd: RecordVisitInput, now: datetime) -
     ]
 
 
-def _conclude(s: InspectionSnapshot, cmd: ConcludeInput, now: datetime) -> None:
+def _conclude(
+    s: InspectionSnapshot, cmd: ConcludeInput, now: datetime, cal: WorkingCalendar
+) -> None:
     s.conclusion_number = cmd.number
     s.concluded_at = now
+    s.requested_at = now
     orders = {o.finding_no: o for o in cmd.orders}
     for finding in s.findings:
         order = orders.get(finding.no)
@@ -214,7 +242,12 @@ def _conclude(s: InspectionSnapshot, cmd: ConcludeInput, now: datetime) -> None:
                 finding_no=finding.no,
                 cycle=s.cycle,
                 action=order.action if order else "",
-                due_on=(order.due_on if order and order.due_on else _default_due(s, now)),
+                due_on=(
+                    order.due_on
+                    if order and order.due_on
+                    else _default_due(s, finding.no, now, cal)
+                ),
+                due_set_at=now,
             )
         )
 
@@ -225,17 +258,21 @@ def _set_findings(s: InspectionSnapshot, nos: set[int], status: FindingStatus) -
             finding.status = status
 
 
-def _acknowledge(s: InspectionSnapshot, cmd: AcknowledgeInput, now: datetime) -> None:
+def _acknowledge(
+    s: InspectionSnapshot, cmd: AcknowledgeInput, now: datetime, cal: WorkingCalendar
+) -> None:
     _set_findings(
         s, {f.no for f in s.findings if f.status is FindingStatus.OPEN}, FindingStatus.ACKNOWLEDGED
     )
 
 
-def _dispute(s: InspectionSnapshot, cmd: DisputeInput, now: datetime) -> None:
+def _dispute(s: InspectionSnapshot, cmd: DisputeInput, now: datetime, cal: WorkingCalendar) -> None:
     _set_findings(s, set(cmd.finding_nos), FindingStatus.DISPUTED)
 
 
-def _resolve_dispute(s: InspectionSnapshot, cmd: ResolveDisputeInput, now: datetime) -> None:
+def _resolve_dispute(
+    s: InspectionSnapshot, cmd: ResolveDisputeInput, now: datetime, cal: WorkingCalendar
+) -> None:
     withdrawn = {d.finding_no for d in cmd.decisions if d.outcome is DisputeOutcome.WITHDRAWN}
     upheld = {d.finding_no for d in cmd.decisions if d.outcome is DisputeOutcome.UPHELD}
     _set_findings(s, withdrawn, FindingStatus.WITHDRAWN)
@@ -244,10 +281,12 @@ def _resolve_dispute(s: InspectionSnapshot, cmd: ResolveDisputeInput, now: datet
         if item.finding_no in withdrawn:
             item.status = RemediationStatus.CANCELLED
     if cmd.unit_accepted:
-        _acknowledge(s, AcknowledgeInput(actor=cmd.actor), now)
+        _acknowledge(s, AcknowledgeInput(actor=cmd.actor), now, cal)
 
 
-def _report_remediation(s: InspectionSnapshot, cmd: ReportRemediationInput, now: datetime) -> None:
+def _report_remediation(
+    s: InspectionSnapshot, cmd: ReportRemediationInput, now: datetime, cal: WorkingCalendar
+) -> None:
     reports = {i.finding_no: i for i in cmd.items}
     _set_findings(s, set(reports), FindingStatus.REPORTED)
     for item in s.current_items():
@@ -261,7 +300,7 @@ def _report_remediation(s: InspectionSnapshot, cmd: ReportRemediationInput, now:
 
 
 def _schedule_reinspection(
-    s: InspectionSnapshot, cmd: ScheduleReinspectionInput, now: datetime
+    s: InspectionSnapshot, cmd: ScheduleReinspectionInput, now: datetime, cal: WorkingCalendar
 ) -> None:
     s.reinspection_planned_on = cmd.planned_on
 
@@ -273,7 +312,7 @@ _VERIFIED = {
 }
 
 
-def _verify(s: InspectionSnapshot, cmd: VerifyInput, now: datetime) -> None:
+def _verify(s: InspectionSnapshot, cmd: VerifyInput, now: datetime, cal: WorkingCalendar) -> None:
     outcomes = {r.finding_no: r.outcome for r in cmd.results}
     for item in s.current_items():
         if item.finding_no in outcomes:
@@ -286,29 +325,66 @@ def _verify(s: InspectionSnapshot, cmd: VerifyInput, now: datetime) -> None:
         return
     # Another remediation cycle: the unresolved findings are requested again.
     s.cycle += 1
-    due = cmd.next_due_on or _default_due(s, now)
+    s.requested_at = now
     for finding in unresolved:
         finding.status = FindingStatus.OPEN
         finding.cycle = s.cycle
-        s.remediation.append(RemediationItem(finding_no=finding.no, cycle=s.cycle, due_on=due))
+        due = cmd.next_due_on or _default_due(s, finding.no, now, cal)
+        s.remediation.append(
+            RemediationItem(finding_no=finding.no, cycle=s.cycle, due_on=due, due_set_at=now)
+        )
 
 
-def _cancel(s: InspectionSnapshot, cmd: CancelInput, now: datetime) -> None:
+def _cancel(s: InspectionSnapshot, cmd: CancelInput, now: datetime, cal: WorkingCalendar) -> None:
     s.reason = cmd.reason
     s.suspended_from = None
 
 
-def _suspend(s: InspectionSnapshot, cmd: SuspendInput, now: datetime) -> None:
+def _suspend(s: InspectionSnapshot, cmd: SuspendInput, now: datetime, cal: WorkingCalendar) -> None:
     s.reason = cmd.reason
     s.suspended_from = s.state
 
 
-def _resume(s: InspectionSnapshot, cmd: ResumeInput, now: datetime) -> None:
+def _resume(s: InspectionSnapshot, cmd: ResumeInput, now: datetime, cal: WorkingCalendar) -> None:
     s.reason = ""
     s.suspended_from = None
 
 
-EFFECTS: dict[Trigger, Callable[[InspectionSnapshot, Any, datetime], None]] = {
+def _request_extension(
+    s: InspectionSnapshot, cmd: RequestExtensionInput, now: datetime, cal: WorkingCalendar
+) -> None:
+    item = next(r for r in s.current_items() if r.finding_no == cmd.finding_no)
+    s.extensions.append(
+        ExtensionRequest(
+            n=len(s.extensions) + 1,
+            finding_no=cmd.finding_no,
+            cycle=s.cycle,
+            due_on=cmd.due_on,
+            previous_due_on=item.due_on,
+            reason=cmd.reason,
+            requested_by=cmd.actor.user_id,
+            requested_at=now,
+        )
+    )
+
+
+def _decide_extension(
+    s: InspectionSnapshot, cmd: DecideExtensionInput, now: datetime, cal: WorkingCalendar
+) -> None:
+    request = s.extensions[cmd.n - 1]
+    request.status = ExtensionStatus.GRANTED if cmd.grant else ExtensionStatus.REFUSED
+    request.decided_by = cmd.actor.user_id
+    request.decided_at = now
+    request.note = cmd.note
+    if cmd.grant:
+        # A new due date: the agenda keys change, so reminders for the old date never fire.
+        for item in s.current_items():
+            if item.finding_no == request.finding_no:
+                item.due_on = request.due_on
+                item.due_set_at = now
+
+
+EFFECTS: dict[Trigger, Callable[[InspectionSnapshot, Any, datetime, WorkingCalendar], None]] = {
     Trigger.FORM_TEAM: _form_team,
     Trigger.SEND_NOTICE: _send_notice,
     Trigger.START_VISIT: _start_visit,
@@ -323,4 +399,6 @@ EFFECTS: dict[Trigger, Callable[[InspectionSnapshot, Any, datetime], None]] = {
     Trigger.CANCEL: _cancel,
     Trigger.SUSPEND: _suspend,
     Trigger.RESUME: _resume,
+    Trigger.REQUEST_EXTENSION: _request_extension,
+    Trigger.DECIDE_EXTENSION: _decide_extension,
 }

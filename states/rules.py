@@ -13,17 +13,26 @@ from states.models import (
     Actor,
     Command,
     ConcludeInput,
+    DecideExtensionInput,
     DisputeInput,
     FormTeamInput,
     InspectionSnapshot,
     RecordVisitInput,
     ReportRemediationInput,
+    RequestExtensionInput,
     ResolveDisputeInput,
     ScheduleReinspectionInput,
     SendNoticeInput,
     VerifyInput,
 )
-from states.vocabulary import FindingStatus, Role, TeamRole, Trigger
+from states.vocabulary import (
+    ExtensionStatus,
+    FindingStatus,
+    RemediationStatus,
+    Role,
+    TeamRole,
+    Trigger,
+)
 
 
 def check_actor(snapshot: InspectionSnapshot, trigger: Trigger, actor: Actor) -> None:
@@ -164,6 +173,39 @@ def _verify(snapshot: InspectionSnapshot, cmd: VerifyInput, today: date) -> None
     _not_past(cmd.next_due_on, today, "next_due_on")
 
 
+def _request_extension(
+    snapshot: InspectionSnapshot, cmd: RequestExtensionInput, today: date
+) -> None:
+    item = next(
+        (
+            r
+            for r in snapshot.current_items()
+            if r.finding_no == cmd.finding_no and r.status is RemediationStatus.OPEN
+        ),
+        None,
+    )
+    if item is None:
+        raise InvalidCommand(
+            f"finding {cmd.finding_no} has no open remediation item", {"finding_no": cmd.finding_no}
+        )
+    if cmd.due_on <= item.due_on:
+        raise InvalidCommand(
+            f"the new due date must be after {item.due_on}", {"due_on": item.due_on.isoformat()}
+        )
+    if any(
+        e.finding_no == cmd.finding_no and e.status is ExtensionStatus.PENDING
+        for e in snapshot.extensions
+    ):
+        raise InvalidCommand(f"an extension for finding {cmd.finding_no} is already pending")
+
+
+def _decide_extension(snapshot: InspectionSnapshot, cmd: DecideExtensionInput, today: date) -> None:
+    if not 1 <= cmd.n <= len(snapshot.extensions):
+        raise InvalidCommand(f"no extension request {cmd.n}", {"n": cmd.n})
+    if snapshot.extensions[cmd.n - 1].status is not ExtensionStatus.PENDING:
+        raise InvalidCommand(f"extension request {cmd.n} is already decided", {"n": cmd.n})
+
+
 PAYLOAD_CHECKS: dict[Trigger, Callable[[InspectionSnapshot, Any, date], None]] = {
     Trigger.FORM_TEAM: _form_team,
     Trigger.SEND_NOTICE: _send_notice,
@@ -174,6 +216,8 @@ PAYLOAD_CHECKS: dict[Trigger, Callable[[InspectionSnapshot, Any, date], None]] =
     Trigger.REPORT_REMEDIATION: _report,
     Trigger.SCHEDULE_REINSPECTION: _schedule,
     Trigger.VERIFY: _verify,
+    Trigger.REQUEST_EXTENSION: _request_extension,
+    Trigger.DECIDE_EXTENSION: _decide_extension,
 }
 
 

@@ -56,6 +56,8 @@ class Trigger(StrEnum):
     CANCEL = "cancel"
     SUSPEND = "suspend"
     RESUME = "resume"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
 
 
 class Role(StrEnum):
@@ -158,6 +160,12 @@ class DisputeOutcome(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
 class RemediationStatus(StrEnum):
     """Status of one remediation item (one action + due date per finding and cycle)."""
 
@@ -166,3 +174,26 @@ class RemediationStatus(StrEnum):
     DONE = "done"
     NOT_DONE = "not_done"
     CANCELLED = "cancelled"
+
+
+class Audience(StrEnum):
+    """Who a notification is for; the notify activity resolves people from accounts."""
+
+    UNIT = "unit"  # unit_rep accounts of the inspected unit
+    HEAD_OF_UNIT = "head_of_unit"  # decision_maker accounts of the inspected unit itself
+    TEAM = "team"  # the inspection's team members
+    COORDINATOR = "coordinator"  # the coordinator who started the inspection
+    DECISION_MAKER = "decision_maker"  # decision-makers of the deciding organisation
+
+
+class NoticeKind(StrEnum):
+    """What a notification says (one template each, Vietnamese and English)."""
+
+    NOTICE_ISSUED = "notice_issued"
+    CONCLUSION_ISSUED = "conclusion_issued"
+    REMINDER = "reminder"
+    OVERDUE = "overdue"
+    ESCALATION = "escalation"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_DECIDED = "extension_decided"
+    DIGEST = "digest"

@@ -1,5 +1,6 @@
 """Idempotent projection of accepted commands into the read model and the event table."""
 
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Engine, delete
@@ -11,13 +12,25 @@ from store.db import session_scope
 from store.tables import Event, FindingRecord, Inspection, RemediationRecord, TeamMemberRecord
 
 
-def project(engine: Engine, event: TransitionEvent, snapshot: InspectionSnapshot) -> None:
-    """Write ``event`` once and bring the read model up to ``snapshot``; safe to repeat."""
+def project(engine: Engine, event: TransitionEvent | None, snapshot: InspectionSnapshot) -> None:
+    """Write ``event`` once and bring the read model up to ``snapshot``; safe to repeat.
+
+    Without an event (a deadline status change) only the read model moves. A snapshot older
+    than the row never overwrites it: ``(seq, updated_at)`` orders snapshots.
+    """
     with session_scope(engine) as session:
         row = session.get(Inspection, snapshot.inspection_id)
-        if row is None or row.seq <= snapshot.seq:
+        if row is None or _not_older(row, snapshot):
             _write_read_model(session, row, snapshot)
-        _append_event(session, event)
+        if event is not None:
+            _append_event(session, event)
+
+
+def _not_older(row: Inspection, snapshot: InspectionSnapshot) -> bool:
+    if row.seq != snapshot.seq:
+        return row.seq < snapshot.seq
+    stored = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=UTC)
+    return stored <= snapshot.updated_at
 
 
 def _append_event(session: Session, event: TransitionEvent) -> None:
@@ -58,6 +71,8 @@ def _write_read_model(session: Session, row: Inspection | None, s: InspectionSna
         "decided_at": s.decided_at,
         "updated_at": s.updated_at,
         "seq": s.seq,
+        "next_deadline": s.next_deadline,
+        "overdue": s.overdue,
         "snapshot": s.model_dump(mode="json"),
     }
     if row is None:

@@ -42,6 +42,16 @@ class User(SQLModel, table=True):
     active: bool = True
 
 
+class CalendarDay(SQLModel, table=True):
+    """An administrator's calendar entry: an announced day off or a make-up working day."""
+
+    __tablename__ = "calendar_day"
+
+    day: date = Field(primary_key=True)
+    kind: str = Field(description="day_off | working_day")
+    note: str = ""
+
+
 class Inspection(SQLModel, table=True):
     """Read model of one inspection: list columns plus the latest snapshot."""
 
@@ -121,3 +131,32 @@ class Event(SQLModel, table=True):
     actor_name: str = ""
     at: datetime = _aware(nullable=False)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Notification(SQLModel, table=True):
+    """The outbox: one row per (inspection, kind, deadline, recipient, channel).
+
+    ``key`` makes creation idempotent, so a retried activity adds nothing. In-app rows are
+    delivered by being written (``sent`` at creation); e-mail rows wait ``pending`` until the
+    delivery activity sends them, and stay ``failed`` with the last error while it retries.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    # None for messages about no single inspection (the daily digest).
+    inspection_id: str | None = Field(default=None, index=True)
+    recipient_user_id: str = Field(foreign_key="user.id", index=True)
+    channel: str = Field(description="in_app | email")
+    kind: str
+    deadline: str = ""
+    subject_vi: str
+    subject_en: str
+    body_vi: str
+    body_en: str
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(index=True, description="pending | sent | failed")
+    attempts: int = 0
+    last_error: str = ""
+    created_at: datetime = _aware(nullable=False)
+    sent_at: datetime | None = _aware(nullable=True)
+    read_at: datetime | None = _aware(nullable=True)

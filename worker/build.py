@@ -6,22 +6,48 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.mailer import SmtpMailer
+from activities.notify import NotifyActivities
 from activities.records import RecordsActivities
+from worker.settings import WorkerSettings
 from workflows.inspection import InspectionWorkflow
 
 WORKFLOWS = [InspectionWorkflow]
 
 
 def build_worker(
-    client: Client, engine: Engine, task_queue: str, max_concurrent_activities: int = 50
+    client: Client,
+    engine: Engine,
+    task_queue: str,
+    max_concurrent_activities: int = 50,
+    mailer: SmtpMailer | None = None,
 ) -> Worker:
-    """A worker running every kiemtra workflow and activity on ``task_queue``."""
+    """A worker running every kiemtra workflow and activity on ``task_queue``.
+
+    Without a ``mailer`` notifications are delivered in-app only.
+    """
     records = RecordsActivities(engine)
+    notify = NotifyActivities(engine, mailer)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[records.record_transition],
+        activities=[records.record_transition, notify.notify, notify.deliver_email],
         activity_executor=ThreadPoolExecutor(max_workers=max_concurrent_activities),
         max_concurrent_activities=max_concurrent_activities,
+    )
+
+
+def build_mailer(settings: WorkerSettings) -> SmtpMailer | None:
+    """The SMTP mailer ``KIEMTRA_SMTP_*`` describes, or None when no host is set."""
+    if not settings.smtp_host:
+        return None
+    return SmtpMailer(
+        settings.smtp_host,
+        settings.smtp_port,
+        sender=settings.smtp_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        starttls=settings.smtp_starttls,
+        timeout=settings.smtp_timeout_seconds,
     )

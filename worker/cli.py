@@ -19,7 +19,7 @@ from store.accounts import AccountError, create_user
 from store.db import make_engine
 from store.migrate import upgrade
 from store.queries import organisation_by_code
-from worker.build import build_worker
+from worker.build import build_mailer, build_worker
 from worker.client import connect
 from worker.diagram import main as write_diagram
 from worker.seed import SeedError, seed_demo
@@ -85,7 +85,13 @@ async def run_worker(settings: WorkerSettings) -> None:
     upgrade(url)
     engine = make_engine(url)
     client = await connect(settings)
-    worker = build_worker(client, engine, settings.task_queue, settings.max_concurrent_activities)
+    worker = build_worker(
+        client,
+        engine,
+        settings.task_queue,
+        settings.max_concurrent_activities,
+        mailer=build_mailer(settings),
+    )
     logging.info("kiemtra worker polling %s on %s", settings.task_queue, settings.temporal_address)
     stop = asyncio.Event()
     with on_stop_signals(stop.set):

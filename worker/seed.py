@@ -143,7 +143,9 @@ async def _drive(
     stage = "decide"
     with Session(engine) as session:
         try:
-            inp = commands.start_input(session, coordinator, body, inspection_id)
+            inp = commands.start_input(
+                session, coordinator, body, inspection_id, settings.policies()
+            )
             snapshot = await commands.start_inspection(client, settings.task_queue, inp, timeout)
             for no, step in enumerate(scenario.steps, start=1):
                 stage = f"step {no} ({step.trigger})"

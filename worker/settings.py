@@ -2,10 +2,12 @@
 
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from states.policies import PolicySet, policy_from_text
 from store.db import default_url
 
 
@@ -33,14 +35,32 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TEMPORAL_PROFILE", "KIEMTRA_TEMPORAL_PROFILE"),
     )
     task_queue: str = "kiemtra"
+    policy_file: Path | None = None
 
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or default_url(self.data_dir)
 
+    def policies(self) -> PolicySet:
+        """Deadline policies: the defaults, overridden by KIEMTRA_POLICY_FILE (TOML or YAML)."""
+        if self.policy_file is None:
+            return PolicySet()
+        fmt: Literal["toml", "yaml"] = (
+            "yaml" if self.policy_file.suffix.lower() in (".yaml", ".yml") else "toml"
+        )
+        return policy_from_text(self.policy_file.read_text(encoding="utf-8"), fmt)
+
 
 class WorkerSettings(Settings):
     max_concurrent_activities: int = 50
+    # E-mail (KIEMTRA_SMTP_*); without a host, notifications are delivered in-app only.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "kiemtra@localhost"
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 30.0
 
 
 class ApiSettings(Settings):

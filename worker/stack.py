@@ -23,7 +23,7 @@ from temporalio.worker import Worker
 from api.app import API_PREFIX, create_app
 from store.db import make_engine
 from store.migrate import upgrade
-from worker.build import build_worker
+from worker.build import build_mailer, build_worker
 from worker.devserver import NAMESPACE, DevServer, DevServerError
 from worker.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, SeedError, seed_demo
 from worker.settings import ApiSettings, WorkerSettings
@@ -236,7 +236,11 @@ async def _run(options: StackOptions, stop: asyncio.Event, hurry: asyncio.Event)
             raise StackError(str(exc)) from None
 
         worker = build_worker(
-            client, engine, worker_settings.task_queue, worker_settings.max_concurrent_activities
+            client,
+            engine,
+            worker_settings.task_queue,
+            worker_settings.max_concurrent_activities,
+            mailer=build_mailer(worker_settings),
         )
         worker_task = asyncio.create_task(worker.run())
         teardown.push_async_callback(_stop_worker, worker, worker_task)

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query
+from fastapi import APIRouter, Body, Header, Path, Query, Request
 from pydantic import BaseModel
 
 from api import commands
@@ -21,6 +21,7 @@ from api.schemas import (
     TeamCreate,
 )
 from states import procedure
+from states.contract import Contract
 from states.diagram import mermaid
 from states.models import COMMAND_TYPES, Actor, Command, InspectionSnapshot
 from states.vocabulary import InspectionKind, InspectionState, Trigger
@@ -35,11 +36,15 @@ IdempotencyKey = Annotated[
 ]
 
 
+def action_path(snapshot: InspectionSnapshot, trigger: Trigger) -> str:
+    pending = next((e.n for e in snapshot.extensions if e.status == "pending"), 0)
+    tail = COMMAND_PATHS[trigger].replace("{n}", str(pending))
+    return f"/api/v1/inspections/{snapshot.inspection_id}/{tail}"
+
+
 def detail_of(snapshot: InspectionSnapshot, actor: Actor) -> InspectionDetail:
     allowed = [
-        AllowedAction(
-            trigger=t, path=f"/api/v1/inspections/{snapshot.inspection_id}/{COMMAND_PATHS[t]}"
-        )
+        AllowedAction(trigger=t, path=action_path(snapshot, t))
         for t in procedure.allowed_triggers(snapshot, actor)
     ]
     return InspectionDetail(**snapshot.model_dump(), allowed_actions=allowed)
@@ -54,6 +59,7 @@ def load(session: SessionDep, inspection_id: str) -> InspectionSnapshot:
 
 @router.post("", status_code=201, response_model=InspectionDetail)
 async def start_inspection(
+    request: Request,
     body: InspectionCreate,
     user: CurrentUser,
     session: SessionDep,
@@ -64,7 +70,11 @@ async def start_inspection(
     """Start an inspection from its decision; its workflow runs until closure."""
     actor = actor_of(user)
     inp = commands.start_input(
-        session, actor, body, commands.inspection_id_for(actor, idempotency_key)
+        session,
+        actor,
+        body,
+        commands.inspection_id_for(actor, idempotency_key),
+        request.app.state.policies,
     )
     snapshot = await commands.start_inspection(
         client, settings.task_queue, inp, settings.update_timeout_seconds
@@ -192,7 +202,39 @@ def _command_endpoint(trigger: Trigger) -> Any:
     return required_body
 
 
+class DecideExtensionBody(Contract):
+    grant: bool
+    note: str = ""
+
+
+@router.post("/{inspection_id}/extensions/{n}/decide", response_model=InspectionDetail)
+async def decide_extension(
+    inspection_id: str,
+    n: Annotated[int, Path(ge=1)],
+    body: DecideExtensionBody,
+    user: CurrentUser,
+    session: SessionDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> InspectionDetail:
+    """The coordinator grants or refuses extension request ``n``."""
+    payload = COMMAND_BODIES[Trigger.DECIDE_EXTENSION](n=n, **body.model_dump())
+    return await _fire(
+        Trigger.DECIDE_EXTENSION,
+        inspection_id,
+        payload,
+        user,
+        session,
+        client,
+        settings,
+        idempotency_key,
+    )
+
+
 for _trigger in Trigger:
+    if _trigger is Trigger.DECIDE_EXTENSION:
+        continue  # its request number is part of the path (above)
     router.add_api_route(
         f"/{{inspection_id}}/{COMMAND_PATHS[_trigger]}",
         _command_endpoint(_trigger),

@@ -1,0 +1,130 @@
+"""Notifications: write the outbox (in-app and e-mail rows), then deliver e-mail over SMTP.
+
+Both activities are idempotent. ``notify`` inserts by key, so a retry or a replayed workflow
+adds nothing; ``deliver_email`` returns at once for a row already sent, so a retry after a
+success never sends twice. A failed send leaves the row ``failed`` with its error and raises,
+and Temporal retries it with the backoff the workflow chose.
+"""
+
+import smtplib
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities import recipients, templates
+from activities.mailer import OutgoingMail, SmtpMailer
+from activities.names import DELIVER_EMAIL, NOTIFY
+from states.errors import ErrorType
+from states.models import NotifyInput
+from store import outbox
+from store.db import session_scope
+from store.outbox import Channel, Delivery, notification_key
+from store.tables import Notification, User
+
+SMTP_ERROR = "smtp_error"
+SMTP_NOT_CONFIGURED = "smtp_not_configured"
+NO_ADDRESS = "no_email_address"
+
+
+class NotifyActivities:
+    """Outbox and delivery; the worker hands in a ready engine and, if SMTP is set, a mailer."""
+
+    def __init__(self, engine: Engine, mailer: SmtpMailer | None = None) -> None:
+        self._engine = engine
+        self._mailer = mailer
+
+    @activity.defn(name=NOTIFY)
+    def notify(self, inp: NotifyInput) -> list[int]:
+        """Write one in-app row per recipient, and one e-mail row for those with an address.
+
+        Returns the ids of the e-mail rows still to deliver (pending or failed), including
+        rows an earlier attempt wrote, so the caller can start delivering each of them.
+        """
+        text = templates.render(inp.kind, inp.payload, inp.deadline)
+        now = datetime.now(UTC)
+        with session_scope(self._engine) as session:
+            rows: list[Notification] = []
+            for user in recipients.resolve(session, inp):
+                rows.append(_row(inp, text, user, Channel.IN_APP, now))
+                if self._mailer is not None and user.email:
+                    rows.append(_row(inp, text, user, Channel.EMAIL, now))
+            outbox.insert_once(session, rows)
+            return outbox.undelivered_ids(
+                session, [r.key for r in rows if r.channel == Channel.EMAIL.value]
+            )
+
+    @activity.defn(name=DELIVER_EMAIL)
+    def deliver_email(self, notification_id: int) -> None:
+        """Send one e-mail row unless it was sent already; record every failed attempt."""
+        with Session(self._engine) as session:
+            found = outbox.email_with_recipient(session, notification_id)
+            if found is None:
+                raise ApplicationError(
+                    f"no e-mail notification {notification_id}",
+                    type=ErrorType.NOT_FOUND.value,
+                    non_retryable=True,
+                )
+            row, user = found
+            if row.status == Delivery.SENT.value:
+                return
+            mail = _mail(row, user)
+        if self._mailer is None or not mail.to:
+            # Retrying cannot help: this worker has no SMTP server, or the person no address.
+            reason = "SMTP is not configured" if self._mailer is None else "no e-mail address"
+            self._failed(notification_id, reason)
+            raise ApplicationError(
+                f"e-mail {notification_id} not sent: {reason}",
+                type=SMTP_NOT_CONFIGURED if self._mailer is None else NO_ADDRESS,
+                non_retryable=True,
+            )
+        try:
+            self._mailer.send(mail)
+        except (smtplib.SMTPException, OSError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            self._failed(notification_id, error)
+            raise ApplicationError(
+                f"e-mail {notification_id} not sent: {error}", type=SMTP_ERROR
+            ) from exc
+        with session_scope(self._engine) as session:
+            outbox.mark_sent(session, notification_id, datetime.now(UTC))
+
+    def _failed(self, notification_id: int, error: str) -> None:
+        activity.logger.warning("e-mail %s not sent: %s", notification_id, error)
+        with session_scope(self._engine) as session:
+            outbox.mark_failed(session, notification_id, error)
+
+
+def _row(
+    inp: NotifyInput,
+    text: templates.Rendered,
+    user: User,
+    channel: Channel,
+    now: datetime,
+) -> Notification:
+    in_app = channel is Channel.IN_APP
+    return Notification(
+        key=notification_key(inp.inspection_id, inp.kind.value, inp.deadline, user.id, channel),
+        inspection_id=inp.inspection_id or None,
+        recipient_user_id=user.id,
+        channel=channel.value,
+        kind=inp.kind.value,
+        deadline=inp.deadline,
+        subject_vi=text.subject_vi,
+        subject_en=text.subject_en,
+        body_vi=text.body_vi,
+        body_en=text.body_en,
+        payload=inp.payload,
+        # Writing an in-app row is its delivery.
+        status=Delivery.SENT.value if in_app else Delivery.PENDING.value,
+        created_at=now,
+        sent_at=now if in_app else None,
+    )
+
+
+def _mail(row: Notification, user: User) -> OutgoingMail:
+    """Vietnamese first (the offices' language), then the English text."""
+    body = f"{row.body_vi}\n\n---\n{row.subject_en}\n\n{row.body_en}\n"
+    return OutgoingMail(to=user.email, subject=row.subject_vi, body=body, key=row.key)

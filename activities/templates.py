@@ -1,0 +1,346 @@
+"""Notification texts, Vietnamese and English, one template per ``NoticeKind``.
+
+Pure functions of the notification's kind, deadline key and payload. Payload keys read here
+(all optional; a missing one drops its sentence rather than printing a blank):
+
+``title``, ``unit_name``, ``decision_number``, ``number`` (or ``notice_number`` /
+``conclusion_number``), ``deadline_kind`` (else the deadline key's first part names the
+deadline), ``due_on`` (ISO date), ``days_left`` or ``days_before`` (working days),
+``days_overdue``, ``criterion``, ``level`` (escalation level: a number from 1, or a chain step
+such as ``head_of_unit``), ``outcome`` (``granted`` | ``refused``), ``reason``, ``on`` (the
+digest's date) and ``due`` / ``overdue`` (the digest's items, each with ``title``,
+``unit_name``, ``deadline``, ``due_on``).
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from states.vocabulary import NoticeKind
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A notification's text in both languages."""
+
+    subject_vi: str
+    subject_en: str
+    body_vi: str
+    body_en: str
+
+
+# What each kind of deadline is called, by the first part of its key (e.g. remediation:2:1).
+DEADLINE_LABELS: dict[str, tuple[str, str]] = {
+    "visit": ("buổi làm việc tại đơn vị", "the visit"),
+    "on_site": ("thời hạn kiểm tra trực tiếp", "the on-site check"),
+    "conclusion": ("báo cáo kết quả và kết luận kiểm tra", "the findings report and conclusion"),
+    "acknowledgement": ("việc tiếp thu kết luận kiểm tra", "the acknowledgement of the conclusion"),
+    "remediation": ("việc khắc phục tồn tại, hạn chế", "the remediation"),
+    "reinspection": ("việc lên lịch kiểm tra lại", "scheduling the re-inspection"),
+    "verification": ("việc kiểm tra lại", "the re-inspection"),
+}
+_ANY_DEADLINE = ("thời hạn", "the deadline")
+
+LEVEL_LABELS: dict[str, tuple[str, str]] = {
+    "unit_rep": ("người đại diện đơn vị", "the unit's representative"),
+    "head_of_unit": ("thủ trưởng đơn vị", "the head of the unit"),
+    "coordinator": ("cán bộ đầu mối", "the coordinator"),
+    "decision_maker": ("người ra quyết định kiểm tra", "the decision-maker"),
+}
+
+
+def vi_date(day: date) -> str:
+    """``ngày 05 tháng 3 năm 2025``: days 1–9 and months 1–2 take a leading zero (Decree 30)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def en_date(day: date) -> str:
+    """ISO 8601, which no English reader misreads."""
+    return day.isoformat()
+
+
+def as_date(value: Any) -> date | None:
+    """A payload date: a ``date`` or its ISO text (a timestamp's date part); else None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def deadline_label(deadline: str) -> tuple[str, str]:
+    """The (Vietnamese, English) name of the deadline a key such as ``remediation:2:1`` is."""
+    head = deadline.replace("@", ":").split(":", 1)[0]
+    return DEADLINE_LABELS.get(head, _ANY_DEADLINE)
+
+
+def level_label(level: Any) -> tuple[str, str]:
+    """The (Vietnamese, English) name of an escalation level: a chain step or a number.
+
+    Level 0 (or none) means "not an escalation" and has no name.
+    """
+    if isinstance(level, int) and not isinstance(level, bool):
+        return (f"cấp {level}", f"level {level}") if level > 0 else ("", "")
+    text = str(level or "")
+    return LEVEL_LABELS.get(text, (text, text))
+
+
+def render(kind: NoticeKind, payload: Mapping[str, Any], deadline: str = "") -> Rendered:
+    """The subject and body of a ``kind`` notification in both languages."""
+    return _TEMPLATES[kind](_Context(payload, deadline))
+
+
+class _Context:
+    """The payload's values, formatted once for both languages."""
+
+    def __init__(self, payload: Mapping[str, Any], deadline: str) -> None:
+        self.payload = payload
+        self.title = str(payload.get("title") or "")
+        self.unit = str(payload.get("unit_name") or "")
+        self.decision = str(payload.get("decision_number") or "")
+        self.number = str(
+            payload.get("number")
+            or payload.get("notice_number")
+            or payload.get("conclusion_number")
+            or ""
+        )
+        self.criterion = str(payload.get("criterion") or "")
+        self.reason = str(payload.get("reason") or "")
+        self.days_left = _int(payload.get("days_left", payload.get("days_before")))
+        self.days_overdue = _int(payload.get("days_overdue"))
+        due = as_date(payload.get("due_on"))
+        self.due_vi = vi_date(due) if due else ""
+        self.due_en = en_date(due) if due else ""
+        self.what_vi, self.what_en = deadline_label(str(payload.get("deadline_kind") or deadline))
+        self.level_vi, self.level_en = level_label(payload.get("level"))
+
+    def about_vi(self) -> str:
+        """``cuộc kiểm tra "…" tại …`` — which inspection the message is about."""
+        text = f'cuộc kiểm tra "{self.title}"' if self.title else "cuộc kiểm tra"
+        return f"{text} tại {self.unit}" if self._unit_untold() else text
+
+    def about_en(self) -> str:
+        text = f'the inspection "{self.title}"' if self.title else "the inspection"
+        return f"{text} of {self.unit}" if self._unit_untold() else text
+
+    def _unit_untold(self) -> bool:
+        # Titles usually name the unit already ("Kiểm tra công vụ tại UBND xã An Phú").
+        return bool(self.unit) and self.unit not in self.title
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _lines(*lines: str | None) -> str:
+    return "\n".join(line for line in lines if line)
+
+
+def _paren(text: str) -> str:
+    return f" ({text})" if text else ""
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _if(value: object, text: str) -> str | None:
+    return text if value else None
+
+
+def _notice_issued(c: _Context) -> Rendered:
+    return Rendered(
+        subject_vi=f"Thông báo kiểm tra: {c.title}",
+        subject_en=f"Inspection notice: {c.title}",
+        body_vi=_lines(
+            f"Thông báo về {c.about_vi()}.",
+            _if(c.decision, f"Căn cứ Quyết định kiểm tra số {c.decision}."),
+            _if(c.number, f"Thông báo số {c.number}."),
+            _if(c.due_vi, f"Đoàn kiểm tra dự kiến làm việc tại đơn vị {c.due_vi}."),
+        ),
+        body_en=_lines(
+            f"Notice of {c.about_en()}.",
+            _if(c.decision, f"Under inspection decision {c.decision}."),
+            _if(c.number, f"Notice number {c.number}."),
+            _if(c.due_en, f"The team plans to visit on {c.due_en}."),
+        ),
+    )
+
+
+def _conclusion_issued(c: _Context) -> Rendered:
+    return Rendered(
+        subject_vi=f"Kết luận kiểm tra: {c.title}",
+        subject_en=f"Inspection conclusion: {c.title}",
+        body_vi=_lines(
+            f"Đã ban hành kết luận {c.about_vi()}.",
+            _if(c.number, f"Thông báo kết luận số {c.number}."),
+            _if(c.due_vi, f"Thời hạn khắc phục: {c.due_vi}."),
+        ),
+        body_en=_lines(
+            f"The conclusion of {c.about_en()} has been issued.",
+            _if(c.number, f"Conclusion notice {c.number}."),
+            _if(c.due_en, f"Remediation is due on {c.due_en}."),
+        ),
+    )
+
+
+def _reminder(c: _Context) -> Rendered:
+    left_vi = f" (còn {c.days_left} ngày làm việc)" if c.days_left is not None else ""
+    left_en = f" ({c.days_left} working days left)" if c.days_left is not None else ""
+    return Rendered(
+        subject_vi=f"Nhắc hạn: {c.what_vi} — {c.title}",
+        subject_en=f"Reminder: {c.what_en} — {c.title}",
+        body_vi=_lines(
+            f"{_cap(c.what_vi)} của {c.about_vi()} đến hạn {c.due_vi}{left_vi}."
+            if c.due_vi
+            else f"{_cap(c.what_vi)} của {c.about_vi()} sắp đến hạn.",
+            _if(c.criterion, f"Tiêu chí: {c.criterion}."),
+        ),
+        body_en=_lines(
+            f"{_cap(c.what_en)} of {c.about_en()} is due on {c.due_en}{left_en}."
+            if c.due_en
+            else f"{_cap(c.what_en)} of {c.about_en()} is due soon.",
+            _if(c.criterion, f"Criterion: {c.criterion}."),
+        ),
+    )
+
+
+def _overdue_sentences(c: _Context) -> tuple[str, str]:
+    since_vi = f" từ {c.due_vi}" if c.due_vi else ""
+    since_en = f" since {c.due_en}" if c.due_en else ""
+    if c.days_overdue:
+        since_vi += f" (quá {c.days_overdue} ngày)"
+        since_en += f" ({c.days_overdue} days late)"
+    return (
+        f"{_cap(c.what_vi)} của {c.about_vi()} đã quá hạn{since_vi}.",
+        f"{_cap(c.what_en)} of {c.about_en()} is overdue{since_en}.",
+    )
+
+
+def _overdue(c: _Context) -> Rendered:
+    vi, en = _overdue_sentences(c)
+    return Rendered(
+        subject_vi=f"Quá hạn: {c.what_vi} — {c.title}",
+        subject_en=f"Overdue: {c.what_en} — {c.title}",
+        body_vi=_lines(vi, _if(c.criterion, f"Tiêu chí: {c.criterion}.")),
+        body_en=_lines(en, _if(c.criterion, f"Criterion: {c.criterion}.")),
+    )
+
+
+def _escalation(c: _Context) -> Rendered:
+    vi, en = _overdue_sentences(c)
+    return Rendered(
+        subject_vi=f"Báo cáo quá hạn{_paren(c.level_vi)}: {c.what_vi} — {c.title}",
+        subject_en=f"Overdue escalation{_paren(c.level_en)}: {c.what_en} — {c.title}",
+        body_vi=_lines(
+            vi,
+            _if(c.criterion, f"Tiêu chí: {c.criterion}."),
+            _if(c.level_vi, f"Theo quy trình xử lý quá hạn, việc này được báo tới {c.level_vi}."),
+        ),
+        body_en=_lines(
+            en,
+            _if(c.criterion, f"Criterion: {c.criterion}."),
+            _if(c.level_en, f"Under the overdue procedure this is now raised to {c.level_en}."),
+        ),
+    )
+
+
+def _extension_requested(c: _Context) -> Rendered:
+    return Rendered(
+        subject_vi=f"Đề nghị gia hạn: {c.title}",
+        subject_en=f"Extension requested: {c.title}",
+        body_vi=_lines(
+            f"Đề nghị gia hạn {c.what_vi} của {c.about_vi()}"
+            + (f" đến {c.due_vi}." if c.due_vi else "."),
+            _if(c.criterion, f"Tiêu chí: {c.criterion}."),
+            _if(c.reason, f"Lý do: {c.reason}"),
+        ),
+        body_en=_lines(
+            f"An extension of {c.what_en} of {c.about_en()} is requested"
+            + (f" until {c.due_en}." if c.due_en else "."),
+            _if(c.criterion, f"Criterion: {c.criterion}."),
+            _if(c.reason, f"Reason: {c.reason}"),
+        ),
+    )
+
+
+def _extension_decided(c: _Context) -> Rendered:
+    granted = c.payload.get("outcome") == "granted"
+    vi = "Đồng ý gia hạn" if granted else "Không đồng ý gia hạn"
+    en = "Extension granted" if granted else "Extension refused"
+    return Rendered(
+        subject_vi=f"{vi}: {c.title}",
+        subject_en=f"{en}: {c.title}",
+        body_vi=_lines(
+            f"{vi} {c.what_vi} của {c.about_vi()}.",
+            _if(c.criterion, f"Tiêu chí: {c.criterion}."),
+            _if(c.due_vi, f"Thời hạn: {c.due_vi}."),
+            _if(c.reason, f"Ý kiến: {c.reason}"),
+        ),
+        body_en=_lines(
+            f"{en} for {c.what_en} of {c.about_en()}.",
+            _if(c.criterion, f"Criterion: {c.criterion}."),
+            _if(c.due_en, f"Due on {c.due_en}."),
+            _if(c.reason, f"Note: {c.reason}"),
+        ),
+    )
+
+
+def _digest_items(items: Any, vi: bool) -> list[str]:
+    lines = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, Mapping):
+            continue
+        what_vi, what_en = deadline_label(str(item.get("deadline") or ""))
+        due = as_date(item.get("due_on"))
+        title, unit = str(item.get("title") or ""), str(item.get("unit_name") or "")
+        where = f" ({unit})" if unit else ""
+        if vi:
+            lines.append(f"- {title}{where}: {what_vi}" + (f", hạn {vi_date(due)}" if due else ""))
+        else:
+            lines.append(f"- {title}{where}: {what_en}" + (f", due {en_date(due)}" if due else ""))
+    return lines
+
+
+def _digest(c: _Context) -> Rendered:
+    due, overdue = c.payload.get("due"), c.payload.get("overdue")
+    n_due = len(due) if isinstance(due, list) else 0
+    n_over = len(overdue) if isinstance(overdue, list) else 0
+    on = as_date(c.payload.get("on"))
+    return Rendered(
+        subject_vi=f"Tổng hợp {vi_date(on) if on else 'hằng ngày'}: "
+        f"{n_due} việc sắp đến hạn, {n_over} việc quá hạn",
+        subject_en=f"Digest {en_date(on) if on else 'of the day'}: "
+        f"{n_due} due soon, {n_over} overdue",
+        body_vi=_lines(
+            "Sắp đến hạn (3 ngày làm việc tới):" if n_due else "Không có việc sắp đến hạn.",
+            *_digest_items(due, vi=True),
+            "Quá hạn:" if n_over else "Không có việc quá hạn.",
+            *_digest_items(overdue, vi=True),
+        ),
+        body_en=_lines(
+            "Due in the next 3 working days:" if n_due else "Nothing is due soon.",
+            *_digest_items(due, vi=False),
+            "Overdue:" if n_over else "Nothing is overdue.",
+            *_digest_items(overdue, vi=False),
+        ),
+    )
+
+
+_TEMPLATES: dict[NoticeKind, Callable[[_Context], Rendered]] = {
+    NoticeKind.NOTICE_ISSUED: _notice_issued,
+    NoticeKind.CONCLUSION_ISSUED: _conclusion_issued,
+    NoticeKind.REMINDER: _reminder,
+    NoticeKind.OVERDUE: _overdue,
+    NoticeKind.ESCALATION: _escalation,
+    NoticeKind.EXTENSION_REQUESTED: _extension_requested,
+    NoticeKind.EXTENSION_DECIDED: _extension_decided,
+    NoticeKind.DIGEST: _digest,
+}

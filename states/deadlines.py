@@ -1,0 +1,333 @@
+"""Open deadlines of an inspection and the agenda of reminders and escalations they imply.
+
+Pure: the workflow asks for the agenda after every change and sleeps until its next item.
+Deadlines are not states; each has a due date counted in working days, reminders before it,
+an overdue moment after it and an escalation every interval while it stays overdue.
+"""
+
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from pydantic import Field
+
+from states.calendar import VN_TZ, WorkingCalendar, local_date
+from states.contract import Contract
+from states.models import InspectionSnapshot, NotifyInput
+from states.policies import CountIn, EscalationLevel
+from states.vocabulary import (
+    SECRET_KINDS,
+    Audience,
+    InspectionState,
+    NoticeKind,
+    RemediationStatus,
+)
+
+S = InspectionState
+
+# Reminders and escalations go out at the start of the office day; overdue starts at midnight.
+OFFICE_MORNING = time(8, 0)
+
+_CHAIN_AUDIENCE = {
+    EscalationLevel.UNIT_REP: Audience.UNIT,
+    EscalationLevel.HEAD_OF_UNIT: Audience.HEAD_OF_UNIT,
+    EscalationLevel.COORDINATOR: Audience.COORDINATOR,
+    EscalationLevel.DECISION_MAKER: Audience.DECISION_MAKER,
+}
+_UNIT_LEVELS = frozenset({EscalationLevel.UNIT_REP, EscalationLevel.HEAD_OF_UNIT})
+
+
+class DeadlineKind(StrEnum):
+    VISIT = "visit"  # the announced visit date
+    ON_SITE = "on_site"  # end of the on-site check (Decree 217 Art. 13)
+    CONCLUSION = "conclusion"  # findings report + conclusion notice
+    ACKNOWLEDGEMENT = "acknowledgement"  # the unit accepts or explains
+    REMEDIATION = "remediation"  # one per finding and cycle
+    REINSPECTION = "reinspection"  # scheduling the verification
+    VERIFICATION = "verification"  # the verification re-inspection itself
+
+
+# Deadlines the unit owns: their escalation walks the unit's chain first.
+UNIT_DEADLINES = frozenset({DeadlineKind.ACKNOWLEDGEMENT, DeadlineKind.REMEDIATION})
+
+
+class Deadline(Contract):
+    key: str = Field(description="stable per deadline, e.g. remediation:2:1")
+    kind: DeadlineKind
+    due_on: date
+    since: datetime = Field(description="when it opened; nothing before it is ever sent")
+    audiences: list[Audience]
+    finding_no: int | None = None
+
+
+class AgendaItem(Contract):
+    at: datetime
+    action: NoticeKind
+    step: int = Field(description="reminder: working days before; escalation: chain level")
+    deadline: Deadline
+    audiences: list[Audience]
+
+    @property
+    def key(self) -> str:
+        """Unique per deadline version: moving a due date makes new keys, old ones never fire."""
+        return f"{self.deadline.key}@{self.deadline.due_on}:{self.action}:{self.step}"
+
+
+def morning(day: date) -> datetime:
+    return datetime.combine(day, OFFICE_MORNING, VN_TZ)
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), VN_TZ)
+
+
+def _add(calendar: WorkingCalendar, start: datetime, days: int, count_in: CountIn) -> date:
+    day = local_date(start)
+    if count_in is CountIn.CALENDAR:
+        return day + timedelta(days=days)
+    return calendar.add_working_days(day, days)
+
+
+def _last_at(s: InspectionSnapshot, trigger: str) -> datetime:
+    return next((h.at for h in reversed(s.history) if h.trigger == trigger), s.updated_at)
+
+
+def open_deadlines(s: InspectionSnapshot, calendar: WorkingCalendar) -> list[Deadline]:
+    """What is due in the inspection's current state, with the date each falls due."""
+    p = s.policy
+    if s.state is S.TEAM_FORMED or s.state is S.NOTIFIED:
+        if s.visit_planned_on is None:
+            return []
+        return [
+            Deadline(
+                key="visit",
+                kind=DeadlineKind.VISIT,
+                due_on=s.visit_planned_on,
+                since=_last_at(s, "send_notice"),
+                audiences=[Audience.TEAM],
+            )
+        ]
+    if s.state is S.ON_SITE and s.visit.started_at is not None:
+        limit = p.on_site.limit(s.unit_level)
+        days = limit.days + (limit.extension_days if s.on_site_extended else 0)
+        return [
+            Deadline(
+                key="on_site",
+                kind=DeadlineKind.ON_SITE,
+                due_on=_add(calendar, s.visit.started_at, days, p.on_site.count_in),
+                since=s.visit.started_at,
+                audiences=[Audience.TEAM],
+            )
+        ]
+    if s.state is S.VISITED and s.visit.ended_at is not None:
+        days = p.findings_report_days + p.conclusion_days
+        return [
+            Deadline(
+                key="conclusion",
+                kind=DeadlineKind.CONCLUSION,
+                due_on=calendar.add_working_days(local_date(s.visit.ended_at), days),
+                since=s.visit.ended_at,
+                audiences=[Audience.COORDINATOR, Audience.DECISION_MAKER],
+            )
+        ]
+    if s.state in (S.REMEDIATION_REQUESTED, S.REMEDIATING):
+        return _remediation_deadlines(s, calendar)
+    if s.state is S.REMEDIATION_REPORTED:
+        reported = max((r.reported_at for r in s.current_items() if r.reported_at), default=None)
+        reported = reported or s.updated_at
+        return [
+            Deadline(
+                key=f"reinspection:{s.cycle}",
+                kind=DeadlineKind.REINSPECTION,
+                due_on=calendar.add_working_days(local_date(reported), p.reinspection_window_days),
+                since=reported,
+                audiences=[Audience.COORDINATOR],
+            )
+        ]
+    if s.state is S.REINSPECTING:
+        scheduled = _last_at(s, "schedule_reinspection")
+        due = s.reinspection_planned_on or calendar.add_working_days(
+            local_date(scheduled), p.reinspection_window_days
+        )
+        return [
+            Deadline(
+                key=f"verification:{s.cycle}",
+                kind=DeadlineKind.VERIFICATION,
+                due_on=due,
+                since=scheduled,
+                audiences=[Audience.TEAM],
+            )
+        ]
+    return []
+
+
+def _remediation_deadlines(s: InspectionSnapshot, calendar: WorkingCalendar) -> list[Deadline]:
+    requested = s.requested_at or s.updated_at
+    deadlines = []
+    if s.state is S.REMEDIATION_REQUESTED:
+        deadlines.append(
+            Deadline(
+                key=f"acknowledgement:{s.cycle}",
+                kind=DeadlineKind.ACKNOWLEDGEMENT,
+                due_on=calendar.add_working_days(
+                    local_date(requested), s.policy.acknowledgement_days
+                ),
+                since=requested,
+                audiences=[Audience.UNIT],
+            )
+        )
+    for item in s.current_items():
+        if item.status is RemediationStatus.OPEN:
+            deadlines.append(
+                Deadline(
+                    key=f"remediation:{item.finding_no}:{item.cycle}",
+                    kind=DeadlineKind.REMEDIATION,
+                    due_on=item.due_on,
+                    since=item.due_set_at or requested,
+                    audiences=[Audience.UNIT],
+                    finding_no=item.finding_no,
+                )
+            )
+    return deadlines
+
+
+def _chain(s: InspectionSnapshot, deadline: Deadline) -> list[Audience]:
+    """Who hears of an overdue deadline, level by level."""
+    levels = s.policy.escalation_chain
+    if deadline.kind not in UNIT_DEADLINES:
+        levels = [lvl for lvl in levels if lvl not in _UNIT_LEVELS]
+    return [_CHAIN_AUDIENCE[lvl] for lvl in levels]
+
+
+def agenda(
+    s: InspectionSnapshot, calendar: WorkingCalendar, horizon_escalations: int = 12
+) -> list[AgendaItem]:
+    """Every reminder, overdue notice and escalation of the open deadlines, in time order."""
+    items: list[AgendaItem] = []
+    for deadline in open_deadlines(s, calendar):
+        for offset in s.policy.reminder_offsets:
+            at = morning(calendar.subtract_working_days(deadline.due_on, offset))
+            if at >= deadline.since and local_date(at) < deadline.due_on:
+                items.append(
+                    AgendaItem(
+                        at=at,
+                        action=NoticeKind.REMINDER,
+                        step=offset,
+                        deadline=deadline,
+                        audiences=deadline.audiences,
+                    )
+                )
+        chain = _chain(s, deadline)
+        overdue_at = midnight(deadline.due_on + timedelta(days=1))
+        items.append(
+            AgendaItem(
+                at=max(overdue_at, deadline.since),
+                action=NoticeKind.OVERDUE,
+                step=0,
+                deadline=deadline,
+                audiences=sorted({*deadline.audiences, *chain[:1]}),
+            )
+        )
+        day = local_date(overdue_at)
+        for level in range(1, min(len(chain), horizon_escalations + 1)):
+            day = calendar.add_working_days(day, s.policy.escalation_interval_days)
+            items.append(
+                AgendaItem(
+                    at=max(morning(day), deadline.since),
+                    action=NoticeKind.ESCALATION,
+                    step=level,
+                    deadline=deadline,
+                    audiences=[chain[level]],
+                )
+            )
+    return sorted(items, key=lambda i: (i.at, i.key))
+
+
+def secret_from_unit(s: InspectionSnapshot) -> bool:
+    """The unit must not hear of a surprise or complaint inspection before the team arrives."""
+    before_site = s.state in (S.DECIDED, S.TEAM_FORMED) or (
+        s.state is S.SUSPENDED and s.suspended_from in (S.DECIDED, S.TEAM_FORMED)
+    )
+    return s.kind in SECRET_KINDS and before_site
+
+
+def status_at(
+    s: InspectionSnapshot, calendar: WorkingCalendar, now: datetime
+) -> tuple[datetime | None, bool]:
+    """The next due moment (end of the earliest due day) and whether anything is overdue."""
+    deadlines = open_deadlines(s, calendar)
+    if not deadlines:
+        return None, False
+    today = local_date(now)
+    earliest = min(d.due_on for d in deadlines)
+    end_of_day = midnight(earliest + timedelta(days=1)) - timedelta(seconds=1)
+    return end_of_day, any(d.due_on < today for d in deadlines)
+
+
+def due_now(
+    s: InspectionSnapshot, calendar: WorkingCalendar, now: datetime
+) -> tuple[list[AgendaItem], list[str]]:
+    """The items to send now, and every agenda key they settle.
+
+    After an outage several items of one deadline may be due at once: only the latest of
+    each action is sent, and reminders whose due date already passed are dropped — a
+    reminder is never sent late.
+    """
+    today = local_date(now)
+    due = [i for i in agenda(s, calendar) if i.at <= now and i.key not in s.sent]
+    latest: dict[tuple[str, NoticeKind], AgendaItem] = {}
+    for item in due:  # time order: later items replace earlier ones
+        latest[(item.deadline.key, item.action)] = item
+    send = [
+        i
+        for i in latest.values()
+        if not (i.action is NoticeKind.REMINDER and i.deadline.due_on < today)
+    ]
+    return sorted(send, key=lambda i: (i.at, i.key)), [i.key for i in due]
+
+
+def next_wake(s: InspectionSnapshot, calendar: WorkingCalendar) -> datetime | None:
+    """When the agenda next needs the workflow: its earliest unsent item."""
+    return min((i.at for i in agenda(s, calendar) if i.key not in s.sent), default=None)
+
+
+def notification(
+    s: InspectionSnapshot,
+    kind: NoticeKind,
+    audiences: list[Audience],
+    deadline: str = "",
+    extra: dict[str, object] | None = None,
+) -> NotifyInput:
+    """A notification about ``s`` to ``audiences``, with what the templates need to say."""
+    payload: dict[str, object] = {
+        "title": s.title,
+        "unit_name": s.unit_name,
+        "decision_number": s.decision.number,
+        "state": s.state.value,
+    }
+    return NotifyInput(
+        inspection_id=s.inspection_id,
+        kind=kind,
+        deadline=deadline,
+        audiences=audiences,
+        unit_id=s.unit_id,
+        team_user_ids=[m.user_id for m in s.team],
+        coordinator_id=s.coordinator_id,
+        decision_issuer_id=s.decision.issuer_id,
+        secret_from_unit=secret_from_unit(s),
+        payload=payload | (extra or {}),
+    )
+
+
+def item_notification(s: InspectionSnapshot, item: AgendaItem, now: datetime) -> NotifyInput:
+    d = item.deadline
+    finding = s.finding(d.finding_no) if d.finding_no is not None else None
+    extra: dict[str, object] = {
+        "deadline_kind": d.kind.value,
+        "due_on": d.due_on.isoformat(),
+        "days_before": item.step if item.action is NoticeKind.REMINDER else 0,
+        "level": item.step if item.action is NoticeKind.ESCALATION else 0,
+        "days_overdue": max((local_date(now) - d.due_on).days, 0),
+    }
+    if finding is not None:
+        extra |= {"finding_no": finding.no, "criterion": finding.criterion}
+    return notification(s, item.action, item.audiences, item.key, extra)

@@ -1,0 +1,308 @@
+"""The notify and deliver_email activities against real SQLite and a real SMTP server."""
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
+
+from activities.mailer import SmtpMailer, message_id_for
+from activities.notify import NotifyActivities
+from activities.templates import render, vi_date
+from states.models import NotifyInput
+from states.vocabulary import Audience, NoticeKind, Role
+from store.db import make_engine
+from store.tables import Notification, Organisation, User
+from tests.conftest import migrated_sqlite
+from tests.mailbox import Mailbox, free_port, smtp_server
+
+PROVINCE, SNV, COMMUNE, SCHOOL, OTHER = "p", "snv", "commune", "school", "other"
+TREE = [
+    (PROVINCE, None),
+    (SNV, PROVINCE),
+    (COMMUNE, PROVINCE),
+    (SCHOOL, COMMUNE),
+    (OTHER, PROVINCE),
+]
+# username → (role, organisation); every account has an address except "no_mail".
+PEOPLE = {
+    "coord": (Role.COORDINATOR, SNV),
+    "chair": (Role.DECISION_MAKER, PROVINCE),
+    "leader": (Role.INSPECTOR, SNV),
+    "member": (Role.INSPECTOR, SNV),
+    "insider": (Role.INSPECTOR, SCHOOL),
+    "rep": (Role.UNIT_REP, COMMUNE),
+    "head": (Role.DECISION_MAKER, COMMUNE),
+    "school_rep": (Role.UNIT_REP, SCHOOL),
+    "other_rep": (Role.UNIT_REP, OTHER),
+    "no_mail": (Role.INSPECTOR, SNV),
+}
+
+
+def address(username: str) -> str:
+    return "" if username == "no_mail" else f"{username}@example.vn"
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    """A fresh migrated SQLite file with the tree and the accounts (user id = username)."""
+    engine = make_engine(migrated_sqlite(tmp_path))
+    with Session(engine) as session:
+        for oid, parent in TREE:
+            session.add(Organisation(id=oid, code=oid, name=oid, level="x", parent_id=parent))
+            session.commit()
+        for username, (role, org) in PEOPLE.items():
+            session.add(
+                User(
+                    id=username,
+                    username=username,
+                    email=address(username),
+                    password_hash="-",
+                    role=role.value,
+                    organisation_id=org,
+                )
+            )
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Mailbox, int]]:
+    with smtp_server() as served:
+        yield served
+
+
+def mailer_on(port: int) -> SmtpMailer:
+    return SmtpMailer("127.0.0.1", port, sender="kiemtra@snv.example.vn", timeout=5)
+
+
+def notice(audiences: list[Audience], **fields: object) -> NotifyInput:
+    values: dict[str, object] = {
+        "inspection_id": uuid.uuid4().hex[:12],
+        "kind": NoticeKind.REMINDER,
+        "deadline": "remediation:1:1@2025-03-05:reminder:3",
+        "audiences": audiences,
+        "unit_id": COMMUNE,
+        "team_user_ids": ["leader", "member"],
+        "coordinator_id": "coord",
+        "payload": {"title": "Kiểm tra công vụ", "unit_name": "UBND xã", "due_on": "2025-03-05"},
+    }
+    return NotifyInput.model_validate(values | fields)
+
+
+def rows(engine: Engine, inspection_id: str, channel: str | None = None) -> list[Notification]:
+    with Session(engine) as session:
+        query = select(Notification).where(Notification.inspection_id == inspection_id)
+        if channel:
+            query = query.where(Notification.channel == channel)
+        return list(session.exec(query.order_by(col(Notification.id))).all())
+
+
+def recipients(engine: Engine, inspection_id: str) -> set[str]:
+    return {r.recipient_user_id for r in rows(engine, inspection_id, "in_app")}
+
+
+def row(engine: Engine, notification_id: int) -> Notification:
+    with Session(engine) as session:
+        found = session.get(Notification, notification_id)
+        assert found is not None
+        return found
+
+
+env = ActivityEnvironment()
+
+
+@pytest.mark.parametrize(
+    ("audience", "fields", "expected"),
+    [
+        (Audience.UNIT, {}, {"rep"}),
+        (Audience.HEAD_OF_UNIT, {}, {"head"}),
+        (Audience.TEAM, {}, {"leader", "member"}),
+        (Audience.COORDINATOR, {}, {"coord"}),
+        # No issuer named: the nearest organisation up from the coordinator's with one.
+        (Audience.DECISION_MAKER, {}, {"chair"}),
+        (Audience.DECISION_MAKER, {"decision_issuer_id": COMMUNE}, {"head"}),
+        (Audience.DECISION_MAKER, {"decision_issuer_id": SNV}, set()),
+    ],
+)
+def test_recipients_per_audience(
+    engine: Engine, audience: Audience, fields: dict[str, object], expected: set[str]
+):
+    inp = notice([audience], **fields)
+    env.run(NotifyActivities(engine).notify, inp)
+    assert recipients(engine, inp.inspection_id) == expected
+
+
+def test_inactive_accounts_are_not_told(engine: Engine):
+    with Session(engine) as session:
+        member = session.get(User, "member")
+        assert member is not None
+        member.active = False
+        session.add(member)
+        session.commit()
+    inp = notice([Audience.TEAM])
+    env.run(NotifyActivities(engine).notify, inp)
+    assert recipients(engine, inp.inspection_id) == {"leader"}
+
+
+def test_secrecy_drops_the_unit_and_its_sub_units(engine: Engine, smtp: tuple[Mailbox, int]):
+    mailbox, port = smtp
+    acts = NotifyActivities(engine, mailer_on(port))
+    everyone = list(Audience)
+    team = ["leader", "insider"]  # the insider works at a school under the inspected commune
+
+    secret = notice(everyone, team_user_ids=team, secret_from_unit=True)
+    for notification_id in env.run(acts.notify, secret):
+        env.run(acts.deliver_email, notification_id)
+    assert recipients(engine, secret.inspection_id) == {"leader", "coord", "chair"}
+    told = {m["To"] for m in mailbox.messages}
+    assert told == {address(u) for u in ("leader", "coord", "chair")}
+    for insider in ("rep", "head", "school_rep", "insider"):
+        assert not mailbox.to(address(insider))
+
+    # Once on site the same audiences reach the unit (its sub-unit's rep is no audience).
+    announced = notice(everyone, team_user_ids=team)
+    env.run(acts.notify, announced)
+    assert recipients(engine, announced.inspection_id) == {
+        "leader",
+        "insider",
+        "coord",
+        "chair",
+        "rep",
+        "head",
+    }
+
+
+def test_notify_twice_one_row_each_and_deliver_twice_sends_one(
+    engine: Engine, smtp: tuple[Mailbox, int]
+):
+    mailbox, port = smtp
+    acts = NotifyActivities(engine, mailer_on(port))
+    inp = notice([Audience.TEAM, Audience.COORDINATOR], team_user_ids=["leader", "no_mail"])
+
+    first = env.run(acts.notify, inp)
+    again = env.run(acts.notify, inp)
+    assert first == again and len(first) == 2  # leader and coord; no_mail has no address
+    in_app = rows(engine, inp.inspection_id, "in_app")
+    email = rows(engine, inp.inspection_id, "email")
+    assert sorted(r.recipient_user_id for r in in_app) == ["coord", "leader", "no_mail"]
+    assert sorted(r.recipient_user_id for r in email) == ["coord", "leader"]
+    assert all(r.status == "sent" and r.sent_at is not None for r in in_app)
+    assert all(r.status == "pending" and r.attempts == 0 for r in email)
+
+    for notification_id in first:
+        env.run(acts.deliver_email, notification_id)
+        env.run(acts.deliver_email, notification_id)  # a retry after success
+    assert len(mailbox.messages) == 2
+    for notification_id in first:
+        sent = row(engine, notification_id)
+        assert (sent.status, sent.attempts, sent.last_error) == ("sent", 1, "")
+        (message,) = mailbox.to(address(sent.recipient_user_id))
+        assert message["Message-ID"] == message_id_for(sent.key, "kiemtra@snv.example.vn")
+        assert message["Subject"] == sent.subject_vi
+        assert "ngày 05 tháng 3 năm 2025" in message.get_content()
+        assert sent.subject_en in message.get_content()
+
+    # Everything is delivered: a third run has nothing left to send.
+    assert env.run(acts.notify, inp) == []
+    assert len(rows(engine, inp.inspection_id)) == 5
+
+
+def test_refused_recipient_leaves_failed_then_retry_sends_once(
+    engine: Engine, smtp: tuple[Mailbox, int]
+):
+    mailbox, port = smtp
+    acts = NotifyActivities(engine, mailer_on(port))
+    (notification_id,) = env.run(acts.notify, notice([Audience.COORDINATOR]))
+
+    mailbox.refuse = 1
+    with pytest.raises(ApplicationError) as refused:
+        env.run(acts.deliver_email, notification_id)
+    assert refused.value.type == "smtp_error" and not refused.value.non_retryable
+    failed = row(engine, notification_id)
+    assert (failed.status, failed.attempts, failed.sent_at) == ("failed", 1, None)
+    assert "550" in failed.last_error
+    assert mailbox.messages == []
+
+    env.run(acts.deliver_email, notification_id)
+    env.run(acts.deliver_email, notification_id)
+    sent = row(engine, notification_id)
+    assert (sent.status, sent.attempts, sent.last_error) == ("sent", 2, "")
+    assert len(mailbox.to(address("coord"))) == 1
+
+
+def test_server_down_leaves_failed_then_retry_sends_once(engine: Engine):
+    port = free_port()  # nothing listens here yet
+    acts = NotifyActivities(engine, mailer_on(port))
+    inp = notice([Audience.COORDINATOR])
+    (notification_id,) = env.run(acts.notify, inp)
+
+    with pytest.raises(ApplicationError):
+        env.run(acts.deliver_email, notification_id)
+    failed = row(engine, notification_id)
+    assert (failed.status, failed.attempts) == ("failed", 1)
+    assert "ConnectionRefusedError" in failed.last_error
+    # A failed row is still owed: notify hands it out again.
+    assert env.run(acts.notify, inp) == [notification_id]
+
+    with smtp_server(port) as (mailbox, _):
+        env.run(acts.deliver_email, notification_id)
+        env.run(acts.deliver_email, notification_id)
+    assert len(mailbox.messages) == 1
+    assert row(engine, notification_id).status == "sent"
+
+
+def test_without_smtp_notifications_are_in_app_only(engine: Engine):
+    inp = notice([Audience.TEAM, Audience.COORDINATOR])
+    assert env.run(NotifyActivities(engine).notify, inp) == []
+    assert rows(engine, inp.inspection_id, "email") == []
+    assert recipients(engine, inp.inspection_id) == {"leader", "member", "coord"}
+
+
+def test_unknown_email_row_is_not_retried(engine: Engine):
+    with pytest.raises(ApplicationError) as missing:
+        env.run(NotifyActivities(engine, mailer_on(free_port())).deliver_email, 999)
+    assert missing.value.non_retryable and missing.value.type == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (date(2025, 3, 5), "ngày 05 tháng 3 năm 2025"),
+        (date(2025, 1, 9), "ngày 09 tháng 01 năm 2025"),
+        (date(2027, 2, 28), "ngày 28 tháng 02 năm 2027"),
+        (date(2025, 10, 10), "ngày 10 tháng 10 năm 2025"),
+        (date(2025, 12, 1), "ngày 01 tháng 12 năm 2025"),
+    ],
+)
+def test_vietnamese_date(day: date, text: str):
+    assert vi_date(day) == text
+
+
+def test_templates_format_the_payload_in_both_languages():
+    payload = {
+        "title": "Kiểm tra công vụ tại UBND xã An Phú",
+        "unit_name": "UBND xã An Phú",
+        "due_on": "2025-01-07",
+        "days_before": 3,
+        "criterion": "WH-01",
+    }
+    reminder = render(NoticeKind.REMINDER, payload, "remediation:1:1@2025-01-07:reminder:3")
+    assert "việc khắc phục" in reminder.subject_vi
+    assert "ngày 07 tháng 01 năm 2025 (còn 3 ngày làm việc)" in reminder.body_vi
+    assert "due on 2025-01-07 (3 working days left)" in reminder.body_en
+    assert "WH-01" in reminder.body_vi and "WH-01" in reminder.body_en
+
+    escalation = render(NoticeKind.ESCALATION, payload | {"level": 2, "days_overdue": 4})
+    assert "(cấp 2)" in escalation.subject_vi and "(level 2)" in escalation.subject_en
+    assert "quá hạn từ ngày 07 tháng 01 năm 2025 (quá 4 ngày)" in escalation.body_vi
+
+    for kind in NoticeKind:  # every kind renders, even from an empty payload
+        empty = render(kind, {})
+        assert empty.subject_vi and empty.subject_en and "None" not in empty.body_vi
