@@ -3,3 +3,6 @@
 RECORD_TRANSITION = "record_transition"
 NOTIFY = "notify"
 DELIVER_EMAIL = "deliver_email"
+DIGEST_DAY = "digest_day"
+COLLECT_DIGESTS = "collect_digests"
+RECONCILE = "reconcile"

@@ -199,7 +199,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     *(_internal(T.REQUEST_EXTENSION, s) for s in (S.REMEDIATION_REQUESTED, S.REMEDIATING)),
     *(
         _internal(T.DECIDE_EXTENSION, s, extension_pending)
-        for s in (S.REMEDIATION_REQUESTED, S.REMEDIATING)
+        for s in (S.REMEDIATION_REQUESTED, S.DISPUTED, S.REMEDIATING)
     ),
     *(_t(T.CANCEL, s, S.CANCELLED) for s in sorted(CANCELLABLE_STATES)),
     _t(T.CANCEL, S.SUSPENDED, S.CANCELLED, suspended_before_conclusion),

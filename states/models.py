@@ -414,3 +414,23 @@ class NotifyInput(Contract):
     # Secret kinds before the team is on site: the unit's audiences are dropped.
     secret_from_unit: bool = False
     payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class DigestInput(Contract):
+    """The daily digest; ``on`` defaults to the workflow's own today (Vietnam time)."""
+
+    on: date | None = None
+
+
+class DigestDay(Contract):
+    on: date
+    working: bool
+    horizon: date = Field(description="the last day of 'due soon' (3 working days ahead)")
+
+
+class DigestResult(Contract):
+    on: date
+    working: bool
+    digests: int = 0
+    reconciled: int = 0
+    calendar_reached: int = 0

@@ -115,9 +115,11 @@ def apply(
     """
     case = build_machine(snapshot)
     try:
-        case.trigger(trigger.value, command=cmd)  # type: ignore[attr-defined]
+        moved = case.trigger(trigger.value, command=cmd)  # type: ignore[attr-defined]
     except MachineError as exc:  # check() was skipped or the snapshot moved on
         raise InvalidTransition(str(exc), {"state": snapshot.state.value}) from exc
+    if not moved:  # no guard let it through: never apply effects of a refused trigger
+        raise GuardFailed(f"cannot {trigger} while the inspection is {snapshot.state}")
     dest = InspectionState(case.state)
     after = snapshot.model_copy(deep=True)
     EFFECTS[trigger](after, cmd, now, calendar or WorkingCalendar())
@@ -268,6 +270,8 @@ def _acknowledge(
 
 def _dispute(s: InspectionSnapshot, cmd: DisputeInput, now: datetime, cal: WorkingCalendar) -> None:
     _set_findings(s, set(cmd.finding_nos), FindingStatus.DISPUTED)
+    # Contesting a finding and asking more time to fix it do not go together.
+    _lapse_extensions(s, set(cmd.finding_nos), cmd, now)
 
 
 def _resolve_dispute(
@@ -276,6 +280,7 @@ def _resolve_dispute(
     withdrawn = {d.finding_no for d in cmd.decisions if d.outcome is DisputeOutcome.WITHDRAWN}
     upheld = {d.finding_no for d in cmd.decisions if d.outcome is DisputeOutcome.UPHELD}
     _set_findings(s, withdrawn, FindingStatus.WITHDRAWN)
+    _lapse_extensions(s, withdrawn, cmd, now)
     _set_findings(s, upheld, FindingStatus.OPEN)
     for item in s.current_items():
         if item.finding_no in withdrawn:
@@ -284,11 +289,24 @@ def _resolve_dispute(
         _acknowledge(s, AcknowledgeInput(actor=cmd.actor), now, cal)
 
 
+def _lapse_extensions(
+    s: InspectionSnapshot, finding_nos: set[int], cmd: Command, now: datetime
+) -> None:
+    """Pending requests for items that no longer run out: nothing is left to decide."""
+    for request in s.extensions:
+        if request.status is ExtensionStatus.PENDING and request.finding_no in finding_nos:
+            request.status = ExtensionStatus.LAPSED
+            request.decided_by = cmd.actor.user_id
+            request.decided_at = now
+            request.note = "lapsed: the item was reported or withdrawn first"
+
+
 def _report_remediation(
     s: InspectionSnapshot, cmd: ReportRemediationInput, now: datetime, cal: WorkingCalendar
 ) -> None:
     reports = {i.finding_no: i for i in cmd.items}
     _set_findings(s, set(reports), FindingStatus.REPORTED)
+    _lapse_extensions(s, set(reports), cmd, now)
     for item in s.current_items():
         report = reports.get(item.finding_no)
         if report is not None:

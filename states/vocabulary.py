@@ -164,6 +164,7 @@ class ExtensionStatus(StrEnum):
     PENDING = "pending"
     GRANTED = "granted"
     REFUSED = "refused"
+    LAPSED = "lapsed"  # the item was reported or withdrawn before a decision
 
 
 class RemediationStatus(StrEnum):

@@ -1,6 +1,6 @@
 """Idempotent projection of accepted commands into the read model and the event table."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete
@@ -26,6 +26,11 @@ def project(engine: Engine, event: TransitionEvent | None, snapshot: InspectionS
             _append_event(session, event)
 
 
+def _utc(moment: datetime) -> datetime:
+    """Stored in UTC: SQLite keeps the wall time and drops the offset."""
+    return moment.astimezone(UTC)
+
+
 def _not_older(row: Inspection, snapshot: InspectionSnapshot) -> bool:
     if row.seq != snapshot.seq:
         return row.seq < snapshot.seq
@@ -49,7 +54,7 @@ def _append_event(session: Session, event: TransitionEvent) -> None:
             actor_id=event.actor.user_id,
             actor_role=event.actor.role.value,
             actor_name=event.actor.name,
-            at=event.at,
+            at=_utc(event.at),
             payload=event.payload,
         )
     )
@@ -68,10 +73,10 @@ def _write_read_model(session: Session, row: Inspection | None, s: InspectionSna
         "plan_item_id": s.plan_item_id,
         "parent_inspection_id": s.parent_inspection_id,
         "coordinator_id": s.coordinator_id,
-        "decided_at": s.decided_at,
-        "updated_at": s.updated_at,
+        "decided_at": _utc(s.decided_at),
+        "updated_at": _utc(s.updated_at),
         "seq": s.seq,
-        "next_deadline": s.next_deadline,
+        "next_deadline": _utc(s.next_deadline) if s.next_deadline else None,
         "overdue": s.overdue,
         "snapshot": s.model_dump(mode="json"),
     }
@@ -117,7 +122,7 @@ def _write_read_model(session: Session, row: Inspection | None, s: InspectionSna
             status=r.status.value,
             report=r.report,
             reported_by=r.reported_by,
-            reported_at=r.reported_at,
+            reported_at=_utc(r.reported_at) if r.reported_at else None,
         )
         for r in s.remediation
     )

@@ -6,13 +6,15 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.digest import DigestActivities
 from activities.mailer import SmtpMailer
 from activities.notify import NotifyActivities
 from activities.records import RecordsActivities
 from worker.settings import WorkerSettings
+from workflows.digest import DigestWorkflow
 from workflows.inspection import InspectionWorkflow
 
-WORKFLOWS = [InspectionWorkflow]
+WORKFLOWS = [InspectionWorkflow, DigestWorkflow]
 
 
 def build_worker(
@@ -28,11 +30,19 @@ def build_worker(
     """
     records = RecordsActivities(engine)
     notify = NotifyActivities(engine, mailer)
+    digest = DigestActivities(engine, client)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[records.record_transition, notify.notify, notify.deliver_email],
+        activities=[
+            records.record_transition,
+            notify.notify,
+            notify.deliver_email,
+            digest.digest_day,
+            digest.collect_digests,
+            digest.reconcile,
+        ],
         activity_executor=ThreadPoolExecutor(max_workers=max_concurrent_activities),
         max_concurrent_activities=max_concurrent_activities,
     )

@@ -22,6 +22,7 @@ from store.queries import organisation_by_code
 from worker.build import build_mailer, build_worker
 from worker.client import connect
 from worker.diagram import main as write_diagram
+from worker.schedules import ensure_digest_schedule
 from worker.seed import SeedError, seed_demo
 from worker.settings import ApiSettings, Settings, WorkerSettings
 from worker.stack import StackOptions, on_stop_signals, run_stack
@@ -92,6 +93,7 @@ async def run_worker(settings: WorkerSettings) -> None:
         settings.max_concurrent_activities,
         mailer=build_mailer(settings),
     )
+    await ensure_digest_schedule(client, settings.task_queue)
     logging.info("kiemtra worker polling %s on %s", settings.task_queue, settings.temporal_address)
     stop = asyncio.Event()
     with on_stop_signals(stop.set):

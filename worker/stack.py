@@ -25,6 +25,7 @@ from store.db import make_engine
 from store.migrate import upgrade
 from worker.build import build_mailer, build_worker
 from worker.devserver import NAMESPACE, DevServer, DevServerError
+from worker.schedules import ensure_digest_schedule
 from worker.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, SeedError, seed_demo
 from worker.settings import ApiSettings, WorkerSettings
 
@@ -244,6 +245,7 @@ async def _run(options: StackOptions, stop: asyncio.Event, hurry: asyncio.Event)
         )
         worker_task = asyncio.create_task(worker.run())
         teardown.push_async_callback(_stop_worker, worker, worker_task)
+        await ensure_digest_schedule(client, worker_settings.task_queue)
 
         api = ApiServer(
             uvicorn.Config(

@@ -247,6 +247,14 @@ REINSPECTING_PATH = (
 )
 
 
+EXTEND_2 = (
+    T.REQUEST_EXTENSION,
+    RequestExtensionInput(
+        actor=UNIT_REP, finding_no=2, due_on=T0.date() + timedelta(days=365), reason="mua sắm"
+    ),
+)
+
+
 def forced(snapshot: InspectionSnapshot, **update: object) -> InspectionSnapshot:
     """A copy with fields overwritten: for snapshots no command sequence produces."""
     return snapshot.model_copy(deep=True, update=update)
@@ -269,6 +277,8 @@ def reach(case: str, kind: InspectionKind) -> InspectionSnapshot:
         "visited_clean": (*on_site, (T.RECORD_VISIT, minutes(findings=False))),
         "remediation_requested": (*on_site, T.RECORD_VISIT, T.CONCLUDE),
         "disputed": (*on_site, T.RECORD_VISIT, T.CONCLUDE, T.DISPUTE),
+        # Finding 2 waits for more time while finding 1 is disputed.
+        "disputed+extension": (*on_site, T.RECORD_VISIT, T.CONCLUDE, EXTEND_2, T.DISPUTE),
         "remediation_requested+extension": (
             *on_site,
             *REINSPECTING_PATH[:2],

@@ -49,6 +49,7 @@ from states.vocabulary import (
     FindingStatus,
     InspectionKind,
     InspectionState,
+    RemediationStatus,
     Role,
     Severity,
     TeamRole,
@@ -335,9 +336,17 @@ def assert_invariants(s: InspectionSnapshot, last: TransitionEvent) -> list[Trig
     assert [e.n for e in s.extensions] == list(range(1, len(s.extensions) + 1))
     pending = [e.finding_no for e in s.extensions if e.status is ExtensionStatus.PENDING]
     assert len(pending) == len(set(pending)), f"two requests pending for one finding: {pending}"
+    if pending:
+        # A request waits only while its finding's item in this cycle still runs.
+        assert at in {S.REMEDIATION_REQUESTED, S.DISPUTED, S.REMEDIATING}, f"pending in {at}"
+        running = {r.finding_no for r in s.current_items() if r.status is RemediationStatus.OPEN}
+        assert set(pending) <= running, f"pending {pending}, open items {running}"
     for request in s.extensions:
         assert request.due_on > request.previous_due_on
-        assert (request.status is ExtensionStatus.PENDING) == (request.decided_by is None)
+        if request.status is ExtensionStatus.PENDING:
+            assert request.decided_by is None and request.decided_at is None
+        if request.status in {ExtensionStatus.GRANTED, ExtensionStatus.REFUSED}:
+            assert request.decided_by is not None and request.decided_at is not None
     assert [f.no for f in s.findings] == list(range(1, len(s.findings) + 1))
 
     assert s.seq == len(s.history)
