@@ -39,6 +39,7 @@ COMMAND_PATHS: dict[Trigger, str] = {
     Trigger.RESUME: "resume",
     Trigger.REQUEST_EXTENSION: "extensions",
     Trigger.DECIDE_EXTENSION: "extensions/{n}/decide",
+    Trigger.EXTEND_VISIT: "visit/extend",
 }
 
 

@@ -154,6 +154,11 @@ def extension_pending(event: EventData) -> bool:
     return any(e.status is ExtensionStatus.PENDING for e in _snapshot(event).extensions)
 
 
+def visit_not_extended(event: EventData) -> bool:
+    """The on-site check has not used its one extension yet (Decree 217 Art. 13)."""
+    return not _snapshot(event).on_site_extended
+
+
 def _internal(trigger: Trigger, source: InspectionState, *conditions: Guard) -> dict[str, Any]:
     """A command that changes the inspection but not its state."""
     return {
@@ -196,6 +201,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     _t(T.SCHEDULE_REINSPECTION, S.REMEDIATION_REPORTED, S.REINSPECTING),
     _t(T.VERIFY, S.REINSPECTING, S.CLOSED, all_settled),
     _t(T.VERIFY, S.REINSPECTING, S.REMEDIATION_REQUESTED, next_cycle_allowed),
+    _internal(T.EXTEND_VISIT, S.ON_SITE, visit_not_extended),
     *(_internal(T.REQUEST_EXTENSION, s) for s in (S.REMEDIATION_REQUESTED, S.REMEDIATING)),
     *(
         _internal(T.DECIDE_EXTENSION, s, extension_pending)
@@ -228,6 +234,7 @@ TRIGGER_ROLES: dict[Trigger, frozenset[Role]] = {
     T.RESUME: _LEADERSHIP,
     T.REQUEST_EXTENSION: frozenset({Role.UNIT_REP}),
     T.DECIDE_EXTENSION: frozenset({Role.COORDINATOR}),
+    T.EXTEND_VISIT: frozenset({Role.DECISION_MAKER}),
 }
 
 # Who may decide (start) an inspection: the coordinator drafts it from the decision.

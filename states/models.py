@@ -227,6 +227,12 @@ class RequestExtensionInput(Command):
     reason: str = Field(min_length=1)
 
 
+class ExtendVisitInput(Command):
+    """The decision-maker extends the on-site check once (gia hạn thời hạn kiểm tra)."""
+
+    reason: str = Field(min_length=1)
+
+
 class DecideExtensionInput(Command):
     n: int = Field(ge=1, description="the request's number")
     grant: bool
@@ -250,6 +256,7 @@ COMMAND_TYPES: dict[Trigger, type[Command]] = {
     Trigger.RESUME: ResumeInput,
     Trigger.REQUEST_EXTENSION: RequestExtensionInput,
     Trigger.DECIDE_EXTENSION: DecideExtensionInput,
+    Trigger.EXTEND_VISIT: ExtendVisitInput,
 }
 
 

@@ -21,6 +21,7 @@ from states.models import (
     ConcludeInput,
     DecideExtensionInput,
     DisputeInput,
+    ExtendVisitInput,
     ExtensionRequest,
     Finding,
     FormTeamInput,
@@ -402,6 +403,12 @@ def _decide_extension(
                 item.due_set_at = now
 
 
+def _extend_visit(
+    s: InspectionSnapshot, cmd: ExtendVisitInput, now: datetime, cal: WorkingCalendar
+) -> None:
+    s.on_site_extended = True
+
+
 EFFECTS: dict[Trigger, Callable[[InspectionSnapshot, Any, datetime, WorkingCalendar], None]] = {
     Trigger.FORM_TEAM: _form_team,
     Trigger.SEND_NOTICE: _send_notice,
@@ -419,4 +426,5 @@ EFFECTS: dict[Trigger, Callable[[InspectionSnapshot, Any, datetime, WorkingCalen
     Trigger.RESUME: _resume,
     Trigger.REQUEST_EXTENSION: _request_extension,
     Trigger.DECIDE_EXTENSION: _decide_extension,
+    Trigger.EXTEND_VISIT: _extend_visit,
 }

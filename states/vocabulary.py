@@ -58,6 +58,7 @@ class Trigger(StrEnum):
     RESUME = "resume"
     REQUEST_EXTENSION = "request_extension"
     DECIDE_EXTENSION = "decide_extension"
+    EXTEND_VISIT = "extend_visit"
 
 
 class Role(StrEnum):

@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         ConcludeInput,
         DecideExtensionInput,
         DisputeInput,
+        ExtendVisitInput,
         FormTeamInput,
         InspectionSnapshot,
         NotifyInput,
@@ -394,3 +395,11 @@ class InspectionWorkflow:
     @decide_extension.validator
     def validate_decide_extension(self, cmd: DecideExtensionInput) -> None:
         self._check(T.DECIDE_EXTENSION, cmd)
+
+    @workflow.update
+    async def extend_visit(self, cmd: ExtendVisitInput) -> InspectionSnapshot:
+        return await self._fire(T.EXTEND_VISIT, cmd)
+
+    @extend_visit.validator
+    def validate_extend_visit(self, cmd: ExtendVisitInput) -> None:
+        self._check(T.EXTEND_VISIT, cmd)

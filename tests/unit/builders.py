@@ -13,6 +13,7 @@ from states.models import (
     DecideExtensionInput,
     DisputeDecision,
     DisputeInput,
+    ExtendVisitInput,
     FormTeamInput,
     InspectionSnapshot,
     RecordVisitInput,
@@ -192,6 +193,8 @@ def good_command(snapshot: InspectionSnapshot, trigger: Trigger) -> Command:
             return SuspendInput(actor=DECISION_MAKER, reason="chờ ý kiến cấp trên")
         case Trigger.RESUME:
             return ResumeInput(actor=DECISION_MAKER)
+        case Trigger.EXTEND_VISIT:
+            return ExtendVisitInput(actor=DECISION_MAKER, reason="đơn vị nhiều hồ sơ")
         case Trigger.REQUEST_EXTENSION:
             pending = {
                 e.finding_no for e in snapshot.extensions if e.status is ExtensionStatus.PENDING

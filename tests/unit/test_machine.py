@@ -97,7 +97,7 @@ PLANNED_TABLE: dict[str, str] = {
     "decided": "form_team>team_formed cancel>cancelled suspend>suspended",
     "team_formed": "send_notice>notified cancel>cancelled suspend>suspended",
     "notified": "start_visit>on_site cancel>cancelled suspend>suspended",
-    "on_site": "record_visit>visited cancel>cancelled suspend>suspended",
+    "on_site": "record_visit>visited extend_visit>on_site cancel>cancelled suspend>suspended",
     "visited": "conclude>remediation_requested suspend>suspended",
     "visited_clean": "conclude>closed suspend>suspended",
     "visited_unsigned": "suspend>suspended",
@@ -751,6 +751,7 @@ notified --> suspended: suspend
 on_site --> visited: record_visit
 on_site --> cancelled: cancel
 on_site --> suspended: suspend
+on_site --> on_site: extend_visit [internal] [visit_not_extended]
 visited --> closed: conclude [minutes_signed & no_findings]
 visited --> remediation_requested: conclude [minutes_signed & has_findings]
 visited --> suspended: suspend
@@ -813,3 +814,11 @@ def test_apply_without_check_never_applies_a_refused_trigger() -> None:
     with pytest.raises(GuardFailed):
         procedure.apply(snapshot, T.SEND_NOTICE, good_command(snapshot, T.SEND_NOTICE), NOW)
     assert snapshot.notice_number == "" and snapshot.seq == len(snapshot.history)
+
+
+def test_the_visit_is_extended_once() -> None:
+    extended = advance(reach("on_site", PLANNED), T.EXTEND_VISIT)
+    assert extended.on_site_extended and extended.state is S.ON_SITE
+    assert T.EXTEND_VISIT not in procedure.allowed_triggers(extended)
+    with pytest.raises(GuardFailed):
+        procedure.check(extended, T.EXTEND_VISIT, good_command(extended, T.EXTEND_VISIT), NOW)

@@ -23,6 +23,7 @@ from states.models import (
     DecideExtensionInput,
     DisputeDecision,
     DisputeInput,
+    ExtendVisitInput,
     FormTeamInput,
     InspectionSnapshot,
     RecordVisitInput,
@@ -77,7 +78,7 @@ S = InspectionState
 T = Trigger
 TERMINAL = {S.CLOSED, S.CANCELLED}
 # Commands that change the inspection but not its state.
-INTERNAL = {T.REQUEST_EXTENSION, T.DECIDE_EXTENSION}
+INTERNAL = {T.REQUEST_EXTENSION, T.DECIDE_EXTENSION, T.EXTEND_VISIT}
 # States in which the unit still owes something: at least one finding must be unsettled.
 OWING = {S.REMEDIATION_REQUESTED, S.DISPUTED, S.REMEDIATING, S.REMEDIATION_REPORTED, S.REINSPECTING}
 SECRETARY = Actor(user_id="sec", name="Thư ký", role=Role.INSPECTOR)
@@ -244,6 +245,8 @@ def payload(
             return StartVisitInput(actor=actor)
         case T.ACKNOWLEDGE:
             return AcknowledgeInput(actor=actor)
+        case T.EXTEND_VISIT:
+            return ExtendVisitInput(actor=actor, reason="nhiều hồ sơ")
         case T.REQUEST_EXTENSION:
             items = snapshot.current_items()
             if wrong or not items:
@@ -281,7 +284,7 @@ def likely_actors(snapshot: InspectionSnapshot, trigger: Trigger) -> list[Actor]
             return [*team_inspectors(snapshot), COORDINATOR]
         case T.RECORD_VISIT | T.VERIFY:
             return team_inspectors(snapshot)
-        case T.CONCLUDE:
+        case T.CONCLUDE | T.EXTEND_VISIT:
             return [DECISION_MAKER]
         case T.DECIDE_EXTENSION:
             return [COORDINATOR]
