@@ -1,9 +1,11 @@
 """The FastAPI application factory; process resources live in the lifespan."""
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from sqlalchemy import Engine
 from temporalio.client import Client
 
@@ -50,6 +52,16 @@ def create_app(
         lifespan=lifespan,
     )
     errors.install(app)
+
+    @app.middleware("http")
+    async def request_id(request: Request, call_next: Any) -> Response:
+        """Every request carries an id: the caller's X-Request-ID or a fresh one."""
+        rid = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request.state.request_id = rid
+        response: Response = await call_next(request)
+        response.headers["X-Request-ID"] = rid
+        return response
+
     app.include_router(health.router)
     for router in (
         auth.router,

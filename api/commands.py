@@ -229,7 +229,8 @@ async def fire(
         handle.execute_update(
             trigger.value,
             command,
-            id=key or uuid.uuid4().hex,
+            # Keys are the caller's: another user's key never replays someone else's answer.
+            id=f"{command.actor.user_id}:{key}" if key else uuid.uuid4().hex,
             result_type=InspectionSnapshot,
         ),
         timeout,

@@ -1,9 +1,9 @@
 """Request dependencies: process resources from the lifespan, and the caller."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Annotated
 
-import jwt
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
@@ -11,7 +11,7 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from api.errors import ApiError
-from api.security import decode_access_token
+from api.signin import authenticate
 from states.models import Actor
 from states.vocabulary import Role
 from store.tables import User
@@ -41,35 +41,27 @@ SessionDep = Annotated[Session, Depends(get_session)]
 TemporalDep = Annotated[Client, Depends(get_client)]
 
 
-def _unauthorized(message: str) -> ApiError:
-    return ApiError(401, "unauthorized", message, None, {"WWW-Authenticate": "Bearer"})
-
-
 def get_current_user(
     request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> User:
-    if not token:
-        raise _unauthorized("sign in first: missing bearer token")
-    try:
-        claims = decode_access_token(token, request.app.state.signing_key)
-    except jwt.InvalidTokenError:
-        raise _unauthorized("invalid or expired token") from None
-    user = session.get(User, str(claims["sub"]))
-    if user is None or not user.active:
-        raise _unauthorized("the account no longer exists or is disabled")
+    """The signed-in caller; the token's session must still be live (logout ends it at once)."""
+    user = authenticate(session, request.app.state.signing_key, token, datetime.now(UTC)).user
+    request.state.user = user  # for the security log of a refusal later in this request
     return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def actor_of(user: User) -> Actor:
+def actor_of(user: User, request: Request | None = None) -> Actor:
     """The actor of a command always comes from the token, never from the body."""
     return Actor(
         user_id=user.id,
         name=user.full_name or user.username,
         role=Role(user.role),
         organisation_id=user.organisation_id,
+        source_ip=request.client.host if request is not None and request.client else "",
+        request_id=getattr(request.state, "request_id", "") if request is not None else "",
     )
 
 

@@ -1,15 +1,18 @@
 """Every error leaves the API as ``{"error", "message", "detail"}``; status mapped here only."""
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from states.errors import DomainError, ErrorType
+from store.tables import SecurityLog
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,8 @@ class ApiError(Exception):
         self.message = message
         self.detail = detail
         self.headers = headers
+        # Why a 404 was answered for something that exists (secrecy, scope): logged only.
+        self.reason = ""
 
     @classmethod
     def from_domain(cls, error: DomainError) -> "ApiError":
@@ -68,16 +73,46 @@ def _body(status: int, error: str, message: str, detail: Any, headers: Any = Non
     )
 
 
+AUDITED = frozenset({401, 403, 409})
+
+
+def audit(request: Request, status: int, error: str, reason: str = "") -> None:
+    """Record a refused call in the security log (never lets the log break the answer)."""
+    if status not in AUDITED and not reason:
+        return
+    user = getattr(request.state, "user", None)
+    row = SecurityLog(
+        at=datetime.now(UTC),
+        user_id=getattr(user, "id", None),
+        role=getattr(user, "role", ""),
+        source_ip=request.client.host if request.client else "",
+        request_id=getattr(request.state, "request_id", ""),
+        method=request.method,
+        path=request.url.path,
+        status=status,
+        error=error,
+        reason=reason,
+    )
+    try:
+        with Session(request.app.state.engine) as session:
+            session.add(row)
+            session.commit()
+    except Exception:
+        log.exception("security log not written")
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error the same shape."""
 
     @app.exception_handler(ApiError)
-    async def _api(_: Request, exc: ApiError) -> JSONResponse:
+    async def _api(request: Request, exc: ApiError) -> JSONResponse:
+        audit(request, exc.status, exc.error, exc.reason)
         return _body(exc.status, exc.error, exc.message, exc.detail, exc.headers)
 
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         e = ApiError.from_domain(exc)
+        audit(request, e.status, e.error)
         return _body(e.status, e.error, e.message, e.detail)
 
     @app.exception_handler(RequestValidationError)
@@ -89,8 +124,9 @@ def install(app: FastAPI) -> None:
         return _body(422, "invalid_payload", "the request does not match its schema", errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+        audit(request, exc.status_code, code.get(exc.status_code, "http_error"))
         return _body(
             exc.status_code,
             code.get(exc.status_code, "http_error"),

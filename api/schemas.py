@@ -145,6 +145,8 @@ class EventPublic(BaseModel):
     actor_id: str
     actor_role: str
     actor_name: str
+    source_ip: str
+    request_id: str
     at: UtcDatetime
     payload: dict[str, Any]
 
@@ -210,9 +212,19 @@ class UsersPublic(BaseModel):
 
 
 class Token(BaseModel):
+    """A sign-in: a short-lived bearer token and the refresh token that renews it."""
+
     access_token: str
     token_type: str = "bearer"
-    expires_in: int
+    expires_in: int = Field(description="seconds the access token is valid")
+    refresh_token: str
+    refresh_expires_in: int = Field(description="seconds the refresh token is valid")
+
+
+class TokenRefresh(BaseModel):
+    """A refresh token to exchange, once, for a new token pair."""
+
+    refresh_token: str = Field(min_length=1, max_length=512)
 
 
 class ErrorPublic(BaseModel):

@@ -14,8 +14,8 @@ from states.calendar import VN_TZ, WorkingCalendar, local_date
 from states.contract import Contract
 from states.models import InspectionSnapshot, NotifyInput
 from states.policies import CountIn, EscalationLevel
+from states.scope import is_secret
 from states.vocabulary import (
-    SECRET_KINDS,
     Audience,
     InspectionState,
     NoticeKind,
@@ -244,10 +244,7 @@ def agenda(
 
 def secret_from_unit(s: InspectionSnapshot) -> bool:
     """The unit must not hear of a surprise or complaint inspection before the team arrives."""
-    before_site = s.state in (S.DECIDED, S.TEAM_FORMED) or (
-        s.state is S.SUSPENDED and s.suspended_from in (S.DECIDED, S.TEAM_FORMED)
-    )
-    return s.kind in SECRET_KINDS and before_site
+    return is_secret(s)
 
 
 def status_at(

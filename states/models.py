@@ -37,6 +37,9 @@ class Actor(Contract):
     name: str = ""
     role: Role
     organisation_id: str | None = None
+    # Where the command came from, for the audit trail.
+    source_ip: str = ""
+    request_id: str = ""
 
 
 class Decision(Contract):

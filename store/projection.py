@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from states.calendar import local_date
 from states.models import InspectionSnapshot, TransitionEvent
+from states.scope import is_secret
 from store.db import session_scope
 from store.tables import Event, FindingRecord, Inspection, RemediationRecord, TeamMemberRecord
 
@@ -54,6 +55,8 @@ def _append_event(session: Session, event: TransitionEvent) -> None:
             actor_id=event.actor.user_id,
             actor_role=event.actor.role.value,
             actor_name=event.actor.name,
+            source_ip=event.actor.source_ip,
+            request_id=event.actor.request_id,
             at=_utc(event.at),
             payload=event.payload,
         )
@@ -77,6 +80,8 @@ def _write_read_model(session: Session, row: Inspection | None, s: InspectionSna
         "updated_at": _utc(s.updated_at),
         "seq": s.seq,
         "next_deadline": _utc(s.next_deadline) if s.next_deadline else None,
+        "unit_path": "/" + "/".join([*s.unit_path, s.unit_id]) + "/",
+        "secret": is_secret(s),
         "overdue": s.overdue,
         "snapshot": s.model_dump(mode="json"),
     }

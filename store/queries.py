@@ -1,10 +1,14 @@
 """Read-side queries for the API: lists with filters, details, trails, the organisation tree."""
 
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import false, true
 from sqlmodel import Session, col, func, select
 
-from store.tables import Event, Inspection, Organisation, User
+from states.scope import AUTHORITY_LEVELS, Viewer
+from states.vocabulary import Role
+from store.tables import Event, Inspection, Organisation, TeamMemberRecord, User
 
 
 @dataclass(frozen=True)
@@ -16,11 +20,35 @@ class InspectionFilter:
     overdue: bool | None = None
 
 
+def _subtree(org_id: str) -> Any:
+    return col(Inspection.unit_path).contains(f"/{org_id}/")
+
+
+def scope_clause(viewer: Viewer) -> Any:
+    """SQL for the inspections ``viewer`` may see: the same rules as ``states.scope.may_see``."""
+    hidden_secret = col(Inspection.secret) & col(Inspection.unit_id).in_(viewer.chain or [""])
+    if viewer.role is Role.SYSTEM:
+        return true()
+    if viewer.role is Role.UNIT_REP and viewer.organisation_id:
+        return _subtree(viewer.organisation_id) & ~col(Inspection.secret)
+    if viewer.role is Role.INSPECTOR:
+        teams = select(TeamMemberRecord.inspection_id).where(
+            TeamMemberRecord.user_id == viewer.user_id
+        )
+        return col(Inspection.id).in_(teams) & ~hidden_secret
+    if viewer.role in (Role.COORDINATOR, Role.DECISION_MAKER, Role.VIEWER) and (
+        viewer.authority_root
+    ):
+        return _subtree(viewer.authority_root) & ~hidden_secret
+    return false()
+
+
 def list_inspections(
-    session: Session, f: InspectionFilter, limit: int = 50, offset: int = 0
+    session: Session, f: InspectionFilter, viewer: Viewer, limit: int = 50, offset: int = 0
 ) -> tuple[list[Inspection], int]:
-    """One page of inspections matching ``f``, newest decision first, and the total count."""
-    query = select(Inspection)
+    """One page of the inspections ``viewer`` may see matching ``f``, newest first, and the
+    total count (secret ones are neither listed nor counted)."""
+    query = select(Inspection).where(scope_clause(viewer))
     if f.state:
         query = query.where(Inspection.state == f.state)
     if f.unit:
@@ -58,6 +86,21 @@ def ancestry(session: Session, organisation_id: str) -> list[str]:
         path.append(current.parent_id)
         current = session.get(Organisation, current.parent_id)
     return list(reversed(path))
+
+
+def viewer_of(session: Session, user: User) -> Viewer:
+    """The scoping view of an account: its organisation chain and authority."""
+    org = user.organisation_id
+    chain = [*ancestry(session, org), org] if org else []
+    levels = {o.id: o.level for o in (session.get(Organisation, i) for i in chain) if o}
+    root = next((oid for oid in reversed(chain) if levels.get(oid) in AUTHORITY_LEVELS), None)
+    return Viewer(
+        user_id=user.id,
+        role=Role(user.role),
+        organisation_id=org,
+        chain=chain,
+        authority_root=root,
+    )
 
 
 def organisations(session: Session, parent_id: str | None = None) -> list[Organisation]:

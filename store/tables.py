@@ -40,6 +40,39 @@ class User(SQLModel, table=True):
     role: str = Field(index=True)
     organisation_id: str | None = Field(default=None, foreign_key="organisation.id", index=True)
     active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = _aware(nullable=True)
+
+
+class AuthSession(SQLModel, table=True):
+    """One sign-in: refresh tokens rotate within it; logout revokes it and its access tokens."""
+
+    __tablename__ = "auth_session"
+
+    id: str = Field(primary_key=True)
+    user_id: str = Field(foreign_key="user.id", index=True)
+    refresh_hash: str = Field(index=True)
+    created_at: datetime = _aware(nullable=False)
+    expires_at: datetime = _aware(nullable=False)
+    revoked_at: datetime | None = _aware(nullable=True)
+
+
+class SecurityLog(SQLModel, table=True):
+    """Every refused call (401, 403, 404 by secrecy, 409): who, from where, why."""
+
+    __tablename__ = "security_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _aware(nullable=False)
+    user_id: str | None = Field(default=None, index=True)
+    role: str = ""
+    source_ip: str = ""
+    request_id: str = ""
+    method: str = ""
+    path: str = ""
+    status: int
+    error: str = ""
+    reason: str = ""
 
 
 class CalendarDay(SQLModel, table=True):
@@ -71,6 +104,10 @@ class Inspection(SQLModel, table=True):
     updated_at: datetime = _aware(nullable=False)
     next_deadline: datetime | None = _aware(nullable=True)
     overdue: bool = Field(default=False, index=True)
+    # "/root/…/unit/": scope filters match a subtree with LIKE '%/org/%'.
+    unit_path: str = ""
+    # A surprise or complaint inspection before the team is on site.
+    secret: bool = Field(default=False, index=True)
     seq: int = 0
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
@@ -129,6 +166,8 @@ class Event(SQLModel, table=True):
     actor_id: str
     actor_role: str
     actor_name: str = ""
+    source_ip: str = ""
+    request_id: str = ""
     at: datetime = _aware(nullable=False)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 

@@ -64,11 +64,16 @@ class WorkerSettings(Settings):
 
 
 class ApiSettings(Settings):
-    """The HTTP API: tokens and the bound on every Temporal call."""
+    """The HTTP API: tokens, sign-in lockout and the bound on every Temporal call."""
 
     production: bool = False
     secret_key: SecretStr | None = None
-    access_token_minutes: int = 60
+    # Short-lived access tokens; the refresh token keeps the sign-in alive between them.
+    access_token_minutes: int = Field(default=15, gt=0)
+    refresh_token_days: int = Field(default=7, gt=0)
+    # Consecutive failed sign-ins that lock an account, and for how long.
+    lockout_attempts: int = Field(default=5, gt=0)
+    lockout_minutes: int = Field(default=15, gt=0)
     update_timeout_seconds: float = 15.0
 
     def signing_key(self) -> str:

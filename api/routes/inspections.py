@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from api import commands
 from api.deps import CurrentUser, SessionDep, SettingsDep, TemporalDep, actor_of
-from api.errors import not_found
+from api.errors import ApiError
 from api.schemas import (
     COMMAND_BODIES,
     COMMAND_PATHS,
@@ -20,13 +20,14 @@ from api.schemas import (
     InspectionsPublic,
     TeamCreate,
 )
+from api.scope import ViewerDep, get_viewer, load_visible
 from states import procedure
 from states.contract import Contract
 from states.diagram import mermaid
 from states.models import COMMAND_TYPES, Actor, Command, InspectionSnapshot
+from states.scope import may_start
 from states.vocabulary import InspectionKind, InspectionState, Trigger
 from store.queries import InspectionFilter, events_of, list_inspections
-from store.tables import Inspection
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
 
@@ -50,25 +51,19 @@ def detail_of(snapshot: InspectionSnapshot, actor: Actor) -> InspectionDetail:
     return InspectionDetail(**snapshot.model_dump(), allowed_actions=allowed)
 
 
-def load(session: SessionDep, inspection_id: str) -> InspectionSnapshot:
-    row = session.get(Inspection, inspection_id)
-    if row is None:
-        raise not_found("inspection", inspection_id)
-    return InspectionSnapshot.model_validate(row.snapshot)
-
-
 @router.post("", status_code=201, response_model=InspectionDetail)
 async def start_inspection(
     request: Request,
     body: InspectionCreate,
     user: CurrentUser,
+    viewer: ViewerDep,
     session: SessionDep,
     client: TemporalDep,
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> InspectionDetail:
     """Start an inspection from its decision; its workflow runs until closure."""
-    actor = actor_of(user)
+    actor = actor_of(user, request)
     inp = commands.start_input(
         session,
         actor,
@@ -76,6 +71,13 @@ async def start_inspection(
         commands.inspection_id_for(actor, idempotency_key),
         request.app.state.policies,
     )
+    if not may_start(viewer, [*inp.unit_path, inp.unit_id]):
+        raise ApiError(
+            403,
+            "not_allowed",
+            f"{inp.unit_name or inp.unit_id} is outside the authority of your organisation",
+            {"unit_id": inp.unit_id, "authority": viewer.authority_root},
+        )
     snapshot = await commands.start_inspection(
         client, settings.task_queue, inp, settings.update_timeout_seconds
     )
@@ -84,7 +86,7 @@ async def start_inspection(
 
 @router.get("", response_model=InspectionsPublic)
 def list_(
-    user: CurrentUser,
+    viewer: ViewerDep,
     session: SessionDep,
     state: InspectionState | None = None,
     unit: Annotated[str | None, Query(max_length=64)] = None,
@@ -104,6 +106,7 @@ def list_(
             year=year,
             overdue=overdue,
         ),
+        viewer,
         limit,
         offset,
     )
@@ -111,15 +114,17 @@ def list_(
 
 
 @router.get("/{inspection_id}", response_model=InspectionDetail)
-def detail(inspection_id: str, user: CurrentUser, session: SessionDep) -> InspectionDetail:
+def detail(
+    inspection_id: str, request: Request, user: CurrentUser, viewer: ViewerDep, session: SessionDep
+) -> InspectionDetail:
     """The inspection's snapshot and the actions the caller may take now."""
-    return detail_of(load(session, inspection_id), actor_of(user))
+    return detail_of(load_visible(session, viewer, inspection_id), actor_of(user, request))
 
 
 @router.get("/{inspection_id}/events", response_model=EventsPublic)
-def events(inspection_id: str, user: CurrentUser, session: SessionDep) -> EventsPublic:
+def events(inspection_id: str, viewer: ViewerDep, session: SessionDep) -> EventsPublic:
     """The audit trail: every accepted command, in order."""
-    load(session, inspection_id)
+    load_visible(session, viewer, inspection_id)
     rows = events_of(session, inspection_id)
     return EventsPublic(data=[EventPublic.model_validate(e) for e in rows], count=len(rows))
 
@@ -130,9 +135,9 @@ class DiagramPublic(BaseModel):
 
 
 @router.get("/{inspection_id}/diagram", response_model=DiagramPublic)
-def diagram(inspection_id: str, user: CurrentUser, session: SessionDep) -> DiagramPublic:
+def diagram(inspection_id: str, viewer: ViewerDep, session: SessionDep) -> DiagramPublic:
     """The lifecycle as mermaid source with the inspection's current state marked."""
-    snapshot = load(session, inspection_id)
+    snapshot = load_visible(session, viewer, inspection_id)
     return DiagramPublic(state=snapshot.state, mermaid=mermaid(snapshot.state))
 
 
@@ -140,13 +145,15 @@ async def _fire(
     trigger: Trigger,
     inspection_id: str,
     payload: BaseModel,
+    request: Request,
     user: CurrentUser,
     session: SessionDep,
     client: TemporalDep,
     settings: SettingsDep,
     idempotency_key: str | None,
 ) -> InspectionDetail:
-    actor = actor_of(user)
+    load_visible(session, get_viewer(user, session), inspection_id)
+    actor = actor_of(user, request)
     command: Command
     if isinstance(payload, TeamCreate):
         command = commands.team_input(session, actor, payload)
@@ -172,6 +179,7 @@ def _command_endpoint(trigger: Trigger) -> Any:
 
         async def optional_body(
             inspection_id: str,
+            request: Request,
             user: CurrentUser,
             session: SessionDep,
             client: TemporalDep,
@@ -181,7 +189,15 @@ def _command_endpoint(trigger: Trigger) -> Any:
         ) -> InspectionDetail:
             payload = body if body is not None else body_type()
             return await _fire(
-                trigger, inspection_id, payload, user, session, client, settings, idempotency_key
+                trigger,
+                inspection_id,
+                payload,
+                request,
+                user,
+                session,
+                client,
+                settings,
+                idempotency_key,
             )
 
         return optional_body
@@ -189,6 +205,7 @@ def _command_endpoint(trigger: Trigger) -> Any:
     async def required_body(
         inspection_id: str,
         body: Annotated[body_type, Body()],
+        request: Request,
         user: CurrentUser,
         session: SessionDep,
         client: TemporalDep,
@@ -196,7 +213,7 @@ def _command_endpoint(trigger: Trigger) -> Any:
         idempotency_key: IdempotencyKey = None,
     ) -> InspectionDetail:
         return await _fire(
-            trigger, inspection_id, body, user, session, client, settings, idempotency_key
+            trigger, inspection_id, body, request, user, session, client, settings, idempotency_key
         )
 
     return required_body
@@ -212,6 +229,7 @@ async def decide_extension(
     inspection_id: str,
     n: Annotated[int, Path(ge=1)],
     body: DecideExtensionBody,
+    request: Request,
     user: CurrentUser,
     session: SessionDep,
     client: TemporalDep,
@@ -224,6 +242,7 @@ async def decide_extension(
         Trigger.DECIDE_EXTENSION,
         inspection_id,
         payload,
+        request,
         user,
         session,
         client,

@@ -23,6 +23,7 @@ from tests import support as b
 from worker.settings import ApiSettings
 
 PASSWORD = "matkhau-2025"
+SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
 
 
 def free_port() -> int:
@@ -60,8 +61,10 @@ def api_settings(data_dir: Path, database_url: str, task_queue: str, timeout: fl
         data_dir=data_dir,
         database_url=database_url,
         task_queue=task_queue,
-        secret_key="test-secret-key-that-is-long-enough-for-hs256",  # type: ignore[arg-type]
+        secret_key=SECRET_KEY,  # type: ignore[arg-type]
         update_timeout_seconds=timeout,
+        # The session-scoped ``people`` tokens must outlive a slow run; the default is 15.
+        access_token_minutes=120,
     )
 
 
@@ -73,6 +76,10 @@ ORGANISATIONS = [
     (b.COMMUNE, "X01", "UBND xã An Phú", "commune", b.PROVINCE),
     (b.SCHOOL, "TH01", "Trường Tiểu học An Phú", "school", b.COMMUNE),
     ("org-commune-binh-an", "X02", "UBND xã Bình An", "commune", b.PROVINCE),
+    # A second province: outside the authority of everyone above.
+    ("org-province-2", "T02", "UBND tỉnh Hai", "province", None),
+    ("org-snv-2", "SNV2", "Sở Nội vụ tỉnh Hai", "department", "org-province-2"),
+    ("org-commune-2", "X21", "UBND xã Tân Hòa", "commune", "org-province-2"),
 ]
 ACCOUNTS = [
     ("admin", Role.ADMIN, b.PROVINCE),
@@ -83,6 +90,8 @@ ACCOUNTS = [
     ("insider", Role.INSPECTOR, b.SCHOOL),
     ("unit_rep", Role.UNIT_REP, b.COMMUNE),
     ("viewer", Role.VIEWER, b.PROVINCE),
+    ("coordinator2", Role.COORDINATOR, "org-snv-2"),
+    ("inspector2", Role.INSPECTOR, "org-snv-2"),
 ]
 
 

@@ -1,0 +1,174 @@
+"""Sign-in with lockout, refresh-token rotation with reuse detection, sign-out, bearer checks.
+
+A sign-in is an ``auth_session`` row. Access tokens name it (claim ``sid``) and die with it;
+its refresh token is stored only as a SHA-256 and replaced on every use, so a token that
+turns up a second time was copied: the whole session is revoked (RFC 6819 §5.2.2.3).
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+from sqlmodel import Session
+
+from api.errors import ApiError
+from api.schemas import Token
+from api.security import (
+    burn_password_check,
+    create_access_token,
+    decode_access_token,
+    new_refresh_token,
+    new_session_id,
+    refresh_digest,
+    same_digest,
+    session_of_refresh_token,
+    verify_password,
+)
+from store.logins import (
+    SessionState,
+    locked_until,
+    open_session,
+    record_failed_login,
+    reset_failed_logins,
+    revoke_session,
+    rotate_refresh,
+    state_of,
+)
+from store.queries import user_by_username
+from store.tables import AuthSession, User
+from worker.settings import ApiSettings
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a bearer token speaks for, and in which sign-in session."""
+
+    user: User
+    session_id: str
+
+
+def refused(error: str, message: str, *, bad_token: bool = True) -> ApiError:
+    """A 401; ``bad_token`` adds RFC 6750's ``error="invalid_token"`` challenge."""
+    challenge = 'Bearer error="invalid_token"' if bad_token else "Bearer"
+    return ApiError(401, error, message, None, {"WWW-Authenticate": challenge})
+
+
+def _bad_credentials() -> ApiError:
+    return refused("invalid_credentials", "wrong username or password", bad_token=False)
+
+
+def _locked(until: datetime, now: datetime) -> ApiError:
+    seconds = max(1, math.ceil((until - now).total_seconds()))
+    error = ApiError(
+        429,
+        "account_locked",
+        f"too many failed sign-ins; try again in {math.ceil(seconds / 60)} minute(s)",
+        {"locked_until": until.isoformat(), "retry_after": seconds},
+        {"Retry-After": str(seconds)},
+    )
+    error.reason = "lockout"  # a reason puts the 429 in the security log
+    return error
+
+
+def _reused() -> ApiError:
+    error = refused("session_revoked", "refresh token already used; the session is revoked")
+    error.reason = "refresh_reuse"  # possible token theft: worth finding in the security log
+    return error
+
+
+def _session_ended(state: SessionState) -> ApiError:
+    if state is SessionState.EXPIRED:
+        return refused("session_expired", "the sign-in session has expired; sign in again")
+    return refused("session_revoked", "the sign-in session has ended; sign in again")
+
+
+def sign_in(
+    db: Session, settings: ApiSettings, key: str, username: str, password: str, now: datetime
+) -> Token:
+    """Check the password (lockout first), then open a session and issue its token pair."""
+    user = user_by_username(db, username)
+    if user is None:
+        # Same argon2 work and the same answer as a wrong password: usernames stay unprobed.
+        burn_password_check(password)
+        raise _bad_credentials()
+    until = locked_until(user, now)
+    if until is not None:
+        # Not even checked: a locked account gives a guesser nothing, the right password included.
+        raise _locked(until, now)
+    if not verify_password(password, user.password_hash) or not user.active:
+        lock = timedelta(minutes=settings.lockout_minutes)
+        until = record_failed_login(db, user.id, now, settings.lockout_attempts, lock)
+        raise _bad_credentials() if until is None else _locked(until, now)
+    if user.failed_logins or user.locked_until is not None:
+        reset_failed_logins(db, user.id)
+    session_id = new_session_id()
+    first = new_refresh_token(session_id)
+    ttl = timedelta(days=settings.refresh_token_days)
+    row = open_session(db, session_id, user.id, refresh_digest(first), now, ttl)
+    return _token_pair(settings, key, user, row.id, first)
+
+
+def refresh(db: Session, settings: ApiSettings, key: str, token: str, now: datetime) -> Token:
+    """Exchange a refresh token for a new pair; the presented one stops working."""
+    session_id = session_of_refresh_token(token)
+    row = db.get(AuthSession, session_id) if session_id else None
+    if row is None:
+        raise refused("invalid_token", "unknown refresh token")
+    state = state_of(row, now)
+    if state is not SessionState.LIVE:
+        raise _session_ended(state)
+    old_hash = refresh_digest(token)
+    if not same_digest(row.refresh_hash, old_hash):
+        revoke_session(db, row.id, now)
+        raise _reused()
+    user = db.get(User, row.user_id)
+    if user is None or not user.active:
+        revoke_session(db, row.id, now)
+        raise refused("unauthorized", "the account no longer exists or is disabled")
+    fresh = new_refresh_token(row.id)
+    expires_at = now + timedelta(days=settings.refresh_token_days)
+    if not rotate_refresh(db, row.id, old_hash, refresh_digest(fresh), expires_at):
+        # Another request rotated this very token a moment ago: it was presented twice.
+        revoke_session(db, row.id, now)
+        raise _reused()
+    return _token_pair(settings, key, user, row.id, fresh)
+
+
+def authenticate(db: Session, key: str, token: str | None, now: datetime) -> Caller:
+    """The caller behind a bearer token: genuine, unexpired, its session live, account active."""
+    if not token:
+        raise refused("unauthorized", "sign in first: missing bearer token", bad_token=False)
+    try:
+        claims = decode_access_token(token, key)
+    except jwt.ExpiredSignatureError:
+        raise refused("token_expired", "the access token has expired; refresh it") from None
+    except jwt.InvalidTokenError:
+        raise refused("unauthorized", "invalid or expired token") from None
+    row = db.get(AuthSession, str(claims["sid"]))
+    if row is None or row.user_id != str(claims["sub"]):
+        raise _session_ended(SessionState.REVOKED)
+    state = state_of(row, now)
+    if state is not SessionState.LIVE:
+        raise _session_ended(state)
+    user = db.get(User, row.user_id)
+    if user is None or not user.active:
+        raise refused("unauthorized", "the account no longer exists or is disabled")
+    return Caller(user=user, session_id=row.id)
+
+
+def sign_out(db: Session, caller: Caller, now: datetime) -> None:
+    revoke_session(db, caller.session_id, now)
+
+
+def _token_pair(
+    settings: ApiSettings, key: str, user: User, session_id: str, refresh_token: str
+) -> Token:
+    # The session's expiry slides with each rotation: it is always a full refresh lifetime.
+    minutes = settings.access_token_minutes
+    return Token(
+        access_token=create_access_token(user.id, user.role, key, minutes, session_id),
+        expires_in=minutes * 60,
+        refresh_token=refresh_token,
+        refresh_expires_in=settings.refresh_token_days * 86400,
+    )
