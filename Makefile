@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv run up seed lint test test-fast diagram histories clean
+.PHONY: venv run up seed lint test test-fast fuzz diagram histories clean
 
 venv: $(STAMP)
 
@@ -36,6 +36,14 @@ test: lint
 
 test-fast: venv
 	$(BIN)/python -m pytest -q -x
+
+# Schemathesis against the served API as every role; `make test` runs it with 5 examples per
+# operation and role. Other data: make fuzz FUZZ_SEED=1
+FUZZ_EXAMPLES ?= 100
+FUZZ_SEED     ?= 0
+fuzz: venv
+	KIEMTRA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) KIEMTRA_FUZZ_SEED=$(FUZZ_SEED) \
+		$(BIN)/python -m pytest tests/fuzz -q
 
 diagram: venv
 	$(BIN)/python -m worker.diagram

@@ -20,11 +20,22 @@ from api.routes import (
     procedure,
     users,
 )
+from api.schemas import ErrorPublic
 from store.db import make_engine
 from worker.client import connect
 from worker.settings import ApiSettings
 
 API_PREFIX = "/api/v1"
+ERROR_RESPONSES = {
+    400: "malformed request",
+    401: "not signed in, or the token is no longer valid",
+    403: "the caller's role may not do this",
+    404: "unknown, or not visible to the caller",
+    409: "not allowed in the inspection's current state",
+    422: "the payload does not fit the schema or the inspection",
+    429: "account locked after failed sign-ins",
+    503: "Temporal, the worker or the database did not answer in time",
+}
 
 
 def create_app(
@@ -50,6 +61,11 @@ def create_app(
         summary="Kiểm tra công vụ — public-service inspections as durable workflows",
         version="0.1.0",
         lifespan=lifespan,
+        # Every operation may answer these, always in the one error shape.
+        responses={
+            status: {"model": ErrorPublic, "description": text}
+            for status, text in ERROR_RESPONSES.items()
+        },
     )
     errors.install(app)
 
