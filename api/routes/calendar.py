@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from activities.calendar import broadcast_calendar
 from api.commands import calendar_years
 from api.deps import CurrentUser, SessionDep, TemporalDep, require_role
-from api.errors import not_found
+from api.errors import ApiError, not_found
 from states.calendar import ConfiguredDay, local_date
 from states.vocabulary import Role
 from store.calendar import calendar_for, configured_days, delete_day, set_day
@@ -80,6 +80,8 @@ def add_working_days(
     days: Annotated[int, Query(ge=0, le=3660)],
 ) -> WorkingDaysAnswer:
     """N working days after a date, with every skipped day and why, so a person can check."""
+    if not 1900 <= start.year <= 2200:
+        raise ApiError(422, "invalid_payload", "from must lie between 1900 and 2200", None)
     years = range(start.year, start.year + days // 200 + 2)
     calendar = calendar_for(session, years)
     result = calendar.add_working_days(start, days)

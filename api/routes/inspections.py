@@ -24,6 +24,7 @@ from api.scope import ViewerDep, get_viewer, load_visible
 from states import procedure
 from states.contract import Contract
 from states.diagram import mermaid
+from states.machine import TRIGGER_ROLES
 from states.models import COMMAND_TYPES, Actor, Command, InspectionSnapshot
 from states.scope import may_start
 from states.vocabulary import InspectionKind, InspectionState, Trigger
@@ -94,7 +95,7 @@ def list_(
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     overdue: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> InspectionsPublic:
     """Inspections from the read model, filtered."""
     rows, count = list_inspections(
@@ -156,6 +157,9 @@ async def _fire(
     actor = actor_of(user, request)
     command: Command
     if isinstance(payload, TeamCreate):
+        # Role first: looking members up must not tell a caller which accounts exist.
+        if actor.role not in TRIGGER_ROLES[trigger]:
+            raise ApiError(403, "not_allowed", f"role '{actor.role}' may not {trigger}", None)
         command = commands.team_input(session, actor, payload)
     else:
         command = COMMAND_TYPES[trigger].model_validate({**payload.model_dump(), "actor": actor})

@@ -64,7 +64,6 @@ INSPECTION_TABLE: dict[tuple[str, str], dict[str, list[int]]] = {
     **{
         ("POST", f"/inspections/{{inspection_id}}/{path}"): REFUSED_IN_SUSPENDED
         for path in [
-            "team",
             "notice",
             "visit/start",
             "visit",
@@ -81,6 +80,10 @@ INSPECTION_TABLE: dict[tuple[str, str], dict[str, list[int]]] = {
             "suspend",
         ]
     },
+    # Members are looked up only for a role that may form a team (no probing of accounts).
+    ("POST", "/inspections/{inspection_id}/team"): per_inspection(
+        {"coordinator": 409, "decision_maker": 409}
+    ),
     ("POST", "/inspections/{inspection_id}/resume"): LEADERSHIP_ONLY,
     ("POST", "/inspections/{inspection_id}/cancel"): LEADERSHIP_ONLY,
 }

@@ -266,3 +266,35 @@ async def test_worker_down_is_503_never_a_hang(
             headers=people.headers["coordinator"],
         )
         assert_error(r, 503, "unavailable")
+
+
+async def test_out_of_range_numbers_are_422_not_500(
+    http: httpx.AsyncClient, people: People
+) -> None:
+    """Found by the fuzzer: integers beyond 64 bits and dates near year 9999."""
+    h = people.headers["viewer"]
+    huge = str(2**63)
+    assert_error(
+        await http.get("/inspections", params={"offset": huge}, headers=h), 422, "invalid_payload"
+    )
+    assert_error(
+        await http.get("/notifications", params={"offset": huge}, headers=h), 422, "invalid_payload"
+    )
+    assert_error(await http.post(f"/notifications/{huge}/read", headers=h), 422, "invalid_payload")
+    r = await http.get("/calendar/add", params={"from": "9999-12-01", "days": 30}, headers=h)
+    assert_error(r, 422, "invalid_payload")
+
+
+async def test_team_lookup_does_not_reveal_accounts(
+    http: httpx.AsyncClient, people: People
+) -> None:
+    iid = (await start(http, people))["inspection_id"]
+    for username in ("nobody-here", "leader"):
+        r = await post(
+            http,
+            people,
+            "viewer",
+            f"/inspections/{iid}/team",
+            {"members": [{"username": username, "team_role": "team_leader"}]},
+        )
+        assert_error(r, 403, "not_allowed")
