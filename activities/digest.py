@@ -9,7 +9,7 @@ from temporalio import activity
 from temporalio.client import Client
 
 from activities.calendar import broadcast_calendar
-from activities.names import COLLECT_DIGESTS, DIGEST_DAY, RECONCILE
+from activities.names import COLLECT_DIGESTS, DIGEST_DAY, RECONCILE, inspection_workflow_id
 from states.calendar import local_date
 from states.models import DigestDay, InspectionSnapshot, NotifyInput
 from states.vocabulary import Audience, NoticeKind
@@ -80,7 +80,7 @@ class DigestActivities:
 
         async def repair(inspection_id: str, seq: int, updated_at: datetime) -> int:
             async with gate:
-                handle = self._client.get_workflow_handle(f"inspection-{inspection_id}")
+                handle = self._client.get_workflow_handle(inspection_workflow_id(inspection_id))
                 try:
                     snapshot = await handle.query("get_snapshot", result_type=InspectionSnapshot)
                 except Exception as exc:  # ended or unknown: the projection already has its end

@@ -22,6 +22,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.names import inspection_workflow_id
 from api.errors import ApiError, not_found, unavailable
 from api.schemas import InspectionCreate, TeamCreate
 from states.calendar import local_date
@@ -41,7 +42,7 @@ from states.vocabulary import InspectionKind, Trigger
 from store.calendar import calendar_for
 from store.queries import ancestry, user_by_username
 from store.tables import Inspection, Organisation, User
-from workflows.inspection import InspectionWorkflow, inspection_workflow_id
+from workflows.inspection import InspectionWorkflow
 
 R = TypeVar("R")
 

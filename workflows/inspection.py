@@ -16,7 +16,11 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.names import DELIVER_EMAIL, NOTIFY, RECORD_TRANSITION
+    from activities.names import (
+        DELIVER_EMAIL,
+        NOTIFY,
+        RECORD_TRANSITION,
+    )
     from states import deadlines, procedure
     from states.calendar import WorkingCalendar
     from states.errors import DomainError
@@ -68,11 +72,6 @@ EMAIL_RETRY = RetryPolicy(
     maximum_interval=timedelta(hours=2),
     maximum_attempts=20,
 )
-
-
-def inspection_workflow_id(inspection_id: str) -> str:
-    """The one workflow id of an inspection."""
-    return f"inspection-{inspection_id}"
 
 
 def domain_failure(error: DomainError) -> ApplicationError:

@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Callable
 
 from temporalio.client import Client, WorkflowHandle
 
+from activities.names import inspection_workflow_id
 from states.models import (
     CancelInput,
     DisputeDecision,
@@ -17,7 +18,7 @@ from states.models import (
 from states.vocabulary import DisputeOutcome, InspectionKind, InspectionState
 from states.vocabulary import VerificationOutcome as V
 from tests import support as b
-from workflows.inspection import InspectionWorkflow, inspection_workflow_id
+from workflows.inspection import InspectionWorkflow
 
 Handle = WorkflowHandle[InspectionWorkflow, InspectionSnapshot]
 
