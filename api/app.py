@@ -17,7 +17,9 @@ from api.routes import (
     inspections,
     notifications,
     organisations,
+    plans,
     procedure,
+    reports,
     users,
 )
 from api.schemas import ErrorPublic
@@ -84,6 +86,8 @@ def create_app(
         organisations.router,
         users.router,
         inspections.router,
+        plans.router,
+        reports.router,
         notifications.router,
         procedure.router,
         calendar.router,

@@ -26,7 +26,7 @@ from activities.names import inspection_workflow_id
 from api.errors import ApiError, not_found, unavailable
 from api.schemas import InspectionCreate, TeamCreate
 from states.calendar import local_date
-from states.checklist import CRITERIA
+from states.checklist import CRITERIA, checklist_of
 from states.machine import DECIDE_ROLES, finding_is_active
 from states.models import (
     Actor,
@@ -37,11 +37,13 @@ from states.models import (
     StartInspectionInput,
     TeamMember,
 )
+from states.plans import PlanItemStatus
 from states.policies import PolicySet, UnitLevel
 from states.vocabulary import InspectionKind, Trigger
+from store import plans
 from store.calendar import calendar_for
 from store.queries import ancestry, user_by_username
-from store.tables import Inspection, Organisation, User
+from store.tables import Inspection, Organisation, PlanItem, User
 from workflows.inspection import InspectionWorkflow
 
 R = TypeVar("R")
@@ -80,7 +82,70 @@ def inspection_id_for(actor: Actor, key: str | None) -> str:
     """A fresh id, or one derived from the caller's Idempotency-Key so a retry finds it."""
     if not key:
         return uuid.uuid4().hex[:12]
-    return hashlib.sha256(f"{actor.user_id}:{key}".encode()).hexdigest()[:12]
+    return _digest(f"{actor.user_id}:{key}")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def start_id(session: Session, actor: Actor, body: InspectionCreate, key: str | None) -> str:
+    """The id of the inspection this request starts.
+
+    From a plan item the id is the item's own (and its attempt after a termination), so two
+    coordinators starting the same item at once meet in one workflow instead of two.
+    """
+    if body.plan_item_id:
+        attempt = plans.terminated_count(session, body.plan_item_id)
+        return _digest(f"plan-item:{body.plan_item_id}:{attempt}")
+    return inspection_id_for(actor, key)
+
+
+def _plan_item(
+    session: Session, actor: Actor, body: InspectionCreate, key: str | None
+) -> PlanItem | None:
+    """The plan item the inspection starts from, checked: active, same unit and kind, and
+    not already started (a retry with the caller's own Idempotency-Key replays instead)."""
+    if not body.plan_item_id:
+        return None
+    item = session.get(PlanItem, body.plan_item_id)
+    if item is None:
+        raise ApiError(
+            422,
+            "invalid_command",
+            f"unknown plan item {body.plan_item_id}",
+            {"id": body.plan_item_id},
+        )
+    if item.status != PlanItemStatus.ACTIVE:
+        raise ApiError(
+            409,
+            "conflict",
+            f"the plan item was {item.status} by plan adjustment: {item.reason}",
+            {"status": item.status},
+        )
+    if body.unit_id and body.unit_id != item.unit_id:
+        raise ApiError(
+            422,
+            "invalid_command",
+            f"the plan item is for {item.unit_name}",
+            {"unit_id": item.unit_id},
+        )
+    if body.kind.value != item.kind:
+        raise ApiError(
+            422,
+            "invalid_command",
+            f"the plan item starts a {item.kind} inspection",
+            {"kind": item.kind},
+        )
+    live = plans.live_inspection(session, item.id)
+    if live is not None and not (key and live.coordinator_id == actor.user_id):
+        raise ApiError(
+            409,
+            "conflict",
+            f"the plan item is already being inspected ({live.decision_number or live.id})",
+            {"inspection_id": live.id},
+        )
+    return item
 
 
 def _scope_of(session: Session, parent_id: str | None) -> list[ScopedFinding]:
@@ -114,21 +179,32 @@ def start_input(
     body: InspectionCreate,
     inspection_id: str,
     policies: PolicySet,
+    key: str | None = None,
 ) -> StartInspectionInput:
     """Check the request against the records and build the workflow's input."""
     if actor.role not in DECIDE_ROLES:
         raise ApiError(403, "not_allowed", f"role '{actor.role}' may not start an inspection", None)
-    unit = session.get(Organisation, body.unit_id)
+    item = _plan_item(session, actor, body, key)
+    unit_id = body.unit_id or (item.unit_id if item else "")
+    unit = session.get(Organisation, unit_id) if unit_id else None
     if unit is None:
         raise ApiError(
-            422, "invalid_command", f"unknown unit {body.unit_id}", {"unit_id": body.unit_id}
+            422,
+            "invalid_command",
+            f"unknown unit {unit_id}" if unit_id else "name the unit_id or a plan_item_id",
+            {"unit_id": unit_id},
         )
     unknown = sorted(set(body.checklist) - set(CRITERIA))
     if unknown:
         raise ApiError(422, "invalid_command", f"unknown criteria {unknown}", {"criteria": unknown})
     reinspection = body.kind is InspectionKind.REINSPECTION
     scope = _scope_of(session, body.parent_inspection_id) if reinspection else []
-    checklist = sorted({s.criterion for s in scope}) if scope else body.checklist
+    if scope:
+        checklist = sorted({s.criterion for s in scope})
+    elif item is not None and "checklist" not in body.model_fields_set:
+        checklist = checklist_of(item.content)
+    else:
+        checklist = body.checklist
     path = ancestry(session, unit.id)
     return StartInspectionInput(
         inspection_id=inspection_id,

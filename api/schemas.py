@@ -90,12 +90,14 @@ COMMAND_BODIES: dict[Trigger, type[BaseModel]] = {t: _body_model(t) for t in Tri
 
 class InspectionCreate(Contract):
     kind: InspectionKind
-    unit_id: str
+    unit_id: str | None = Field(default=None, description="default: the plan item's unit")
     title: str = Field(min_length=1, max_length=500)
     legal_basis: str = ""
     checklist: list[str] = Field(default_factory=lambda: list(STANDARD_CODES))
     decision: Decision = Field(default_factory=Decision)
-    plan_item_id: str | None = None
+    plan_item_id: str | None = Field(
+        default=None, description="start a planned or thematic inspection from its plan item"
+    )
     parent_inspection_id: str | None = None
     remote: bool = False
 
@@ -124,6 +126,7 @@ class InspectionPublic(BaseModel):
     decision_number: str
     year: int
     cycle: int
+    plan_item_id: str | None = None
     decided_at: UtcDatetime
     updated_at: UtcDatetime
     next_deadline: UtcDatetime | None

@@ -67,3 +67,17 @@ STANDARD_CHECKLIST: tuple[Criterion, ...] = tuple(
 
 CRITERIA: dict[str, Criterion] = {c.code: c for c in STANDARD_CHECKLIST}
 STANDARD_CODES: tuple[str, ...] = tuple(CRITERIA)
+
+
+def unknown_content(content: list[str]) -> list[str]:
+    """Entries of a plan item's content that are neither a group (``IR``) nor a criterion."""
+    return sorted({c for c in content if c not in GROUPS and c not in CRITERIA})
+
+
+def checklist_of(content: list[str]) -> list[str]:
+    """The criteria a plan item's content names, groups expanded, in standard order;
+    the whole standard checklist when it names nothing."""
+    if not content:
+        return list(STANDARD_CODES)
+    wanted = set(content)
+    return [c.code for c in STANDARD_CHECKLIST if c.code in wanted or c.group in wanted]

@@ -64,3 +64,21 @@ def may_see(viewer: Viewer, s: InspectionSnapshot) -> bool:
 def may_start(viewer: Viewer, unit_chain: list[str]) -> bool:
     """A coordinator starts inspections only inside its authority."""
     return viewer.role is Role.COORDINATOR and within_authority(viewer, unit_chain)
+
+
+def may_see_plan_item(viewer: Viewer, unit_chain: list[str]) -> bool:
+    """A planned unit is visible to a unit representative of it (or of an ancestor), and to
+    every other role within its authority. Plans hold no secret kinds."""
+    if viewer.role is Role.SYSTEM:
+        return True
+    if viewer.role is Role.UNIT_REP:
+        return viewer.organisation_id in unit_chain
+    if viewer.role is Role.ADMIN:
+        return False
+    return within_authority(viewer, unit_chain)
+
+
+def reports_show_secret(viewer: Viewer) -> bool:
+    """Reports are pasted and circulated: only the people who run inspections see the
+    not-yet-visited surprise and complaint inspections counted in them."""
+    return viewer.role in (Role.COORDINATOR, Role.DECISION_MAKER, Role.SYSTEM)

@@ -83,6 +83,7 @@ def _write_read_model(session: Session, row: Inspection | None, s: InspectionSna
         "unit_path": "/" + "/".join([*s.unit_path, s.unit_id]) + "/",
         "secret": is_secret(s),
         "overdue": s.overdue,
+        "visited_at": _utc(s.visit.ended_at) if s.visit.ended_at else None,
         "snapshot": s.model_dump(mode="json"),
     }
     if row is None:
@@ -128,6 +129,7 @@ def _write_read_model(session: Session, row: Inspection | None, s: InspectionSna
             report=r.report,
             reported_by=r.reported_by,
             reported_at=_utc(r.reported_at) if r.reported_at else None,
+            reported_on=local_date(r.reported_at) if r.reported_at else None,
         )
         for r in s.remediation
     )

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, func, select
 
 from states.scope import AUTHORITY_LEVELS, Viewer
 from states.vocabulary import Role
-from store.tables import Event, Inspection, Organisation, TeamMemberRecord, User
+from store.tables import Event, Inspection, Organisation, PlanItem, TeamMemberRecord, User
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class InspectionFilter:
     kind: str | None = None
     year: int | None = None
     overdue: bool | None = None
+    plan: str | None = None
 
 
 def _subtree(org_id: str) -> Any:
@@ -59,6 +60,9 @@ def list_inspections(
         query = query.where(Inspection.year == f.year)
     if f.overdue is not None:
         query = query.where(Inspection.overdue == f.overdue)
+    if f.plan:
+        items = select(PlanItem.id).where(PlanItem.plan_id == f.plan)
+        query = query.where(col(Inspection.plan_item_id).in_(items))
     count = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
         query.order_by(col(Inspection.decided_at).desc(), col(Inspection.id))

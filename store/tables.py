@@ -10,9 +10,9 @@ from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-def _aware(*, nullable: bool) -> Any:
+def _aware(*, nullable: bool, index: bool = False) -> Any:
     """A timezone-aware timestamp column; nullable ones default to None."""
-    column = Column(DateTime(timezone=True), nullable=nullable)
+    column = Column(DateTime(timezone=True), nullable=nullable, index=index)
     return Field(default=None, sa_column=column) if nullable else Field(sa_column=column)
 
 
@@ -100,10 +100,13 @@ class Inspection(SQLModel, table=True):
     plan_item_id: str | None = Field(default=None, index=True)
     parent_inspection_id: str | None = None
     coordinator_id: str = ""
-    decided_at: datetime = _aware(nullable=False)
+    # Reports count inspections by the day they were decided.
+    decided_at: datetime = _aware(nullable=False, index=True)
     updated_at: datetime = _aware(nullable=False)
     next_deadline: datetime | None = _aware(nullable=True)
     overdue: bool = Field(default=False, index=True)
+    # When the visit's minutes were recorded: the unit counts as inspected from then on.
+    visited_at: datetime | None = _aware(nullable=True)
     # "/root/…/unit/": scope filters match a subtree with LIKE '%/org/%'.
     unit_path: str = ""
     # A surprise or complaint inspection before the team is on site.
@@ -150,6 +153,8 @@ class RemediationRecord(SQLModel, table=True):
     report: str = ""
     reported_by: str | None = None
     reported_at: datetime | None = _aware(nullable=True)
+    # The Vietnamese date of the report: on time means reported_on <= due_on, in plain SQL.
+    reported_on: date | None = None
 
 
 class Event(SQLModel, table=True):
@@ -199,3 +204,64 @@ class Notification(SQLModel, table=True):
     created_at: datetime = _aware(nullable=False)
     sent_at: datetime | None = _aware(nullable=True)
     read_at: datetime | None = _aware(nullable=True)
+
+
+class Plan(SQLModel, table=True):
+    """An annual inspection plan (kế hoạch kiểm tra), e.g. ``207/KH-UBND``."""
+
+    __table_args__ = (UniqueConstraint("issuer_id", "year", "number", name="uq_plan_number"),)
+
+    id: str = Field(primary_key=True)
+    number: str
+    year: int = Field(index=True)
+    kind: str = Field(description="planned | thematic")
+    issuer_id: str = Field(foreign_key="organisation.id")
+    issuer_name: str = ""
+    # "/root/…/issuer/", like inspection.unit_path.
+    issuer_path: str = ""
+    issued_on: date
+    title: str
+    topic: str = ""
+    focus: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    legal_basis: str = ""
+    created_by: str
+    created_at: datetime = _aware(nullable=False)
+
+
+class PlanItem(SQLModel, table=True):
+    """One planned unit: the organisation as the plan listed it, when, and what to check."""
+
+    __tablename__ = "plan_item"
+
+    id: str = Field(primary_key=True)
+    plan_id: str = Field(foreign_key="plan.id", index=True)
+    seq: int
+    kind: str = Field(description="planned | thematic: the kind of inspection it starts")
+    unit_id: str = Field(foreign_key="organisation.id", index=True)
+    unit_name: str
+    unit_level: str
+    unit_path: str
+    period: str
+    period_start: date
+    period_end: date = Field(index=True)
+    content: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="active", index=True)
+    reason: str = ""
+    replaces_id: str | None = None
+    replaced_by_id: str | None = None
+    created_at: datetime = _aware(nullable=False)
+
+
+class PlanChange(SQLModel, table=True):
+    """The plan's history: creation and every adjustment, with who, when and why."""
+
+    __tablename__ = "plan_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(foreign_key="plan.id", index=True)
+    action: str
+    item_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reason: str = ""
+    actor_id: str
+    actor_name: str = ""
+    at: datetime = _aware(nullable=False)

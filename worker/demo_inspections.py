@@ -11,6 +11,7 @@ from typing import Any
 
 from states.vocabulary import InspectionKind, InspectionState, TeamRole, Trigger
 from worker import demo_data as org
+from worker.demo_plans import ANNUAL, SCHOOLS
 
 T = Trigger
 LEADER, MEMBER, SECRETARY = TeamRole.TEAM_LEADER, TeamRole.MEMBER, TeamRole.SECRETARY
@@ -37,7 +38,9 @@ class Scenario:
     legal_basis: str
     steps: tuple[Step, ...]
     ends_in: InspectionState
-    checklist: tuple[str, ...] | None = None  # None: the standard checklist
+    checklist: tuple[str, ...] | None = None  # None: the standard checklist, or the item's
+    plan: str | None = None  # the demo plan whose item for this unit it starts from
+    adjustment: str = ""  # after the steps: cancel the plan item with this reason
 
 
 def team(*members: tuple[str, TeamRole]) -> Step:
@@ -113,6 +116,10 @@ SHOP_FINDINGS = [
 ]
 
 
+# Hiệp Hạ's inspection is withdrawn from the year's plan (the city report's plan adjustment).
+ADJUSTMENT = "Điều chỉnh kế hoạch theo đề nghị của UBND xã Hiệp Hạ (sắp xếp tổ chức bộ máy)"
+
+
 def scenarios(today: date) -> list[Scenario]:
     """The demo inspections, oldest decision first (decision numbers run in this order)."""
     year = today.year
@@ -125,6 +132,7 @@ def scenarios(today: date) -> list[Scenario]:
         Scenario(
             key="an-phu-shop-planned",
             kind=InspectionKind.PLANNED,
+            plan=ANNUAL,
             unit_id=org.AN_PHU_SHOP,
             title="Kiểm tra công vụ, cải cách hành chính tại Trung tâm Phục vụ hành chính công "
             "xã An Phú",
@@ -194,6 +202,7 @@ def scenarios(today: date) -> list[Scenario]:
         Scenario(
             key="an-phu-planned",
             kind=InspectionKind.PLANNED,
+            plan=ANNUAL,
             unit_id=org.AN_PHU,
             title=f"Kiểm tra công vụ năm {year} tại UBND xã An Phú",
             decision_number="95/QĐ-UBND",
@@ -228,6 +237,7 @@ def scenarios(today: date) -> list[Scenario]:
         Scenario(
             key="hop-tien-planned",
             kind=InspectionKind.PLANNED,
+            plan=ANNUAL,
             unit_id=org.HOP_TIEN,
             title=f"Kiểm tra công vụ năm {year} tại UBND xã Hợp Tiến",
             decision_number="96/QĐ-UBND",
@@ -284,15 +294,14 @@ def scenarios(today: date) -> list[Scenario]:
         Scenario(
             key="hiep-ha-planned",
             kind=InspectionKind.PLANNED,
+            plan=ANNUAL,
             unit_id=org.HIEP_HA,
             title=f"Kiểm tra công vụ năm {year} tại UBND xã Hiệp Hạ",
             decision_number="98/QĐ-UBND",
             legal_basis=plan,
             ends_in=InspectionState.CANCELLED,
-            steps=(
-                PLANNED_TEAM,
-                Step("decision_maker", T.CANCEL, {"reason": "Điều chỉnh kế hoạch"}),
-            ),
+            steps=(PLANNED_TEAM,),
+            adjustment=ADJUSTMENT,
         ),
         Scenario(
             key="land-branch-complaint",
@@ -310,12 +319,13 @@ def scenarios(today: date) -> list[Scenario]:
             ),
         ),
         Scenario(
-            key="dong-hung-school-planned",
-            kind=InspectionKind.PLANNED,
+            key="dong-hung-school-thematic",
+            kind=InspectionKind.THEMATIC,
+            plan=SCHOOLS,
             unit_id=org.FIRST_PRIMARY_SCHOOL,
             title="Kiểm tra kỷ luật, kỷ cương hành chính tại Trường Tiểu học Đông Hưng số 1",
             decision_number="100/QĐ-UBND",
-            legal_basis=plan,
+            legal_basis=f"Kế hoạch số {SCHOOLS} của UBND tỉnh về kiểm tra chuyên đề năm {year}",
             checklist=("WH-01", "WH-02", "ID-01", "CD-01", "CD-03", "IR-01", "IR-02", "TP-02"),
             ends_in=InspectionState.NOTIFIED,
             steps=(
@@ -326,6 +336,7 @@ def scenarios(today: date) -> list[Scenario]:
         Scenario(
             key="agriculture-planned",
             kind=InspectionKind.PLANNED,
+            plan=ANNUAL,
             unit_id=org.AGRICULTURE,
             title=f"Kiểm tra công vụ năm {year} tại Sở Nông nghiệp và Môi trường",
             decision_number="101/QĐ-UBND",
@@ -348,6 +359,7 @@ def scenarios(today: date) -> list[Scenario]:
         Scenario(
             key="finance-planned",
             kind=InspectionKind.PLANNED,
+            plan=ANNUAL,
             unit_id=org.FINANCE,
             title=f"Kiểm tra công vụ năm {year} tại Sở Tài chính",
             decision_number="103/QĐ-UBND",

@@ -19,18 +19,22 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from api import commands
+from api import plans as plan_service
 from api.deps import actor_of
 from api.errors import ApiError
+from api.plan_schemas import PlanCreate
 from api.schemas import COMMAND_BODIES, InspectionCreate, TeamCreate
 from api.security import hash_password
 from states.calendar import local_date
-from states.models import COMMAND_TYPES, Actor, Command, Decision
+from states.models import COMMAND_TYPES, Actor, Command, Decision, InspectionSnapshot
 from states.vocabulary import Trigger
+from store import plans as plan_store
 from store.accounts import create_user
-from store.queries import organisation_by_code
-from store.tables import Organisation
+from store.queries import organisation_by_code, viewer_of
+from store.tables import Inspection, Organisation, Plan, PlanItem, User
 from worker.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, PROVINCE, PROVINCE_CODE
 from worker.demo_inspections import Scenario, Step, scenarios
+from worker.demo_plans import plans
 from worker.settings import ApiSettings
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "SeedError", "seed_demo"]
@@ -59,8 +63,10 @@ async def seed_demo(client: Client, engine: Engine, settings: ApiSettings) -> bo
         _add_organisations(session)
         actors = _add_accounts(session)
     today = local_date(datetime.now(UTC))
+    with Session(engine) as session:
+        items = _add_plans(session, actors["coordinator"], today)
     for scenario in scenarios(today):
-        await _drive(client, engine, settings, actors, scenario, today)
+        await _drive(client, engine, settings, actors, scenario, today, items)
     log.info("demo data loaded: %d organisations, %d accounts", len(ORGANISATIONS), len(actors))
     return True
 
@@ -114,6 +120,21 @@ def _add_accounts(session: Session) -> dict[str, Actor]:
     }
 
 
+def _add_plans(session: Session, coordinator: Actor, today: date) -> dict[tuple[str, str], str]:
+    """The demo plans through the plan service; their item ids by (plan number, unit)."""
+    user = session.get(User, coordinator.user_id)
+    assert user is not None
+    viewer = viewer_of(session, user)
+    items = {}
+    for body in plans(today):
+        plan = plan_service.create_plan(
+            session, viewer, coordinator, PlanCreate.model_validate(body)
+        )
+        for item in plan_store.items_of(session, plan.id, viewer):
+            items[(plan.number, item.unit_id)] = item.id
+    return items
+
+
 async def _drive(
     client: Client,
     engine: Engine,
@@ -121,6 +142,7 @@ async def _drive(
     actors: dict[str, Actor],
     scenario: Scenario,
     today: date,
+    items: dict[tuple[str, str], str],
 ) -> None:
     """Start one inspection and fire its steps; fail loudly if it misses its state."""
     timeout = settings.update_timeout_seconds
@@ -137,14 +159,16 @@ async def _drive(
             issuer_id=PROVINCE,
         ),
         **({"checklist": list(scenario.checklist)} if scenario.checklist else {}),
+        plan_item_id=items[(scenario.plan, scenario.unit_id)] if scenario.plan else None,
     )
     # A stable key, as an API caller's Idempotency-Key: the id is derived the same way.
-    inspection_id = commands.inspection_id_for(coordinator, f"demo-{scenario.key}")
+    key = f"demo-{scenario.key}"
     stage = "decide"
     with Session(engine) as session:
         try:
+            inspection_id = commands.start_id(session, coordinator, body, key)
             inp = commands.start_input(
-                session, coordinator, body, inspection_id, settings.policies()
+                session, coordinator, body, inspection_id, settings.policies(), key
             )
             snapshot = await commands.start_inspection(client, settings.task_queue, inp, timeout)
             for no, step in enumerate(scenario.steps, start=1):
@@ -159,6 +183,11 @@ async def _drive(
                     f"demo-{scenario.key}-{no}",
                     timeout,
                 )
+            if scenario.adjustment:
+                stage = "plan adjustment"
+                snapshot = await _adjust(
+                    client, session, settings, actors, scenario, items, inspection_id
+                )
         except ApiError as error:
             raise SeedError(
                 f"demo inspection {scenario.key!r}, {stage}: {error.message}"
@@ -168,6 +197,38 @@ async def _drive(
             f"demo inspection {scenario.key!r} ended in {snapshot.state}, not {scenario.ends_in}"
         )
     log.info("demo inspection %s: %s", scenario.key, snapshot.state)
+
+
+async def _adjust(
+    client: Client,
+    session: Session,
+    settings: ApiSettings,
+    actors: dict[str, Actor],
+    scenario: Scenario,
+    items: dict[tuple[str, str], str],
+    inspection_id: str,
+) -> InspectionSnapshot:
+    """Cancel the scenario's plan item as the decision-maker: its inspection is terminated."""
+    item = session.get(PlanItem, items[(scenario.plan or "", scenario.unit_id)])
+    actor = actors["decision_maker"]
+    user = session.get(User, actor.user_id)
+    plan = session.get(Plan, item.plan_id) if item else None
+    assert item is not None and user is not None and plan is not None
+    await plan_service.cancel_item(
+        client,
+        session,
+        settings,
+        viewer_of(session, user),
+        actor,
+        plan,
+        item.id,
+        scenario.adjustment,
+        f"demo-{scenario.key}-adjustment",
+    )
+    session.expire_all()  # the projection wrote the terminated inspection meanwhile
+    row = session.get(Inspection, inspection_id)
+    assert row is not None
+    return InspectionSnapshot.model_validate(row.snapshot)
 
 
 def _command(session: Session, actors: dict[str, Actor], step: Step) -> Command:

@@ -2,12 +2,20 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
 
-from api import commands
-from api.deps import CurrentUser, SessionDep, SettingsDep, TemporalDep, actor_of
+from api import commands, exports
+from api.deps import (
+    CurrentUser,
+    IdempotencyKey,
+    SessionDep,
+    SettingsDep,
+    TemporalDep,
+    actor_of,
+)
 from api.errors import ApiError
+from api.files import CSV, XLSX, attachment, file_response
 from api.schemas import (
     COMMAND_BODIES,
     COMMAND_PATHS,
@@ -28,14 +36,11 @@ from states.machine import TRIGGER_ROLES
 from states.models import COMMAND_TYPES, Actor, Command, InspectionSnapshot
 from states.scope import may_start
 from states.vocabulary import InspectionKind, InspectionState, Trigger
+from store import plans
 from store.queries import InspectionFilter, events_of, list_inspections
+from store.tables import PlanItem
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", max_length=200, description="replays the first answer"),
-]
 
 
 def action_path(snapshot: InspectionSnapshot, trigger: Trigger) -> str:
@@ -65,12 +70,16 @@ async def start_inspection(
 ) -> InspectionDetail:
     """Start an inspection from its decision; its workflow runs until closure."""
     actor = actor_of(user, request)
+    item = session.get(PlanItem, body.plan_item_id) if body.plan_item_id else None
+    if item is not None and not plans.item_visible(item, viewer):
+        raise ApiError(422, "invalid_command", f"unknown plan item {item.id}", {"id": item.id})
     inp = commands.start_input(
         session,
         actor,
         body,
-        commands.inspection_id_for(actor, idempotency_key),
+        commands.start_id(session, actor, body, idempotency_key),
         request.app.state.policies,
+        idempotency_key,
     )
     if not may_start(viewer, [*inp.unit_path, inp.unit_id]):
         raise ApiError(
@@ -85,33 +94,62 @@ async def start_inspection(
     return detail_of(snapshot, actor)
 
 
-@router.get("", response_model=InspectionsPublic)
-def list_(
-    viewer: ViewerDep,
-    session: SessionDep,
+def inspection_filter(
     state: InspectionState | None = None,
     unit: Annotated[str | None, Query(max_length=64)] = None,
     kind: InspectionKind | None = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     overdue: bool | None = None,
+    plan: Annotated[str | None, Query(max_length=64, description="started from this plan")] = None,
+) -> InspectionFilter:
+    return InspectionFilter(
+        state=state.value if state else None,
+        unit=unit,
+        kind=kind.value if kind else None,
+        year=year,
+        overdue=overdue,
+        plan=plan,
+    )
+
+
+FilterDep = Annotated[InspectionFilter, Depends(inspection_filter)]
+
+
+@router.get("", response_model=InspectionsPublic)
+def list_(
+    viewer: ViewerDep,
+    session: SessionDep,
+    f: FilterDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> InspectionsPublic:
     """Inspections from the read model, filtered."""
-    rows, count = list_inspections(
-        session,
-        InspectionFilter(
-            state=state.value if state else None,
-            unit=unit,
-            kind=kind.value if kind else None,
-            year=year,
-            overdue=overdue,
-        ),
-        viewer,
-        limit,
-        offset,
-    )
+    rows, count = list_inspections(session, f, viewer, limit, offset)
     return InspectionsPublic(data=[InspectionPublic.model_validate(r) for r in rows], count=count)
+
+
+# The whole filtered list, not a page; a bound keeps one request from exporting the country.
+EXPORT_LIMIT = 100_000
+
+
+def _exported(session: SessionDep, viewer: ViewerDep, f: FilterDep) -> list[InspectionPublic]:
+    rows, _ = list_inspections(session, f, viewer, EXPORT_LIMIT, 0)
+    return [InspectionPublic.model_validate(r) for r in rows]
+
+
+ExportDep = Annotated[list[InspectionPublic], Depends(_exported)]
+
+
+@router.get(".csv", response_class=Response, responses=file_response(CSV))
+def export_csv(rows: ExportDep) -> Response:
+    """The filtered list as CSV (same filters as the list)."""
+    return attachment(exports.inspections_csv(rows), CSV, "cuoc-kiem-tra.csv")
+
+
+@router.get(".xlsx", response_class=Response, responses=file_response(XLSX))
+def export_xlsx(rows: ExportDep) -> Response:
+    """The filtered list as an Excel workbook (same filters as the list)."""
+    return attachment(exports.inspections_xlsx(rows), XLSX, "cuoc-kiem-tra.xlsx")
 
 
 @router.get("/{inspection_id}", response_model=InspectionDetail)

@@ -90,6 +90,8 @@ INSPECTION_TABLE: dict[tuple[str, str], dict[str, list[int]]] = {
 
 ALL_200 = dict.fromkeys(ROLES, 200)
 ADMIN_ONLY = {role: 403 for role in ROLES} | {"admin": 200}
+NO_PLAN = dict.fromkeys(ROLES, 404) | {"admin": 403}
+REPORT_FORMATS = ["", ".xlsx", ".csv", ".svg"]
 # Endpoints not about one inspection: one status per role.
 GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/me"): ALL_200,
@@ -108,6 +110,18 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/calendar/add"): ALL_200,
     ("GET", "/notifications"): ALL_200,
     ("POST", "/notifications/{notification_id}/read"): dict.fromkeys(ROLES, 404),
+    ("GET", "/inspections.csv"): ALL_200 | {"admin": 403},
+    ("GET", "/inspections.xlsx"): ALL_200 | {"admin": 403},
+    # Plans: drafted by a coordinator inside its authority; read within scope (probed on an
+    # unknown plan here; test_plans_api checks scope on real ones).
+    ("GET", "/plans"): ALL_200 | {"admin": 403},
+    ("POST", "/plans"): {role: 403 for role in ROLES} | {"coordinator": 201},
+    ("GET", "/plans/{plan_id}"): NO_PLAN,
+    ("POST", "/plans/{plan_id}/items"): NO_PLAN,
+    ("POST", "/plans/{plan_id}/items/{item_id}/cancel"): NO_PLAN,
+    ("POST", "/plans/{plan_id}/items/{item_id}/replace"): NO_PLAN,
+    **{("GET", f"/reports/summary{ext}"): ALL_200 | {"admin": 403} for ext in REPORT_FORMATS},
+    **{("GET", f"/reports/coverage{ext}"): NO_PLAN for ext in REPORT_FORMATS},
 }
 # Reached without a bearer token; checked elsewhere (sessions, health).
 PUBLIC = {
@@ -229,6 +243,17 @@ GLOBAL_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", "/calendar/days"): {"json": {"day": "2099-12-30", "kind": "day_off"}},
     ("GET", "/calendar/add"): {"params": {"from": "2027-01-29", "days": 3}},
+    ("POST", "/plans"): {
+        "json": {"number": "1/KH-MT", "year": 2099, "issued_on": "2099-01-02", "title": "ma trận"}
+    },
+    ("POST", "/plans/{plan_id}/items"): {
+        "json": {"items": [{"unit_id": b.COMMUNE, "period": "2099-Q1"}]}
+    },
+    ("POST", "/plans/{plan_id}/items/{item_id}/cancel"): {"json": {"reason": "x"}},
+    ("POST", "/plans/{plan_id}/items/{item_id}/replace"): {
+        "json": {"reason": "x", "unit_id": b.COMMUNE, "period": "2099-Q1"}
+    },
+    **{("GET", f"/reports/coverage{ext}"): {"params": {"plan": "none"}} for ext in REPORT_FORMATS},
 }
 
 
@@ -240,7 +265,12 @@ async def test_global_endpoints(
     for role in ROLES:
         request = dict(GLOBAL_REQUESTS.get((method, path), {}))
         headers = people.headers[role] | request.pop("headers", {})
-        url = path.replace("{day}", "2099-12-31").replace("{notification_id}", "999999")
+        url = (
+            path.replace("{day}", "2099-12-31")
+            .replace("{notification_id}", "999999")
+            .replace("{plan_id}", "none")
+            .replace("{item_id}", "none")
+        )
         r = await http.request(method, url, headers=headers, **request)
         if r.status_code != GLOBAL_TABLE[(method, path)][role]:
             wrong.append(f"{role}: {r.status_code} (want {GLOBAL_TABLE[(method, path)][role]})")

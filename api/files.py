@@ -1,0 +1,23 @@
+"""Answers that are files (spreadsheets, CSV, charts), documented as such in OpenAPI."""
+
+from typing import Any
+
+from fastapi import Response
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+SVG = "image/svg+xml"
+
+
+def attachment(content: bytes | str, media_type: str, name: str) -> Response:
+    """A download with its file name."""
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def file_response(media_type: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI entry of a 200 that is a file of ``media_type``."""
+    return {200: {"content": {media_type: {}}, "description": "a file"}}

@@ -1,0 +1,134 @@
+"""HTTP schemas of annual plans: ``PlanCreate`` in, ``PlanDetail`` out."""
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from api.schemas import UtcDatetime
+from states.contract import Contract
+from states.plans import CoverageStatus, PlanKind
+from states.reports import CoverageFigures
+
+PERIOD = r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$"
+
+
+class PlanTarget(Contract):
+    """Every organisation of these levels under one node, resolved when the item is written:
+    "all schools under ward X" is ``{"under": X, "levels": ["school"]}``."""
+
+    under: str = Field(max_length=64)
+    levels: list[str] = Field(min_length=1, max_length=10)
+
+
+class PlanItemCreate(Contract):
+    """One planned unit (``unit_id``) or many (``target``), for a month or a quarter."""
+
+    unit_id: str | None = Field(default=None, max_length=64)
+    target: PlanTarget | None = None
+    period: str = Field(pattern=PERIOD, description="2026-03 (month) or 2026-Q2 (quarter)")
+    kind: PlanKind | None = Field(default=None, description="defaults to the plan's kind")
+    content: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="checklist groups (IR) or criteria (IR-01); empty: the standard checklist",
+    )
+
+    @model_validator(mode="after")
+    def _one_target(self) -> "PlanItemCreate":
+        if (self.unit_id is None) == (self.target is None):
+            raise ValueError("give exactly one of unit_id or target")
+        return self
+
+
+class PlanCreate(Contract):
+    number: str = Field(pattern=r"^\d{1,6}/KH(-[^\s/]+)?$", description="e.g. 207/KH-UBND")
+    year: int = Field(ge=2000, le=2100)
+    kind: PlanKind = PlanKind.PLANNED
+    issuer_id: str | None = Field(
+        default=None, max_length=64, description="defaults to the caller's People's Committee"
+    )
+    issued_on: date
+    title: str = Field(min_length=1, max_length=500)
+    topic: str = Field(default="", max_length=500, description="the theme of a thematic plan")
+    focus: list[str] = Field(default_factory=list, max_length=20)
+    legal_basis: str = Field(default="", max_length=2000)
+    items: list[PlanItemCreate] = Field(default_factory=list, max_length=500)
+
+
+class PlanItemsCreate(Contract):
+    items: list[PlanItemCreate] = Field(min_length=1, max_length=500)
+
+
+class PlanItemCancel(Contract):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class PlanItemReplace(Contract):
+    """Plan adjustment: another unit (or period) instead of this item."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+    unit_id: str = Field(max_length=64)
+    period: str = Field(pattern=PERIOD)
+    content: list[str] | None = Field(default=None, max_length=50, description="default: kept")
+
+
+class PlanPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    number: str
+    year: int
+    kind: PlanKind
+    issuer_id: str
+    issuer_name: str
+    issued_on: date
+    title: str
+    topic: str
+    focus: list[str]
+    legal_basis: str
+    created_at: UtcDatetime
+    units: int = Field(default=0, description="planned units the caller sees (none replaced)")
+
+
+class PlansPublic(BaseModel):
+    data: list[PlanPublic]
+    count: int
+
+
+class PlanItemPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    seq: int
+    kind: str
+    unit_id: str
+    unit_name: str
+    unit_level: str
+    period: str
+    period_start: date
+    period_end: date
+    content: list[str]
+    status: str
+    reason: str
+    replaces_id: str | None
+    replaced_by_id: str | None
+    coverage: CoverageStatus | None = None
+    inspection_id: str | None = None
+    inspection_state: str | None = None
+
+
+class PlanChangePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    action: str
+    item_ids: list[str]
+    reason: str
+    actor_id: str
+    actor_name: str
+    at: UtcDatetime
+
+
+class PlanDetail(PlanPublic):
+    items: list[PlanItemPublic]
+    coverage: CoverageFigures
+    history: list[PlanChangePublic]

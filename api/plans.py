@@ -1,0 +1,216 @@
+"""The plan service: check a plan request against the records and the caller, then write.
+
+Like ``api.commands`` for inspections, every refusal is an ``ApiError`` raised here, before
+anything is written.
+"""
+
+from collections import Counter
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session
+from temporalio.client import Client
+
+from api import commands
+from api.errors import ApiError, not_found
+from api.plan_schemas import PlanCreate, PlanItemCreate, PlanItemReplace
+from states.checklist import unknown_content
+from states.machine import DECIDE_ROLES, TRIGGER_ROLES
+from states.models import Actor, CancelInput
+from states.plans import ITEM_KINDS, PlanItemStatus, PlanKind, parse_period
+from states.scope import Viewer, may_start, within_authority
+from states.vocabulary import Role, Trigger
+from store import plans as store
+from store.queries import ancestry
+from store.tables import Organisation, Plan, PlanItem
+from worker.settings import ApiSettings
+
+
+def _require(actor: Actor, roles: frozenset[Role], what: str) -> None:
+    if actor.role not in roles:
+        raise ApiError(403, "not_allowed", f"role '{actor.role}' may not {what}", None)
+
+
+def _org(session: Session, org_id: str) -> Organisation:
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise ApiError(422, "invalid_command", f"unknown organisation {org_id}", {"id": org_id})
+    return org
+
+
+def _chain(session: Session, org: Organisation) -> list[str]:
+    return [*ancestry(session, org.id), org.id]
+
+
+def item_specs(
+    session: Session,
+    viewer: Viewer,
+    plan_kind: PlanKind,
+    year: int,
+    bodies: list[PlanItemCreate],
+    taken: set[str],
+    today: date,
+) -> list[store.ItemSpec]:
+    """Resolve targets to explicit units and check every item; ``taken`` are the units the
+    plan already holds. Refuses the whole request on the first problem."""
+    specs: list[store.ItemSpec] = []
+    for n, body in enumerate(bodies, start=1):
+        period = parse_period(body.period)
+        if period.start.year != year:
+            raise ApiError(
+                422,
+                "invalid_command",
+                f"item {n}: period {body.period} is outside the plan's year {year}",
+                {"item": n},
+            )
+        unknown = unknown_content(body.content)
+        if unknown:
+            raise ApiError(
+                422, "invalid_command", f"item {n}: unknown checklist {unknown}", {"item": n}
+            )
+        kind = ITEM_KINDS[body.kind or plan_kind]
+        if body.target is not None:
+            _org(session, body.target.under)
+            units = store.subtree(session, body.target.under, body.target.levels, today)
+            if not units:
+                raise ApiError(
+                    422,
+                    "invalid_command",
+                    f"item {n}: no organisation of levels {body.target.levels} "
+                    f"under {body.target.under}",
+                    {"item": n},
+                )
+        else:
+            units = [_org(session, body.unit_id or "")]
+        outside = [u.name for u in units if not may_start(viewer, _chain(session, u))]
+        if outside:
+            raise ApiError(
+                403,
+                "not_allowed",
+                f"outside the authority of your organisation: {', '.join(outside[:5])}",
+                {"units": outside},
+            )
+        specs.extend(store.ItemSpec(u, period, kind.value, list(body.content)) for u in units)
+    twice = Counter(s.unit.id for s in specs)
+    duplicates = sorted({s.unit.name for s in specs if s.unit.id in taken or twice[s.unit.id] > 1})
+    if duplicates:
+        raise ApiError(
+            409,
+            "conflict",
+            f"already in the plan: {', '.join(duplicates[:5])}",
+            {"units": duplicates},
+        )
+    return specs
+
+
+def create_plan(session: Session, viewer: Viewer, actor: Actor, body: PlanCreate) -> Plan:
+    _require(actor, DECIDE_ROLES, "draft a plan")
+    issuer = _org(session, body.issuer_id or viewer.authority_root or "")
+    if not within_authority(viewer, _chain(session, issuer)):
+        raise ApiError(
+            403, "not_allowed", f"{issuer.name} is outside your authority", {"id": issuer.id}
+        )
+    if store.plan_by_number(session, issuer.id, body.year, body.number) is not None:
+        raise ApiError(
+            409, "conflict", f"plan {body.number} of {body.year} exists", {"number": body.number}
+        )
+    now = datetime.now(UTC)
+    specs = item_specs(session, viewer, body.kind, body.year, body.items, set(), now.date())
+    fields = body.model_dump(exclude={"items", "issuer_id"}) | {"issuer_id": issuer.id}
+    return store.create_plan(session, fields, specs, actor, now)
+
+
+def add_items(
+    session: Session, viewer: Viewer, actor: Actor, plan: Plan, bodies: list[PlanItemCreate]
+) -> list[PlanItem]:
+    _require(actor, DECIDE_ROLES, "add to a plan")
+    now = datetime.now(UTC)
+    taken = store.active_units(session, plan.id)
+    specs = item_specs(session, viewer, PlanKind(plan.kind), plan.year, bodies, taken, now.date())
+    return store.add_items(session, plan, specs, actor, now)
+
+
+def active_item(session: Session, plan: Plan, item_id: str, viewer: Viewer) -> PlanItem:
+    item = session.get(PlanItem, item_id)
+    if item is None or item.plan_id != plan.id or not store.item_visible(item, viewer):
+        raise not_found("plan item", item_id)
+    if item.status != PlanItemStatus.ACTIVE:
+        raise ApiError(
+            409,
+            "conflict",
+            f"the item was already {item.status} by plan adjustment",
+            {"status": item.status},
+        )
+    return item
+
+
+async def _terminate(
+    client: Client,
+    session: Session,
+    settings: ApiSettings,
+    actor: Actor,
+    item: PlanItem,
+    reason: str,
+    key: str | None,
+) -> None:
+    """A plan adjustment terminates (đình chỉ) the inspection already started from the item;
+    past its conclusion the workflow refuses (409) and the plan stays as it was."""
+    live = store.live_inspection(session, item.id)
+    if live is None:
+        return
+    command = CancelInput(actor=actor, reason=f"Điều chỉnh kế hoạch: {reason}")
+    await commands.fire(
+        client,
+        session,
+        live.id,
+        Trigger.CANCEL,
+        command,
+        f"plan-adjustment:{item.id}:{key}" if key else None,
+        settings.update_timeout_seconds,
+    )
+
+
+async def cancel_item(
+    client: Client,
+    session: Session,
+    settings: ApiSettings,
+    viewer: Viewer,
+    actor: Actor,
+    plan: Plan,
+    item_id: str,
+    reason: str,
+    key: str | None,
+) -> PlanItem:
+    _require(actor, TRIGGER_ROLES[Trigger.CANCEL], "adjust a plan")
+    item = active_item(session, plan, item_id, viewer)
+    await _terminate(client, session, settings, actor, item, reason, key)
+    store.cancel_item(session, item, reason, actor, datetime.now(UTC))
+    return item
+
+
+async def replace_item(
+    client: Client,
+    session: Session,
+    settings: ApiSettings,
+    viewer: Viewer,
+    actor: Actor,
+    plan: Plan,
+    item_id: str,
+    body: PlanItemReplace,
+    key: str | None,
+) -> PlanItem:
+    _require(actor, TRIGGER_ROLES[Trigger.CANCEL], "adjust a plan")
+    item = active_item(session, plan, item_id, viewer)
+    content = item.content if body.content is None else body.content
+    taken = store.active_units(session, plan.id) - {item.unit_id}
+    now = datetime.now(UTC)
+    (spec,) = item_specs(
+        session,
+        viewer,
+        PlanKind(item.kind),
+        plan.year,
+        [PlanItemCreate(unit_id=body.unit_id, period=body.period, content=content)],
+        taken,
+        now.date(),
+    )
+    await _terminate(client, session, settings, actor, item, body.reason, key)
+    return store.replace_item(session, plan, item, spec, body.reason, actor, now)

@@ -1,0 +1,156 @@
+"""Annual plans: draft, add items, adjust (cancel or replace an item), read with coverage."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from api import plans as service
+from api.deps import (
+    CurrentUser,
+    IdempotencyKey,
+    SessionDep,
+    SettingsDep,
+    TemporalDep,
+    actor_of,
+)
+from api.errors import not_found
+from api.plan_schemas import (
+    PlanChangePublic,
+    PlanCreate,
+    PlanDetail,
+    PlanItemCancel,
+    PlanItemPublic,
+    PlanItemReplace,
+    PlanItemsCreate,
+    PlanPublic,
+    PlansPublic,
+)
+from api.scope import ViewerDep
+from states.calendar import local_date
+from states.scope import Viewer
+from store import plans as store
+from store.reports import coverage
+from store.tables import Plan
+
+router = APIRouter(prefix="/plans", tags=["plans"])
+
+
+def _visible(session: SessionDep, viewer: Viewer, plan_id: str) -> Plan:
+    plan = store.visible_plan(session, viewer, plan_id)
+    if plan is None:
+        raise not_found("plan", plan_id)
+    return plan
+
+
+def detail_of(session: SessionDep, viewer: Viewer, plan: Plan) -> PlanDetail:
+    """The plan as the viewer sees it: items with where each stands, coverage, history."""
+    report = coverage(session, viewer, plan, local_date(datetime.now(UTC)))
+    covered = {row.item_id: row for row in report.items}
+    items = []
+    for item in store.items_of(session, plan.id, viewer):
+        row = covered.get(item.id)
+        items.append(
+            PlanItemPublic.model_validate(item).model_copy(
+                update={
+                    "coverage": row.status if row else None,
+                    "inspection_id": row.inspection_id if row else None,
+                    "inspection_state": row.inspection_state if row else None,
+                }
+            )
+        )
+    return PlanDetail(
+        **PlanPublic.model_validate(plan).model_dump(exclude={"units"}),
+        units=report.overall.planned,
+        items=items,
+        coverage=report.overall,
+        history=[PlanChangePublic.model_validate(c) for c in store.history_of(session, plan.id)],
+    )
+
+
+@router.get("", response_model=PlansPublic)
+def list_(
+    viewer: ViewerDep,
+    session: SessionDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> PlansPublic:
+    """The plans the caller may read, newest year first."""
+    rows = store.visible_plans(session, viewer, year)
+    units = store.plan_counts(session, [p.id for p in rows], viewer)
+    data = [
+        PlanPublic.model_validate(p).model_copy(update={"units": units.get(p.id, 0)}) for p in rows
+    ]
+    return PlansPublic(data=data, count=len(data))
+
+
+@router.post("", status_code=201, response_model=PlanDetail)
+def create(
+    body: PlanCreate, request: Request, user: CurrentUser, viewer: ViewerDep, session: SessionDep
+) -> PlanDetail:
+    """Draft a plan with its items; targets are resolved to explicit units now."""
+    plan = service.create_plan(session, viewer, actor_of(user, request), body)
+    return detail_of(session, viewer, plan)
+
+
+@router.get("/{plan_id}", response_model=PlanDetail)
+def detail(plan_id: str, viewer: ViewerDep, session: SessionDep) -> PlanDetail:
+    return detail_of(session, viewer, _visible(session, viewer, plan_id))
+
+
+@router.post("/{plan_id}/items", status_code=201, response_model=PlanDetail)
+def add_items(
+    plan_id: str,
+    body: PlanItemsCreate,
+    request: Request,
+    user: CurrentUser,
+    viewer: ViewerDep,
+    session: SessionDep,
+) -> PlanDetail:
+    plan = _visible(session, viewer, plan_id)
+    service.add_items(session, viewer, actor_of(user, request), plan, body.items)
+    return detail_of(session, viewer, plan)
+
+
+@router.post("/{plan_id}/items/{item_id}/cancel", response_model=PlanDetail)
+async def cancel_item(
+    plan_id: str,
+    item_id: str,
+    body: PlanItemCancel,
+    request: Request,
+    user: CurrentUser,
+    viewer: ViewerDep,
+    session: SessionDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> PlanDetail:
+    """Plan adjustment: the item is cancelled with its reason; an inspection already started
+    from it is terminated (đình chỉ) first."""
+    plan = _visible(session, viewer, plan_id)
+    actor = actor_of(user, request)
+    await service.cancel_item(
+        client, session, settings, viewer, actor, plan, item_id, body.reason, idempotency_key
+    )
+    return detail_of(session, viewer, plan)
+
+
+@router.post("/{plan_id}/items/{item_id}/replace", status_code=201, response_model=PlanDetail)
+async def replace_item(
+    plan_id: str,
+    item_id: str,
+    body: PlanItemReplace,
+    request: Request,
+    user: CurrentUser,
+    viewer: ViewerDep,
+    session: SessionDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> PlanDetail:
+    """Plan adjustment: another unit or period instead of the item."""
+    plan = _visible(session, viewer, plan_id)
+    actor = actor_of(user, request)
+    await service.replace_item(
+        client, session, settings, viewer, actor, plan, item_id, body, idempotency_key
+    )
+    return detail_of(session, viewer, plan)

@@ -1,0 +1,126 @@
+"""The reports offices send upward: summary by period and a plan's coverage, as JSON,
+.xlsx, CSV and SVG — every format renders the same report object."""
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from api import charts, exports
+from api.deps import SessionDep
+from api.errors import ApiError, not_found
+from api.files import CSV, SVG, XLSX, attachment, file_response
+from api.scope import ViewerDep
+from states.calendar import local_date
+from states.reports import CoverageReport, SummaryReport
+from states.vocabulary import InspectionKind
+from store import plans as store_plans
+from store.reports import SummaryQuery, coverage, summary
+from store.tables import Organisation
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+def _today() -> date:
+    return local_date(datetime.now(UTC))
+
+
+def summary_report(
+    viewer: ViewerDep,
+    session: SessionDep,
+    date_from: Annotated[
+        date | None, Query(alias="from", description="first decision day; default 1 January")
+    ] = None,
+    date_to: Annotated[
+        date | None, Query(alias="to", description="last decision day; default 31 December")
+    ] = None,
+    organisation: Annotated[
+        str | None, Query(max_length=64, description="only units in this organisation's subtree")
+    ] = None,
+    kind: InspectionKind | None = None,
+) -> SummaryReport:
+    today = _today()
+    start = date_from or date(today.year, 1, 1)
+    end = date_to or date((date_from or today).year, 12, 31)
+    if end < start:
+        raise ApiError(
+            422,
+            "invalid_payload",
+            "'to' is before 'from'",
+            {"from": start.isoformat(), "to": end.isoformat()},
+        )
+    name = ""
+    if organisation:
+        org = session.get(Organisation, organisation)
+        if org is None:
+            raise ApiError(
+                422, "invalid_command", f"unknown organisation {organisation}", {"id": organisation}
+            )
+        name = org.name
+    query = SummaryQuery(start, end, today, organisation, name, kind.value if kind else None)
+    return summary(session, viewer, query)
+
+
+def coverage_report(
+    viewer: ViewerDep,
+    session: SessionDep,
+    plan: Annotated[str, Query(max_length=64, description="the plan's id")],
+    on: Annotated[
+        date | None, Query(description="count 'this quarter' from; default today")
+    ] = None,
+) -> CoverageReport:
+    found = store_plans.visible_plan(session, viewer, plan)
+    if found is None:
+        raise not_found("plan", plan)
+    return coverage(session, viewer, found, on or _today())
+
+
+SummaryDep = Annotated[SummaryReport, Depends(summary_report)]
+CoverageDep = Annotated[CoverageReport, Depends(coverage_report)]
+
+
+@router.get("/summary", response_model=SummaryReport)
+def summary_json(report: SummaryDep) -> SummaryReport:
+    """Inspections decided in the period: by kind, by level, findings by criterion,
+    remediation on time, re-inspections, people recommended for discipline."""
+    return report
+
+
+@router.get("/summary.xlsx", response_class=Response, responses=file_response(XLSX))
+def summary_xlsx(report: SummaryDep) -> Response:
+    return attachment(exports.summary_xlsx(report), XLSX, "bao-cao-tong-hop.xlsx")
+
+
+@router.get("/summary.csv", response_class=Response, responses=file_response(CSV))
+def summary_csv(report: SummaryDep) -> Response:
+    return attachment(exports.summary_csv(report), CSV, "bao-cao-tong-hop.csv")
+
+
+@router.get("/summary.svg", response_class=Response, responses=file_response(SVG))
+def summary_svg(
+    report: SummaryDep,
+    chart: Annotated[str, Query(pattern="^(all|kind|level|criterion)$")] = "all",
+) -> Response:
+    return Response(charts.summary_svg(report, chart), media_type=SVG)
+
+
+@router.get("/coverage", response_model=CoverageReport)
+def coverage_json(report: CoverageDep) -> CoverageReport:
+    """Planned units inspected, in progress, not started and cancelled, overall and by
+    level; units due this quarter and not started."""
+    return report
+
+
+@router.get("/coverage.xlsx", response_class=Response, responses=file_response(XLSX))
+def coverage_xlsx(report: CoverageDep) -> Response:
+    return attachment(exports.coverage_xlsx(report), XLSX, "tien-do-ke-hoach.xlsx")
+
+
+@router.get("/coverage.csv", response_class=Response, responses=file_response(CSV))
+def coverage_csv(report: CoverageDep) -> Response:
+    return attachment(exports.coverage_csv(report), CSV, "tien-do-ke-hoach.csv")
+
+
+@router.get("/coverage.svg", response_class=Response, responses=file_response(SVG))
+def coverage_svg(report: CoverageDep) -> Response:
+    return Response(charts.coverage_svg(report), media_type=SVG)

@@ -1,0 +1,132 @@
+"""The reports offices send upward (DOMAIN.md §2 step 14), as contracts.
+
+``store.reports`` fills them from the read model; the API returns them as JSON and renders
+the same objects as .xlsx, CSV and SVG, so every format shows the same figures.
+"""
+
+from datetime import date
+
+from pydantic import Field
+
+from states.contract import Contract
+from states.plans import CoverageStatus
+
+
+class Line(Contract):
+    """One counted line of a table: a key, its label in both languages, count and share."""
+
+    key: str
+    label_vi: str
+    label_en: str
+    count: int
+    pct: float = Field(description="share of the table's total, in percent, one decimal")
+
+
+class CriterionLine(Line):
+    group: str
+
+
+class RemediationFigures(Contract):
+    """Remediation items (one per finding and cycle) by how they were reported."""
+
+    items: int
+    on_time: int = Field(description="reported on or before the due date")
+    late: int = Field(description="reported after the due date")
+    open: int = Field(description="not reported yet")
+    open_overdue: int = Field(description="not reported and past the due date (part of open)")
+    on_time_pct: float = Field(
+        description="on_time / (on_time + late + open_overdue): of the items that fell due"
+    )
+
+
+class ReinspectionFigures(Contract):
+    """Verification re-inspections and what they concluded."""
+
+    verifications: int = Field(description="re-inspections concluded (verify)")
+    closed: int = Field(description="…that closed the inspection: all resolved or referred")
+    next_cycle: int = Field(description="…that found open findings: a new remediation cycle")
+    in_progress: int = Field(description="inspections being re-inspected now")
+    reinspection_inspections: int = Field(description="inspections of kind reinspection")
+    findings_resolved: int
+    findings_unresolved: int
+    findings_referred: int
+
+
+class DisciplineRecommendation(Contract):
+    person: str
+    inspection_id: str
+    unit_name: str
+    finding_no: int
+    criterion: str
+
+
+class SummaryReport(Contract):
+    """Inspections decided in [date_from, date_to] within the caller's scope."""
+
+    date_from: date
+    date_to: date
+    organisation_id: str | None = None
+    organisation_name: str = ""
+    kind: str | None = Field(default=None, description="only inspections of this kind")
+    inspections: int
+    cancelled: int = Field(description="of which terminated (đình chỉ) before the conclusion")
+    by_kind: list[Line]
+    by_level: list[Line]
+    findings: int = Field(description="findings, withdrawn ones excluded")
+    findings_withdrawn: int
+    findings_by_group: list[Line]
+    findings_by_criterion: list[CriterionLine]
+    remediation: RemediationFigures
+    reinspections: ReinspectionFigures
+    discipline_people: int = Field(description="people recommended for discipline")
+    discipline: list[DisciplineRecommendation]
+
+
+class CoverageFigures(Contract):
+    """Planned units in four buckets that add up to ``planned``; shares of ``planned``."""
+
+    planned: int
+    inspected: int
+    in_progress: int
+    not_started: int
+    cancelled: int
+    pct_inspected: float
+    pct_in_progress: float
+    pct_not_started: float
+    pct_cancelled: float
+
+
+class CoverageLevel(CoverageFigures):
+    level: str
+    label_vi: str
+    label_en: str
+
+
+class CoverageItem(Contract):
+    item_id: str
+    unit_id: str
+    unit_name: str
+    level: str
+    period: str
+    period_start: date
+    period_end: date
+    status: CoverageStatus
+    inspection_id: str | None = None
+    inspection_state: str | None = None
+
+
+class CoverageReport(Contract):
+    plan_id: str
+    plan_number: str
+    plan_title: str
+    year: int
+    on: date = Field(description="the day 'this quarter' is counted from")
+    quarter: str
+    overall: CoverageFigures
+    by_level: list[CoverageLevel]
+    replaced: int = Field(description="items replaced by plan adjustment (their successors count)")
+    due_this_quarter_not_started: list[CoverageItem]
+    late_not_started: list[CoverageItem] = Field(
+        description="planned for an earlier quarter and still not started"
+    )
+    items: list[CoverageItem]

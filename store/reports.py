@@ -1,0 +1,331 @@
+"""Report queries over the read model: the periodic summary and a plan's coverage.
+
+Every figure is a SQL aggregate over the inspections the caller may see (``scope_clause``),
+so the numbers equal what a person would count from the list with the same filters.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, false, func
+from sqlmodel import Session, col, select
+
+from states.calendar import VN_TZ
+from states.checklist import CRITERIA, GROUPS, STANDARD_CODES
+from states.labels import KIND_LABELS, level_group, level_group_label, level_sort_key
+from states.plans import (
+    CoverageStatus,
+    PlanItemStatus,
+    coverage_status,
+    percent,
+    quarter_of,
+)
+from states.reports import (
+    CoverageFigures,
+    CoverageItem,
+    CoverageLevel,
+    CoverageReport,
+    CriterionLine,
+    DisciplineRecommendation,
+    Line,
+    ReinspectionFigures,
+    RemediationFigures,
+    SummaryReport,
+)
+from states.scope import Viewer, reports_show_secret
+from states.vocabulary import (
+    FindingStatus,
+    InspectionKind,
+    InspectionState,
+    RemediationStatus,
+    VerificationOutcome,
+)
+from store.plans import inspections_of_items, items_of
+from store.queries import scope_clause
+from store.tables import (
+    Event,
+    FindingRecord,
+    Inspection,
+    Organisation,
+    Plan,
+    RemediationRecord,
+)
+
+
+@dataclass(frozen=True)
+class SummaryQuery:
+    date_from: date
+    date_to: date
+    # "Overdue" for open remediation items is counted against this day.
+    today: date
+    organisation_id: str | None = None
+    organisation_name: str = ""
+    kind: str | None = None
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight in Vietnam: a report's dates are Vietnamese dates."""
+    return datetime.combine(day, time(), VN_TZ)
+
+
+def report_filter(viewer: Viewer, q: SummaryQuery) -> list[Any]:
+    """The inspections a summary counts: in scope, decided in the period, under the
+    organisation, and without the secret ones for those who must not see them."""
+    where: list[Any] = [
+        scope_clause(viewer),
+        col(Inspection.decided_at) >= _day_start(q.date_from),
+        col(Inspection.decided_at) < _day_start(q.date_to + timedelta(days=1)),
+    ]
+    if not reports_show_secret(viewer):
+        where.append(col(Inspection.secret) == false())
+    if q.organisation_id:
+        where.append(col(Inspection.unit_path).contains(f"/{q.organisation_id}/"))
+    if q.kind:
+        where.append(col(Inspection.kind) == q.kind)
+    return where
+
+
+def _lines(
+    counts: dict[str, int], labels: dict[str, tuple[str, str]], keys: list[str]
+) -> list[Line]:
+    total = sum(counts.values())
+    return [
+        Line(
+            key=key,
+            label_vi=labels.get(key, (key, key))[0],
+            label_en=labels.get(key, (key, key))[1],
+            count=counts.get(key, 0),
+            pct=percent(counts.get(key, 0), total),
+        )
+        for key in keys
+    ]
+
+
+def summary(session: Session, viewer: Viewer, q: SummaryQuery) -> SummaryReport:
+    where = report_filter(viewer, q)
+    ids = select(Inspection.id).where(*where)
+
+    kinds = dict(
+        session.exec(
+            select(Inspection.kind, func.count()).where(*where).group_by(col(Inspection.kind))
+        ).all()
+    )
+    levels: Counter[str] = Counter()
+    for level, n in session.exec(
+        select(Organisation.level, func.count())
+        .select_from(Inspection)
+        .join(Organisation, col(Organisation.id) == col(Inspection.unit_id))
+        .where(*where)
+        .group_by(col(Organisation.level))
+    ).all():
+        levels[level_group(level)] += n
+
+    by_criterion: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    for criterion, status, n in session.exec(
+        select(FindingRecord.criterion, FindingRecord.status, func.count())
+        .where(col(FindingRecord.inspection_id).in_(ids))
+        .group_by(col(FindingRecord.criterion), col(FindingRecord.status))
+    ).all():
+        by_status[status] += n
+        if status != FindingStatus.WITHDRAWN:
+            by_criterion[criterion] += n
+    findings = sum(by_criterion.values())
+    by_group: Counter[str] = Counter()
+    for code, n in by_criterion.items():
+        by_group[code.split("-")[0]] += n
+
+    return SummaryReport(
+        date_from=q.date_from,
+        date_to=q.date_to,
+        organisation_id=q.organisation_id,
+        organisation_name=q.organisation_name,
+        kind=q.kind,
+        inspections=sum(kinds.values()),
+        cancelled=session.exec(
+            select(func.count()).where(*where, Inspection.state == InspectionState.CANCELLED)
+        ).one(),
+        by_kind=_lines(
+            kinds, {k.value: v for k, v in KIND_LABELS.items()}, [k.value for k in InspectionKind]
+        ),
+        by_level=_lines(
+            dict(levels),
+            {g: level_group_label(g) for g in levels},
+            sorted(levels, key=level_sort_key),
+        ),
+        findings=findings,
+        findings_withdrawn=by_status[FindingStatus.WITHDRAWN],
+        findings_by_group=_lines(dict(by_group), GROUPS, list(GROUPS)),
+        findings_by_criterion=[
+            CriterionLine(
+                key=code,
+                group=CRITERIA[code].group if code in CRITERIA else code.split("-")[0],
+                label_vi=CRITERIA[code].vi if code in CRITERIA else code,
+                label_en=CRITERIA[code].en if code in CRITERIA else code,
+                count=by_criterion[code],
+                pct=percent(by_criterion[code], findings),
+            )
+            for code in sorted(by_criterion, key=_criterion_order)
+        ],
+        remediation=_remediation(session, ids, q.today),
+        reinspections=_reinspections(session, where, ids, kinds),
+        **_discipline(session, where),
+    )
+
+
+def _criterion_order(code: str) -> tuple[int, str]:
+    return (STANDARD_CODES.index(code) if code in STANDARD_CODES else len(STANDARD_CODES), code)
+
+
+def _remediation(session: Session, ids: Any, today: date) -> RemediationFigures:
+    r = RemediationRecord
+    reported = col(r.reported_on).is_not(None)
+    on_time = and_(reported, col(r.reported_on) <= col(r.due_on))
+    overdue = and_(col(r.reported_on).is_(None), col(r.due_on) < today)
+    row = session.exec(
+        select(
+            func.count(),
+            func.sum(case((on_time, 1), else_=0)),
+            func.sum(case((reported, 1), else_=0)),
+            func.sum(case((overdue, 1), else_=0)),
+        ).where(col(r.inspection_id).in_(ids), col(r.status) != RemediationStatus.CANCELLED.value)
+    ).one()
+    items, on_time_n, reported_n, overdue_n = (int(v or 0) for v in row)
+    late = reported_n - on_time_n
+    return RemediationFigures(
+        items=items,
+        on_time=on_time_n,
+        late=late,
+        open=items - reported_n,
+        open_overdue=overdue_n,
+        on_time_pct=percent(on_time_n, on_time_n + late + overdue_n),
+    )
+
+
+def _reinspections(
+    session: Session, where: list[Any], ids: Any, kinds: dict[str, int]
+) -> ReinspectionFigures:
+    """Each verification's destination and, from its recorded command, the outcome it gave
+    every finding (a finding found unresolved is reopened, so its status cannot tell)."""
+    verifications = session.exec(
+        select(Event.to_state, Event.payload).where(
+            Event.trigger == "verify", col(Event.inspection_id).in_(ids)
+        )
+    ).all()
+    outcomes: Counter[str] = Counter(
+        result.get("outcome", "")
+        for _, payload in verifications
+        for result in (payload or {}).get("results", [])
+    )
+    closed = sum(1 for state, _ in verifications if state == InspectionState.CLOSED)
+    in_progress = session.exec(
+        select(func.count()).where(*where, Inspection.state == InspectionState.REINSPECTING)
+    ).one()
+    return ReinspectionFigures(
+        verifications=len(verifications),
+        closed=closed,
+        next_cycle=len(verifications) - closed,
+        in_progress=in_progress,
+        reinspection_inspections=kinds.get(InspectionKind.REINSPECTION.value, 0),
+        findings_resolved=outcomes[VerificationOutcome.RESOLVED],
+        findings_unresolved=outcomes[VerificationOutcome.UNRESOLVED],
+        findings_referred=outcomes[VerificationOutcome.REFERRED],
+    )
+
+
+def _discipline(session: Session, where: list[Any]) -> dict[str, Any]:
+    f = FindingRecord
+    rows = session.exec(
+        select(f, Inspection.unit_name)
+        .join(Inspection, col(Inspection.id) == col(f.inspection_id))
+        .where(*where, func.json_array_length(f.discipline_recommended) > 0)
+        .order_by(col(Inspection.decided_at), col(f.inspection_id), col(f.no))
+    ).all()
+    recommendations = [
+        DisciplineRecommendation(
+            person=person,
+            inspection_id=finding.inspection_id,
+            unit_name=unit,
+            finding_no=finding.no,
+            criterion=finding.criterion,
+        )
+        for finding, unit in rows
+        for person in finding.discipline_recommended
+    ]
+    # One person named under several findings of one inspection is one person.
+    people = {(r.inspection_id, r.person) for r in recommendations}
+    return {"discipline": recommendations, "discipline_people": len(people)}
+
+
+def _figures(statuses: list[CoverageStatus]) -> dict[str, Any]:
+    counts = Counter(statuses)
+    planned = len(statuses)
+    values: dict[str, Any] = {"planned": planned}
+    for status in CoverageStatus:
+        values[status.value] = counts[status]
+        values[f"pct_{status.value}"] = percent(counts[status], planned)
+    return values
+
+
+def coverage(session: Session, viewer: Viewer, plan: Plan, on: date) -> CoverageReport:
+    """Where each planned unit stands on ``on``, counted overall and by level."""
+    items = items_of(session, plan.id, viewer)
+    started = inspections_of_items(session, [i.id for i in items])
+    rows: list[CoverageItem] = []
+    replaced = 0
+    for item in items:
+        runs = started[item.id]
+        status = coverage_status(
+            PlanItemStatus(item.status),
+            [(InspectionState(r.state), r.visited_at is not None) for r in runs],
+        )
+        if status is None:
+            replaced += 1
+            continue
+        live = [r for r in runs if r.state != InspectionState.CANCELLED] or runs
+        latest = live[-1] if live else None
+        rows.append(
+            CoverageItem(
+                item_id=item.id,
+                unit_id=item.unit_id,
+                unit_name=item.unit_name,
+                level=item.unit_level,
+                period=item.period,
+                period_start=item.period_start,
+                period_end=item.period_end,
+                status=status,
+                inspection_id=latest.id if latest else None,
+                inspection_state=latest.state if latest else None,
+            )
+        )
+    groups: dict[str, list[CoverageStatus]] = {}
+    for row in rows:
+        groups.setdefault(level_group(row.level), []).append(row.status)
+    quarter = quarter_of(on)
+    waiting = [r for r in rows if r.status is CoverageStatus.NOT_STARTED]
+    return CoverageReport(
+        plan_id=plan.id,
+        plan_number=plan.number,
+        plan_title=plan.title,
+        year=plan.year,
+        on=on,
+        quarter=quarter.label,
+        overall=CoverageFigures(**_figures([r.status for r in rows])),
+        by_level=[
+            CoverageLevel(
+                level=group,
+                label_vi=level_group_label(group)[0],
+                label_en=level_group_label(group)[1],
+                **_figures(groups[group]),
+            )
+            for group in sorted(groups, key=level_sort_key)
+        ],
+        replaced=replaced,
+        due_this_quarter_not_started=[
+            r for r in waiting if quarter.start <= r.period_end <= quarter.end
+        ],
+        late_not_started=[r for r in waiting if r.period_end < quarter.start],
+        items=rows,
+    )
