@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv run up seed lint test test-fast fuzz diagram histories clean
+.PHONY: venv run up seed lint test test-fast fuzz bench bench-quick diagram histories clean
 
 venv: $(STAMP)
 
@@ -44,6 +44,15 @@ FUZZ_SEED     ?= 0
 fuzz: venv
 	KIEMTRA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) KIEMTRA_FUZZ_SEED=$(FUZZ_SEED) \
 		$(BIN)/python -m pytest tests/fuzz -q
+
+# Benchmarks: their own commands, never part of `make test`; figures go to
+# bench/results/latest.json (see bench/README.md). PostgreSQL is measured too when
+# KIEMTRA_BENCH_POSTGRES_URL (or KIEMTRA_TEST_POSTGRES_URL) names a server.
+bench: venv
+	$(BIN)/python -m bench.read_side
+
+bench-quick: venv
+	$(BIN)/python -m bench.read_side --quick --samples 20
 
 diagram: venv
 	$(BIN)/python -m worker.diagram

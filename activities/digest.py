@@ -14,6 +14,7 @@ from states.calendar import local_date
 from states.models import DigestDay, InspectionSnapshot, NotifyInput
 from states.vocabulary import Audience, NoticeKind
 from store.calendar import calendar_for
+from store.db import refresh_statistics
 from store.digest import digests, open_inspections
 from store.projection import project
 from store.tables import Inspection
@@ -68,7 +69,8 @@ class DigestActivities:
 
     @activity.defn(name=RECONCILE)
     async def reconcile(self, on: date) -> tuple[int, int]:
-        """Bring stale read-model rows up to their workflow and re-send the calendar.
+        """Bring stale read-model rows up to their workflow, refresh the planner's
+        statistics and re-send the calendar.
 
         Returns (rows repaired, inspections the calendar reached). A broadcast an API process
         could not finish is thereby completed within a day.
@@ -93,5 +95,7 @@ class DigestActivities:
             return 1
 
         repaired = sum(await asyncio.gather(*(repair(*row) for row in rows)))
+        # Once a day, as the read model grows: SQLite plans its queries from these.
+        await asyncio.to_thread(refresh_statistics, self._engine)
         reached = await broadcast_calendar(self._client, calendar)
         return repaired, reached

@@ -42,7 +42,7 @@ from states.policies import PolicySet, UnitLevel
 from states.vocabulary import InspectionKind, Trigger
 from store import plans
 from store.calendar import calendar_for
-from store.queries import ancestry, user_by_username
+from store.queries import ancestry, snapshot_of, user_by_username
 from store.tables import Inspection, Organisation, PlanItem, User
 from workflows.inspection import InspectionWorkflow
 
@@ -149,10 +149,9 @@ def _plan_item(
 
 
 def _scope_of(session: Session, parent_id: str | None) -> list[ScopedFinding]:
-    parent = session.get(Inspection, parent_id) if parent_id else None
-    if parent is None:
+    snapshot = snapshot_of(session, parent_id) if parent_id else None
+    if snapshot is None:
         raise ApiError(422, "invalid_command", "a reinspection names an existing inspection", None)
-    snapshot = InspectionSnapshot.model_validate(parent.snapshot)
     scope = [
         ScopedFinding(criterion=f.criterion, description=f.description)
         for f in snapshot.findings

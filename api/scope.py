@@ -9,8 +9,7 @@ from api.errors import ApiError
 from states.models import InspectionSnapshot
 from states.scope import Viewer, inside_unit, is_secret, may_see
 from states.vocabulary import Role
-from store.queries import viewer_of
-from store.tables import Inspection
+from store.queries import snapshot_of, viewer_of
 
 
 def get_viewer(user: CurrentUser, session: SessionDep) -> Viewer:
@@ -39,10 +38,9 @@ def hidden(inspection_id: str, reason: str) -> ApiError:
 
 def load_visible(session: SessionDep, viewer: Viewer, inspection_id: str) -> InspectionSnapshot:
     """The inspection's snapshot if it exists for ``viewer``; 404 otherwise."""
-    row = session.get(Inspection, inspection_id)
-    if row is None:
+    snapshot = snapshot_of(session, inspection_id)
+    if snapshot is None:
         raise hidden(inspection_id, "")
-    snapshot = InspectionSnapshot.model_validate(row.snapshot)
     if not may_see(viewer, snapshot):
         secret = is_secret(snapshot)
         raise hidden(

@@ -6,7 +6,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from store.db import normalise_url
+from store.db import make_engine, normalise_url, refresh_statistics
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -19,8 +19,13 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` to ``revision``."""
+    """Bring the database at ``url`` to ``revision`` and refresh the planner's statistics."""
     command.upgrade(alembic_config(url), revision)
+    engine = make_engine(url)
+    try:
+        refresh_statistics(engine)
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -3,14 +3,23 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
 
 from states.calendar import local_date
 from states.models import InspectionSnapshot, TransitionEvent
 from states.scope import is_secret
 from store.db import session_scope
-from store.tables import Event, FindingRecord, Inspection, RemediationRecord, TeamMemberRecord
+from store.tables import (
+    DisciplineRecord,
+    Event,
+    FindingRecord,
+    Inspection,
+    InspectionScope,
+    RemediationRecord,
+    SnapshotRecord,
+    TeamMemberRecord,
+)
 
 
 def project(engine: Engine, event: TransitionEvent | None, snapshot: InspectionSnapshot) -> None:
@@ -63,6 +72,11 @@ def _append_event(session: Session, event: TransitionEvent) -> None:
     )
 
 
+# The scope index copies these columns: the first never change, the second follow the state.
+SCOPE_COLUMNS = ("decided_at", "kind", "year", "unit_id", "plan_item_id")
+SCOPE_CHANGES = ("state", "overdue", "secret")
+
+
 def _write_read_model(session: Session, row: Inspection | None, s: InspectionSnapshot) -> None:
     values: dict[str, Any] = {
         "kind": s.kind.value,
@@ -84,15 +98,36 @@ def _write_read_model(session: Session, row: Inspection | None, s: InspectionSna
         "secret": is_secret(s),
         "overdue": s.overdue,
         "visited_at": _utc(s.visit.ended_at) if s.visit.ended_at else None,
-        "snapshot": s.model_dump(mode="json"),
     }
+    document = s.model_dump(mode="json")
     if row is None:
         session.add(Inspection.model_validate({"id": s.inspection_id, **values}))
         session.flush()
+        session.add(SnapshotRecord(inspection_id=s.inspection_id, snapshot=document))
+        # The unit never changes: its ancestry is written once, with the first row.
+        session.add_all(
+            InspectionScope(
+                organisation_id=org,
+                inspection_id=s.inspection_id,
+                **{c: values[c] for c in SCOPE_COLUMNS},
+                **{c: values[c] for c in SCOPE_CHANGES},
+            )
+            for org in dict.fromkeys([*s.unit_path, s.unit_id])
+        )
     else:
         for key, value in values.items():
             setattr(row, key, value)
-    for table in (TeamMemberRecord, FindingRecord, RemediationRecord):
+        session.exec(
+            update(InspectionScope)
+            .where(col(InspectionScope.inspection_id) == s.inspection_id)
+            .values({c: values[c] for c in SCOPE_CHANGES})
+        )
+        stored = session.get(SnapshotRecord, s.inspection_id)
+        if stored is None:
+            session.add(SnapshotRecord(inspection_id=s.inspection_id, snapshot=document))
+        else:
+            stored.snapshot = document
+    for table in (TeamMemberRecord, FindingRecord, RemediationRecord, DisciplineRecord):
         session.exec(delete(table).where(col(table.inspection_id) == s.inspection_id))
     session.add_all(
         TeamMemberRecord(
@@ -117,6 +152,11 @@ def _write_read_model(session: Session, row: Inspection | None, s: InspectionSna
             discipline_recommended=list(f.discipline_recommended),
         )
         for f in s.findings
+    )
+    session.add_all(
+        DisciplineRecord(inspection_id=s.inspection_id, finding_no=f.no, person=person)
+        for f in s.findings
+        for person in dict.fromkeys(f.discipline_recommended)
     )
     session.add_all(
         RemediationRecord(

@@ -1,14 +1,24 @@
 """Read-side queries for the API: lists with filters, details, trails, the organisation tree."""
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import false, true
+from sqlalchemy import literal
 from sqlmodel import Session, col, func, select
 
+from states.models import InspectionSnapshot
 from states.scope import AUTHORITY_LEVELS, Viewer
 from states.vocabulary import Role
-from store.tables import Event, Inspection, Organisation, PlanItem, TeamMemberRecord, User
+from store.scope import scoped
+from store.tables import (
+    Event,
+    Inspection,
+    Organisation,
+    PlanItem,
+    SnapshotRecord,
+    User,
+)
+
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -21,53 +31,38 @@ class InspectionFilter:
     plan: str | None = None
 
 
-def _subtree(org_id: str) -> Any:
-    return col(Inspection.unit_path).contains(f"/{org_id}/")
-
-
-def scope_clause(viewer: Viewer) -> Any:
-    """SQL for the inspections ``viewer`` may see: the same rules as ``states.scope.may_see``."""
-    hidden_secret = col(Inspection.secret) & col(Inspection.unit_id).in_(viewer.chain or [""])
-    if viewer.role is Role.SYSTEM:
-        return true()
-    if viewer.role is Role.UNIT_REP and viewer.organisation_id:
-        return _subtree(viewer.organisation_id) & ~col(Inspection.secret)
-    if viewer.role is Role.INSPECTOR:
-        teams = select(TeamMemberRecord.inspection_id).where(
-            TeamMemberRecord.user_id == viewer.user_id
-        )
-        return col(Inspection.id).in_(teams) & ~hidden_secret
-    if viewer.role in (Role.COORDINATOR, Role.DECISION_MAKER, Role.VIEWER) and (
-        viewer.authority_root
-    ):
-        return _subtree(viewer.authority_root) & ~hidden_secret
-    return false()
-
-
 def list_inspections(
     session: Session, f: InspectionFilter, viewer: Viewer, limit: int = 50, offset: int = 0
 ) -> tuple[list[Inspection], int]:
     """One page of the inspections ``viewer`` may see matching ``f``, newest first, and the
     total count (secret ones are neither listed nor counted)."""
-    query = select(Inspection).where(scope_clause(viewer))
-    if f.state:
-        query = query.where(Inspection.state == f.state)
-    if f.unit:
-        query = query.where(Inspection.unit_id == f.unit)
-    if f.kind:
-        query = query.where(Inspection.kind == f.kind)
-    if f.year:
-        query = query.where(Inspection.year == f.year)
+    s = scoped(viewer)
+    where = list(s.where)
+    for column, value in (
+        (s.state, f.state),
+        (s.unit_id, f.unit),
+        (s.kind, f.kind),
+        (s.year, f.year),
+    ):
+        if value:
+            where.append(column == value)
     if f.overdue is not None:
-        query = query.where(Inspection.overdue == f.overdue)
+        where.append(s.overdue == f.overdue)
     if f.plan:
-        items = select(PlanItem.id).where(PlanItem.plan_id == f.plan)
-        query = query.where(col(Inspection.plan_item_id).in_(items))
-    count = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(col(Inspection.decided_at).desc(), col(Inspection.id))
+        where.append(s.plan_item_id.in_(select(PlanItem.id).where(PlanItem.plan_id == f.plan)))
+    count = session.exec(select(func.count(s.inspection_id)).where(*where)).one()
+    # The page is chosen in the scope index; only its rows are read from the read model.
+    page = (
+        select(s.inspection_id)
+        .where(*where)
+        .order_by(s.decided_at.desc(), s.inspection_id)
         .offset(offset)
         .limit(limit)
+    )
+    rows = session.exec(
+        select(Inspection)
+        .where(col(Inspection.id).in_(page))
+        .order_by(col(Inspection.decided_at).desc(), col(Inspection.id))
     ).all()
     return list(rows), count
 
@@ -80,24 +75,46 @@ def events_of(session: Session, inspection_id: str) -> list[Event]:
     )
 
 
+def snapshot_of(session: Session, inspection_id: str) -> InspectionSnapshot | None:
+    """The inspection's latest snapshot from the read model, if it exists."""
+    row = session.get(SnapshotRecord, inspection_id)
+    return InspectionSnapshot.model_validate(row.snapshot) if row is not None else None
+
+
+def lineage(session: Session, organisation_id: str) -> list[tuple[str, str]]:
+    """(id, level) of the organisation and its ancestors, itself first, in one query."""
+    org = Organisation.__table__  # type: ignore[attr-defined]
+    up = (
+        select(org.c.id, org.c.level, org.c.parent_id, literal(0).label("depth"))
+        .where(org.c.id == organisation_id)
+        .cte("lineage", recursive=True)
+    )
+    # A depth bound: a parent loop in bad data must not recurse forever.
+    up = up.union_all(
+        select(org.c.id, org.c.level, org.c.parent_id, up.c.depth + 1)
+        .join(up, org.c.id == up.c.parent_id)
+        .where(up.c.depth < MAX_DEPTH)
+    )
+    rows = session.exec(select(up.c.id, up.c.level).order_by(up.c.depth)).all()
+    seen: dict[str, str] = {}
+    for oid, level in rows:
+        if oid in seen:
+            break
+        seen[oid] = level
+    return list(seen.items())
+
+
 def ancestry(session: Session, organisation_id: str) -> list[str]:
     """Ids of the organisation's ancestors, root first (the organisation itself excluded)."""
-    path: list[str] = []
-    current = session.get(Organisation, organisation_id)
-    seen = {organisation_id}
-    while current is not None and current.parent_id and current.parent_id not in seen:
-        seen.add(current.parent_id)
-        path.append(current.parent_id)
-        current = session.get(Organisation, current.parent_id)
-    return list(reversed(path))
+    return [oid for oid, _ in reversed(lineage(session, organisation_id)[1:])]
 
 
 def viewer_of(session: Session, user: User) -> Viewer:
     """The scoping view of an account: its organisation chain and authority."""
     org = user.organisation_id
-    chain = [*ancestry(session, org), org] if org else []
-    levels = {o.id: o.level for o in (session.get(Organisation, i) for i in chain) if o}
-    root = next((oid for oid in reversed(chain) if levels.get(oid) in AUTHORITY_LEVELS), None)
+    line = lineage(session, org) if org else []
+    chain = [oid for oid, _ in reversed(line)] or ([org] if org else [])
+    root = next((oid for oid, level in line if level in AUTHORITY_LEVELS), None)
     return Viewer(
         user_id=user.id,
         role=Role(user.role),

@@ -1,6 +1,6 @@
 """Report queries over the read model: the periodic summary and a plan's coverage.
 
-Every figure is a SQL aggregate over the inspections the caller may see (``scope_clause``),
+Every figure is a SQL aggregate over the inspections the caller may see (``scoped``),
 so the numbers equal what a person would count from the list with the same filters.
 """
 
@@ -43,8 +43,9 @@ from states.vocabulary import (
     VerificationOutcome,
 )
 from store.plans import inspections_of_items, items_of
-from store.queries import scope_clause
+from store.scope import Scoped, scoped
 from store.tables import (
+    DisciplineRecord,
     Event,
     FindingRecord,
     Inspection,
@@ -62,6 +63,8 @@ class SummaryQuery:
     today: date
     organisation_id: str | None = None
     organisation_name: str = ""
+    # The organisation's chain, root … organisation: narrows the report to its subtree.
+    organisation_chain: tuple[str, ...] = ()
     kind: str | None = None
 
 
@@ -70,21 +73,20 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), VN_TZ)
 
 
-def report_filter(viewer: Viewer, q: SummaryQuery) -> list[Any]:
-    """The inspections a summary counts: in scope, decided in the period, under the
-    organisation, and without the secret ones for those who must not see them."""
+def report_scope(viewer: Viewer, q: SummaryQuery) -> tuple[Scoped, list[Any]]:
+    """The inspections a summary counts: in scope (narrowed to the organisation), decided
+    in the period, of the kind, and without the secret ones for those who must not see them."""
+    s = scoped(viewer, list(q.organisation_chain) or None)
     where: list[Any] = [
-        scope_clause(viewer),
-        col(Inspection.decided_at) >= _day_start(q.date_from),
-        col(Inspection.decided_at) < _day_start(q.date_to + timedelta(days=1)),
+        *s.where,
+        s.decided_at >= _day_start(q.date_from),
+        s.decided_at < _day_start(q.date_to + timedelta(days=1)),
     ]
     if not reports_show_secret(viewer):
-        where.append(col(Inspection.secret) == false())
-    if q.organisation_id:
-        where.append(col(Inspection.unit_path).contains(f"/{q.organisation_id}/"))
+        where.append(s.secret == false())
     if q.kind:
-        where.append(col(Inspection.kind) == q.kind)
-    return where
+        where.append(s.kind == q.kind)
+    return s, where
 
 
 def _lines(
@@ -104,19 +106,14 @@ def _lines(
 
 
 def summary(session: Session, viewer: Viewer, q: SummaryQuery) -> SummaryReport:
-    where = report_filter(viewer, q)
-    ids = select(Inspection.id).where(*where)
+    s, where = report_scope(viewer, q)
+    ids = select(s.inspection_id).where(*where)
 
-    kinds = dict(
-        session.exec(
-            select(Inspection.kind, func.count()).where(*where).group_by(col(Inspection.kind))
-        ).all()
-    )
+    kinds = dict(session.exec(select(s.kind, func.count()).where(*where).group_by(s.kind)).all())
     levels: Counter[str] = Counter()
     for level, n in session.exec(
         select(Organisation.level, func.count())
-        .select_from(Inspection)
-        .join(Organisation, col(Organisation.id) == col(Inspection.unit_id))
+        .join_from(s.source, Organisation, col(Organisation.id) == s.unit_id)
         .where(*where)
         .group_by(col(Organisation.level))
     ).all():
@@ -145,7 +142,7 @@ def summary(session: Session, viewer: Viewer, q: SummaryQuery) -> SummaryReport:
         kind=q.kind,
         inspections=sum(kinds.values()),
         cancelled=session.exec(
-            select(func.count()).where(*where, Inspection.state == InspectionState.CANCELLED)
+            select(func.count()).where(*where, s.state == InspectionState.CANCELLED)
         ).one(),
         by_kind=_lines(
             kinds, {k.value: v for k, v in KIND_LABELS.items()}, [k.value for k in InspectionKind]
@@ -170,8 +167,8 @@ def summary(session: Session, viewer: Viewer, q: SummaryQuery) -> SummaryReport:
             for code in sorted(by_criterion, key=_criterion_order)
         ],
         remediation=_remediation(session, ids, q.today),
-        reinspections=_reinspections(session, where, ids, kinds),
-        **_discipline(session, where),
+        reinspections=_reinspections(session, s, where, ids, kinds),
+        **_discipline(session, ids),
     )
 
 
@@ -205,7 +202,7 @@ def _remediation(session: Session, ids: Any, today: date) -> RemediationFigures:
 
 
 def _reinspections(
-    session: Session, where: list[Any], ids: Any, kinds: dict[str, int]
+    session: Session, s: Scoped, where: list[Any], ids: Any, kinds: dict[str, int]
 ) -> ReinspectionFigures:
     """Each verification's destination and, from its recorded command, the outcome it gave
     every finding (a finding found unresolved is reopened, so its status cannot tell)."""
@@ -221,7 +218,7 @@ def _reinspections(
     )
     closed = sum(1 for state, _ in verifications if state == InspectionState.CLOSED)
     in_progress = session.exec(
-        select(func.count()).where(*where, Inspection.state == InspectionState.REINSPECTING)
+        select(func.count()).where(*where, s.state == InspectionState.REINSPECTING)
     ).one()
     return ReinspectionFigures(
         verifications=len(verifications),
@@ -235,24 +232,28 @@ def _reinspections(
     )
 
 
-def _discipline(session: Session, where: list[Any]) -> dict[str, Any]:
-    f = FindingRecord
+def _discipline(session: Session, ids: Any) -> dict[str, Any]:
+    d = DisciplineRecord
     rows = session.exec(
-        select(f, Inspection.unit_name)
-        .join(Inspection, col(Inspection.id) == col(f.inspection_id))
-        .where(*where, func.json_array_length(f.discipline_recommended) > 0)
-        .order_by(col(Inspection.decided_at), col(f.inspection_id), col(f.no))
+        select(d, FindingRecord.criterion, Inspection.unit_name)
+        .join(Inspection, col(Inspection.id) == col(d.inspection_id))
+        .join(
+            FindingRecord,
+            (col(FindingRecord.inspection_id) == col(d.inspection_id))
+            & (col(FindingRecord.no) == col(d.finding_no)),
+        )
+        .where(col(d.inspection_id).in_(ids))
+        .order_by(col(Inspection.decided_at), col(d.inspection_id), col(d.finding_no))
     ).all()
     recommendations = [
         DisciplineRecommendation(
-            person=person,
-            inspection_id=finding.inspection_id,
+            person=r.person,
+            inspection_id=r.inspection_id,
             unit_name=unit,
-            finding_no=finding.no,
-            criterion=finding.criterion,
+            finding_no=r.finding_no,
+            criterion=criterion,
         )
-        for finding, unit in rows
-        for person in finding.discipline_recommended
+        for r, criterion, unit in rows
     ]
     # One person named under several findings of one inspection is one person.
     people = {(r.inspection_id, r.person) for r in recommendations}

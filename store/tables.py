@@ -6,7 +6,7 @@ The read model is a projection of the workflows' snapshots; ``event`` is append-
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -86,7 +86,10 @@ class CalendarDay(SQLModel, table=True):
 
 
 class Inspection(SQLModel, table=True):
-    """Read model of one inspection: list columns plus the latest snapshot."""
+    """Read model of one inspection: the columns lists, filters and reports read.
+
+    The snapshot lives in ``inspection_snapshot``: kept out of these rows, a scan over many
+    inspections reads a few hundred bytes each instead of their whole documents."""
 
     id: str = Field(primary_key=True)
     kind: str = Field(index=True)
@@ -112,7 +115,53 @@ class Inspection(SQLModel, table=True):
     # A surprise or complaint inspection before the team is on site.
     secret: bool = Field(default=False, index=True)
     seq: int = 0
+
+
+class SnapshotRecord(SQLModel, table=True):
+    """The latest snapshot of one inspection, as its workflow returned it (the detail)."""
+
+    __tablename__ = "inspection_snapshot"
+
+    inspection_id: str = Field(foreign_key="inspection.id", primary_key=True)
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class DisciplineRecord(SQLModel, table=True):
+    """A person recommended for discipline under a finding (DOMAIN.md §8)."""
+
+    __tablename__ = "discipline_recommendation"
+
+    inspection_id: str = Field(foreign_key="inspection.id", primary_key=True)
+    finding_no: int = Field(primary_key=True)
+    person: str = Field(primary_key=True)
+
+
+class InspectionScope(SQLModel, table=True):
+    """The scope index: one row per organisation an inspected unit lies under (itself
+    included), with the columns lists and reports filter and count on.
+
+    A province's inspections are spread all over the ``inspection`` table; here they are
+    one contiguous key range (``WITHOUT ROWID`` on SQLite clusters the rows by key), so a
+    list, a count or a report reads only them. The projection keeps the copied columns
+    current; kind, unit, decision day and plan item never change after the decision.
+    """
+
+    __tablename__ = "inspection_scope"
+    __table_args__ = (
+        Index("ix_inspection_scope_day", "organisation_id", "decided_at"),
+        {"sqlite_with_rowid": False},
+    )
+
+    organisation_id: str = Field(primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", primary_key=True, index=True)
+    decided_at: datetime = _aware(nullable=False)
+    kind: str
+    state: str
+    year: int
+    overdue: bool = False
+    secret: bool = False
+    unit_id: str
+    plan_item_id: str | None = None
 
 
 class TeamMemberRecord(SQLModel, table=True):
@@ -127,6 +176,8 @@ class TeamMemberRecord(SQLModel, table=True):
 
 class FindingRecord(SQLModel, table=True):
     __tablename__ = "finding"
+    # Reports count findings by criterion and status per inspection from the index alone.
+    __table_args__ = (Index("ix_finding_report", "inspection_id", "criterion", "status"),)
 
     inspection_id: str = Field(foreign_key="inspection.id", primary_key=True)
     no: int = Field(primary_key=True)
@@ -143,6 +194,10 @@ class FindingRecord(SQLModel, table=True):
 
 class RemediationRecord(SQLModel, table=True):
     __tablename__ = "remediation"
+    # The on-time figures read these columns only: one index serves them.
+    __table_args__ = (
+        Index("ix_remediation_report", "inspection_id", "status", "due_on", "reported_on"),
+    )
 
     inspection_id: str = Field(foreign_key="inspection.id", primary_key=True)
     finding_no: int = Field(primary_key=True)

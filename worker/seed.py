@@ -30,8 +30,8 @@ from states.models import COMMAND_TYPES, Actor, Command, Decision, InspectionSna
 from states.vocabulary import Trigger
 from store import plans as plan_store
 from store.accounts import create_user
-from store.queries import organisation_by_code, viewer_of
-from store.tables import Inspection, Organisation, Plan, PlanItem, User
+from store.queries import organisation_by_code, snapshot_of, viewer_of
+from store.tables import Organisation, Plan, PlanItem, User
 from worker.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, PROVINCE, PROVINCE_CODE
 from worker.demo_inspections import Scenario, Step, scenarios
 from worker.demo_plans import plans
@@ -226,9 +226,9 @@ async def _adjust(
         f"demo-{scenario.key}-adjustment",
     )
     session.expire_all()  # the projection wrote the terminated inspection meanwhile
-    row = session.get(Inspection, inspection_id)
-    assert row is not None
-    return InspectionSnapshot.model_validate(row.snapshot)
+    snapshot = snapshot_of(session, inspection_id)
+    assert snapshot is not None
+    return snapshot
 
 
 def _command(session: Session, actors: dict[str, Actor], step: Step) -> Command:

@@ -15,6 +15,7 @@ from states.calendar import local_date
 from states.reports import CoverageReport, SummaryReport
 from states.vocabulary import InspectionKind
 from store import plans as store_plans
+from store.queries import ancestry
 from store.reports import SummaryQuery, coverage, summary
 from store.tables import Organisation
 
@@ -50,14 +51,15 @@ def summary_report(
             {"from": start.isoformat(), "to": end.isoformat()},
         )
     name = ""
+    chain: tuple[str, ...] = ()
     if organisation:
         org = session.get(Organisation, organisation)
         if org is None:
             raise ApiError(
                 422, "invalid_command", f"unknown organisation {organisation}", {"id": organisation}
             )
-        name = org.name
-    query = SummaryQuery(start, end, today, organisation, name, kind.value if kind else None)
+        name, chain = org.name, (*ancestry(session, org.id), org.id)
+    query = SummaryQuery(start, end, today, organisation, name, chain, kind.value if kind else None)
     return summary(session, viewer, query)
 
 

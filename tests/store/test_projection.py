@@ -23,6 +23,7 @@ from states.models import (
 from states.vocabulary import DisputeOutcome, Trigger
 from states.vocabulary import VerificationOutcome as V
 from store.db import make_engine
+from store.queries import snapshot_of
 from store.tables import Event, FindingRecord, Inspection, RemediationRecord, TeamMemberRecord
 from tests import support as b
 from tests.workflows import scenarios
@@ -58,7 +59,7 @@ def assert_projected(engine: Engine, snapshot: InspectionSnapshot) -> None:
             snapshot.kind.value,
             snapshot.unit_id,
         )
-        assert InspectionSnapshot.model_validate(row.snapshot) == snapshot
+        assert snapshot_of(session, iid) == snapshot
         team = session.exec(select(TeamMemberRecord).where(TeamMemberRecord.inspection_id == iid))
         assert sorted(m.user_id for m in team) == sorted(m.user_id for m in snapshot.team)
         findings = session.exec(select(FindingRecord).where(FindingRecord.inspection_id == iid))

@@ -1,13 +1,16 @@
 """Report queries on SQLite and PostgreSQL, over inspections projected at chosen moments:
 what only time can make (a late remediation report, an overdue open item) is counted right."""
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine
-from sqlmodel import Session
+from alembic import command as alembic
+from sqlalchemy import Engine, text
+from sqlmodel import Session, col, select
 from temporalio.testing import ActivityEnvironment
 
 from activities.records import RecordsActivities
@@ -24,8 +27,16 @@ from states.models import (
 from states.scope import Viewer
 from states.vocabulary import CheckResult, InspectionKind, Role, Trigger
 from store.db import make_engine
+from store.migrate import alembic_config, upgrade
+from store.queries import snapshot_of
 from store.reports import SummaryQuery, summary
-from store.tables import Organisation
+from store.tables import (
+    DisciplineRecord,
+    Inspection,
+    InspectionScope,
+    Organisation,
+    RemediationRecord,
+)
 from tests import support as b
 
 DUE = date(2025, 4, 30)
@@ -96,7 +107,7 @@ def test_remediation_on_time_late_and_overdue(db_engine: Engine) -> None:
         report = summary(
             session,
             SYSTEM,
-            SummaryQuery(date(2025, 1, 1), date(2025, 12, 31), date(2025, 6, 1), root),
+            SummaryQuery(date(2025, 1, 1), date(2025, 12, 31), date(2025, 6, 1), root, "", (root,)),
         )
     assert report.inspections == 3
     assert report.remediation.model_dump() == {
@@ -111,3 +122,55 @@ def test_remediation_on_time_late_and_overdue(db_engine: Engine) -> None:
     assert [(c.key, c.count) for c in report.findings_by_criterion] == [("WH-01", 3), ("OS-03", 3)]
     assert report.discipline_people == 3
     assert {d.person for d in report.discipline} == {"Lê Văn C"}
+
+
+def read_side(engine: Engine, ids: list[str]) -> dict[str, Any]:
+    """Everything 0006 moved or derived, for the inspections ``ids``."""
+    with Session(engine) as session:
+        return {
+            "snapshots": [snapshot_of(session, i) for i in ids],
+            "scope": sorted(
+                (r.organisation_id, r.inspection_id)
+                for r in session.exec(
+                    select(InspectionScope).where(col(InspectionScope.inspection_id).in_(ids))
+                )
+            ),
+            "visited": [getattr(session.get(Inspection, i), "visited_at", None) for i in ids],
+            "reported_on": sorted(
+                (r.inspection_id, r.finding_no, r.reported_on)
+                for r in session.exec(
+                    select(RemediationRecord).where(col(RemediationRecord.inspection_id).in_(ids))
+                )
+            ),
+            "discipline": sorted(
+                (r.inspection_id, r.finding_no, r.person)
+                for r in session.exec(
+                    select(DisciplineRecord).where(col(DisciplineRecord.inspection_id).in_(ids))
+                )
+            ),
+        }
+
+
+def test_migration_0006_moves_and_derives_existing_rows(
+    request: pytest.FixtureRequest, db_engine: Engine
+) -> None:
+    """Down to 0005 (snapshot back in the inspection row) and up again: nothing is lost."""
+    root = f"org-{uuid.uuid4().hex[:8]}"
+    with Session(db_engine) as session:
+        session.add(Organisation(id=root, code=root, name="Tỉnh thử", level="province"))
+        session.commit()
+    ids = [
+        drive(db_engine, root, f"{root}-a", DUE).inspection_id,
+        drive(db_engine, root, f"{root}-b", None).inspection_id,
+    ]
+    before = read_side(db_engine, ids)
+    assert before["discipline"] and DUE in {on for _, _, on in before["reported_on"]}
+    url = db_engine.url.render_as_string(hide_password=False)
+    alembic.downgrade(alembic_config(url), "0005")
+    with db_engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT snapshot FROM inspection WHERE id = :id"), {"id": ids[0]}
+        ).scalar_one()
+    assert (json.loads(stored) if isinstance(stored, str) else stored)["inspection_id"] == ids[0]
+    upgrade(url)
+    assert read_side(db_engine, ids) == before

@@ -102,27 +102,119 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_plan_item_status"), ["status"], unique=False)
         batch_op.create_index(batch_op.f("ix_plan_item_unit_id"), ["unit_id"], unique=False)
 
+    op.create_table(
+        "inspection_scope",
+        sa.Column("organisation_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("inspection_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("overdue", sa.Boolean(), nullable=False),
+        sa.Column("secret", sa.Boolean(), nullable=False),
+        sa.Column("unit_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("plan_item_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.ForeignKeyConstraint(["inspection_id"], ["inspection.id"]),
+        sa.PrimaryKeyConstraint("organisation_id", "inspection_id"),
+        sqlite_with_rowid=False,
+    )
+    with op.batch_alter_table("inspection_scope", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_inspection_scope_inspection_id"), ["inspection_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_inspection_scope_day", ["organisation_id", "decided_at"], unique=False
+        )
+
     with op.batch_alter_table("inspection", schema=None) as batch_op:
         batch_op.add_column(sa.Column("visited_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f("ix_inspection_decided_at"), ["decided_at"], unique=False)
 
     with op.batch_alter_table("remediation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("reported_on", sa.Date(), nullable=True))
+        batch_op.create_index(
+            "ix_remediation_report",
+            ["inspection_id", "status", "due_on", "reported_on"],
+            unique=False,
+        )
 
+    with op.batch_alter_table("finding", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_finding_report", ["inspection_id", "criterion", "status"], unique=False
+        )
+
+    op.create_table(
+        "inspection_snapshot",
+        sa.Column("inspection_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("snapshot", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["inspection_id"], ["inspection.id"]),
+        sa.PrimaryKeyConstraint("inspection_id"),
+    )
+    op.create_table(
+        "discipline_recommendation",
+        sa.Column("inspection_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("finding_no", sa.Integer(), nullable=False),
+        sa.Column("person", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.ForeignKeyConstraint(["inspection_id"], ["inspection.id"]),
+        sa.PrimaryKeyConstraint("inspection_id", "finding_no", "person"),
+    )
     # ### end Alembic commands ###
     _backfill()
+    # The snapshot moved to inspection_snapshot: list and report scans stay narrow.
+    with op.batch_alter_table("inspection", schema=None) as batch_op:
+        batch_op.drop_column("snapshot")
 
 
 def _backfill() -> None:
     """Fill the new report columns of rows projected before this revision."""
     conn = op.get_bind()
+    copied = ("decided_at", "kind", "state", "year", "overdue", "secret", "unit_id")
     inspection = sa.table(
         "inspection",
         sa.column("id", sa.String),
         sa.column("snapshot", sa.JSON),
+        sa.column("unit_path", sa.String),
         sa.column("visited_at", sa.DateTime(timezone=True)),
+        sa.column("plan_item_id", sa.String),
+        *(sa.column(name) for name in copied),
+    )
+    scope = sa.table(
+        "inspection_scope",
+        sa.column("organisation_id", sa.String),
+        sa.column("inspection_id", sa.String),
+        sa.column("plan_item_id", sa.String),
+        *(sa.column(name) for name in copied),
+    )
+    c = inspection.c
+    rows = conn.execute(
+        sa.select(c.id, c.unit_path, c.plan_item_id, *(c[name] for name in copied))
+    ).mappings()
+    entries = [
+        {"organisation_id": org, "inspection_id": row["id"], "plan_item_id": row["plan_item_id"]}
+        | {name: row[name] for name in copied}
+        for row in rows
+        for org in dict.fromkeys(p for p in (row["unit_path"] or "").split("/") if p)
+    ]
+    if entries:
+        conn.execute(scope.insert(), entries)
+    snapshots = sa.table(
+        "inspection_snapshot", sa.column("inspection_id", sa.String), sa.column("snapshot", sa.JSON)
+    )
+    discipline = sa.table(
+        "discipline_recommendation",
+        sa.column("inspection_id", sa.String),
+        sa.column("finding_no", sa.Integer),
+        sa.column("person", sa.String),
     )
     for iid, snapshot in conn.execute(sa.select(inspection.c.id, inspection.c.snapshot)).all():
+        conn.execute(snapshots.insert().values(inspection_id=iid, snapshot=snapshot or {}))
+        people = [
+            {"inspection_id": iid, "finding_no": f["no"], "person": person}
+            for f in (snapshot or {}).get("findings", [])
+            for person in dict.fromkeys(f.get("discipline_recommended", []))
+        ]
+        if people:
+            conn.execute(discipline.insert(), people)
         ended = ((snapshot or {}).get("visit") or {}).get("ended_at")
         if ended:
             conn.execute(
@@ -154,13 +246,32 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inspection", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("snapshot", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+        )
+    op.execute(
+        "UPDATE inspection SET snapshot = (SELECT s.snapshot FROM inspection_snapshot s "
+        "WHERE s.inspection_id = inspection.id)"
+    )
+    op.drop_table("discipline_recommendation")
+    op.drop_table("inspection_snapshot")
+    with op.batch_alter_table("finding", schema=None) as batch_op:
+        batch_op.drop_index("ix_finding_report")
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table("remediation", schema=None) as batch_op:
+        batch_op.drop_index("ix_remediation_report")
         batch_op.drop_column("reported_on")
 
     with op.batch_alter_table("inspection", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inspection_decided_at"))
         batch_op.drop_column("visited_at")
+
+    with op.batch_alter_table("inspection_scope", schema=None) as batch_op:
+        batch_op.drop_index("ix_inspection_scope_day")
+        batch_op.drop_index(batch_op.f("ix_inspection_scope_inspection_id"))
+
+    op.drop_table("inspection_scope")
 
     with op.batch_alter_table("plan_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_plan_item_unit_id"))
