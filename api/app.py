@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from api import errors
+from api.gates import CommandGates
 from api.routes import (
     auth,
     calendar,
@@ -77,6 +78,7 @@ def create_app(
         app.state.settings = settings
         app.state.signing_key = settings.signing_key()
         app.state.policies = settings.policies()
+        app.state.gates = CommandGates()
         app.state.engine = engine or make_engine(settings.resolved_database_url)
         # Lazy: the API starts (and answers 503) even while Temporal is still coming up.
         app.state.client = client or await connect(settings, lazy=True)

@@ -7,7 +7,9 @@ Every Temporal call is bounded; what goes wrong becomes an ``ApiError`` here and
 import asyncio
 import hashlib
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
@@ -24,6 +26,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities.names import inspection_workflow_id
 from api.errors import ApiError, not_found, unavailable
+from api.gates import CommandGates
 from api.schemas import InspectionCreate, TeamCreate
 from states.calendar import local_date
 from states.checklist import CRITERIA, checklist_of
@@ -49,11 +52,16 @@ from workflows.inspection import InspectionWorkflow
 R = TypeVar("R")
 
 
-async def bounded(call: Awaitable[R], timeout: float) -> R:
-    """Await a Temporal call; no answer in time or no server → 503, never a hang."""
+async def bounded(
+    call: Callable[[], Awaitable[R]],
+    timeout: float,
+    gate: AbstractAsyncContextManager[None] | None = None,
+) -> R:
+    """Make a Temporal call (behind ``gate``, if any); no answer in time or no server → 503,
+    never a hang."""
     try:
-        async with asyncio.timeout(timeout):
-            return await call
+        async with asyncio.timeout(timeout), gate or nullcontext():
+            return await call()
     except TimeoutError:
         raise unavailable(f"no worker answered within {timeout:g} s; retry later") from None
     except WorkflowUpdateRPCTimeoutOrCancelledError:
@@ -73,6 +81,8 @@ async def bounded(call: Awaitable[R], timeout: float) -> R:
     except RPCError as rpc:
         if rpc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
             raise unavailable("Temporal is not reachable; retry later") from None
+        if rpc.status is RPCStatusCode.RESOURCE_EXHAUSTED:
+            raise unavailable("the inspection is busy with other commands; retry later") from None
         if rpc.status is RPCStatusCode.NOT_FOUND:
             raise ApiError(409, "invalid_transition", "the inspection has ended", None) from None
         raise
@@ -227,7 +237,11 @@ def start_input(
 
 
 async def start_inspection(
-    client: Client, task_queue: str, inp: StartInspectionInput, timeout: float
+    client: Client,
+    task_queue: str,
+    inp: StartInspectionInput,
+    timeout: float,
+    gates: CommandGates | None = None,
 ) -> InspectionSnapshot:
     """Start the workflow and return once its decision is recorded (read-your-writes)."""
     workflow_id = inspection_workflow_id(inp.inspection_id)
@@ -239,20 +253,56 @@ async def start_inspection(
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
+    gate = gates.hold(inp.inspection_id) if gates else None
     try:
         return await bounded(
-            client.execute_update_with_start_workflow(
+            lambda: client.execute_update_with_start_workflow(
                 InspectionWorkflow.opened, start_workflow_operation=operation, id="opened"
             ),
             timeout,
+            gate,
         )
     except WorkflowAlreadyStartedError:
         # The same key after the inspection ended: answer with what it became.
         handle = client.get_workflow_handle_for(InspectionWorkflow.run, workflow_id)
-        return await bounded(handle.result(), timeout)
+        return await bounded(handle.result, timeout)
+
+
+@dataclass(frozen=True)
+class Commander:
+    """How commands reach Temporal: the client, the task queue, the bound on every call and
+    this process's per-inspection gates (the HTTP API has them; the seeder runs alone)."""
+
+    client: Client
+    task_queue: str
+    timeout: float
+    gates: CommandGates | None = None
+
+    async def start(self, session: Session, inp: StartInspectionInput) -> InspectionSnapshot:
+        release(session)
+        return await start_inspection(self.client, self.task_queue, inp, self.timeout, self.gates)
+
+    async def fire(
+        self,
+        session: Session,
+        inspection_id: str,
+        trigger: Trigger,
+        command: Command,
+        key: str | None,
+    ) -> InspectionSnapshot:
+        return await fire(
+            self.client, session, inspection_id, trigger, command, key, self.timeout, self.gates
+        )
 
 
 COMMUNE_LEVELS = frozenset({"commune", "ward", "special_zone"})
+
+
+def release(session: Session) -> None:
+    """End the request's read transaction before waiting on Temporal: its connection goes
+    back to the pool, so fifty requests waiting on commands do not hold fifty connections
+    (and starve the projection of the worker that would answer them)."""
+    session.rollback()
 
 
 def unit_level(session: Session, path: list[str]) -> UnitLevel:
@@ -294,15 +344,17 @@ async def fire(
     command: Command,
     key: str | None,
     timeout: float,
+    gates: CommandGates | None = None,
 ) -> InspectionSnapshot:
     """One command = one Update, with the Idempotency-Key as update id."""
     if session.get(Inspection, inspection_id) is None:
         raise not_found("inspection", inspection_id)
+    release(session)
     handle = client.get_workflow_handle_for(
         InspectionWorkflow.run, inspection_workflow_id(inspection_id)
     )
     return await bounded(
-        handle.execute_update(
+        lambda: handle.execute_update(
             trigger.value,
             command,
             # Keys are the caller's: another user's key never replays someone else's answer.
@@ -310,4 +362,5 @@ async def fire(
             result_type=InspectionSnapshot,
         ),
         timeout,
+        gates.hold(inspection_id) if gates else None,
     )

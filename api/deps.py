@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.client import Client
 
+from api.commands import Commander
 from api.errors import ApiError
 from api.signin import authenticate
 from states.models import Actor
@@ -36,7 +37,19 @@ def get_client(request: Request) -> Client:
     return client
 
 
+def get_commander(request: Request) -> Commander:
+    """Commands to Temporal, bounded by the settings' timeout, one at a time per inspection."""
+    settings: ApiSettings = request.app.state.settings
+    return Commander(
+        request.app.state.client,
+        settings.task_queue,
+        settings.update_timeout_seconds,
+        request.app.state.gates,
+    )
+
+
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+CommanderDep = Annotated[Commander, Depends(get_commander)]
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=200, description="replays the first answer"),
@@ -50,7 +63,9 @@ def get_current_user(
 ) -> User:
     """The signed-in caller; the token's session must still be live (logout ends it at once)."""
     user = authenticate(session, request.app.state.signing_key, token, datetime.now(UTC)).user
-    request.state.user = user  # for the security log of a refusal later in this request
+    # For the security log of a refusal later in this request: plain values, since the
+    # session (and with it the ORM row) may be gone by the time the refusal is written.
+    request.state.caller = (user.id, user.role)
     return user
 
 

@@ -80,11 +80,11 @@ def audit(request: Request, status: int, error: str, reason: str = "") -> None:
     """Record a refused call in the security log (never lets the log break the answer)."""
     if status not in AUDITED and not reason:
         return
-    user = getattr(request.state, "user", None)
+    user_id, role = getattr(request.state, "caller", (None, ""))
     row = SecurityLog(
         at=datetime.now(UTC),
-        user_id=getattr(user, "id", None),
-        role=getattr(user, "role", ""),
+        user_id=user_id,
+        role=role,
         source_ip=request.client.host if request.client else "",
         request_id=getattr(request.state, "request_id", ""),
         method=request.method,

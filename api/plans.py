@@ -8,9 +8,8 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session
-from temporalio.client import Client
 
-from api import commands
+from api.commands import Commander
 from api.errors import ApiError, not_found
 from api.plan_schemas import PlanCreate, PlanItemCreate, PlanItemReplace
 from states.checklist import unknown_content
@@ -22,7 +21,6 @@ from states.vocabulary import Role, Trigger
 from store import plans as store
 from store.queries import ancestry
 from store.tables import Organisation, Plan, PlanItem
-from worker.settings import ApiSettings
 
 
 def _require(actor: Actor, roles: frozenset[Role], what: str) -> None:
@@ -144,9 +142,8 @@ def active_item(session: Session, plan: Plan, item_id: str, viewer: Viewer) -> P
 
 
 async def _terminate(
-    client: Client,
+    commander: Commander,
     session: Session,
-    settings: ApiSettings,
     actor: Actor,
     item: PlanItem,
     reason: str,
@@ -158,21 +155,18 @@ async def _terminate(
     if live is None:
         return
     command = CancelInput(actor=actor, reason=f"Điều chỉnh kế hoạch: {reason}")
-    await commands.fire(
-        client,
+    await commander.fire(
         session,
         live.id,
         Trigger.CANCEL,
         command,
         f"plan-adjustment:{item.id}:{key}" if key else None,
-        settings.update_timeout_seconds,
     )
 
 
 async def cancel_item(
-    client: Client,
+    commander: Commander,
     session: Session,
-    settings: ApiSettings,
     viewer: Viewer,
     actor: Actor,
     plan: Plan,
@@ -182,15 +176,14 @@ async def cancel_item(
 ) -> PlanItem:
     _require(actor, TRIGGER_ROLES[Trigger.CANCEL], "adjust a plan")
     item = active_item(session, plan, item_id, viewer)
-    await _terminate(client, session, settings, actor, item, reason, key)
+    await _terminate(commander, session, actor, item, reason, key)
     store.cancel_item(session, item, reason, actor, datetime.now(UTC))
     return item
 
 
 async def replace_item(
-    client: Client,
+    commander: Commander,
     session: Session,
-    settings: ApiSettings,
     viewer: Viewer,
     actor: Actor,
     plan: Plan,
@@ -212,5 +205,5 @@ async def replace_item(
         taken,
         now.date(),
     )
-    await _terminate(client, session, settings, actor, item, body.reason, key)
+    await _terminate(commander, session, actor, item, body.reason, key)
     return store.replace_item(session, plan, item, spec, body.reason, actor, now)

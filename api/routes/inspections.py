@@ -7,11 +7,10 @@ from pydantic import BaseModel
 
 from api import commands, exports
 from api.deps import (
+    CommanderDep,
     CurrentUser,
     IdempotencyKey,
     SessionDep,
-    SettingsDep,
-    TemporalDep,
     actor_of,
 )
 from api.errors import ApiError
@@ -64,8 +63,7 @@ async def start_inspection(
     user: CurrentUser,
     viewer: ViewerDep,
     session: SessionDep,
-    client: TemporalDep,
-    settings: SettingsDep,
+    commander: CommanderDep,
     idempotency_key: IdempotencyKey = None,
 ) -> InspectionDetail:
     """Start an inspection from its decision; its workflow runs until closure."""
@@ -88,10 +86,7 @@ async def start_inspection(
             f"{inp.unit_name or inp.unit_id} is outside the authority of your organisation",
             {"unit_id": inp.unit_id, "authority": viewer.authority_root},
         )
-    snapshot = await commands.start_inspection(
-        client, settings.task_queue, inp, settings.update_timeout_seconds
-    )
-    return detail_of(snapshot, actor)
+    return detail_of(await commander.start(session, inp), actor)
 
 
 def inspection_filter(
@@ -187,8 +182,7 @@ async def _fire(
     request: Request,
     user: CurrentUser,
     session: SessionDep,
-    client: TemporalDep,
-    settings: SettingsDep,
+    commander: CommanderDep,
     idempotency_key: str | None,
 ) -> InspectionDetail:
     load_visible(session, get_viewer(user, session), inspection_id)
@@ -201,15 +195,7 @@ async def _fire(
         command = commands.team_input(session, actor, payload)
     else:
         command = COMMAND_TYPES[trigger].model_validate({**payload.model_dump(), "actor": actor})
-    snapshot = await commands.fire(
-        client,
-        session,
-        inspection_id,
-        trigger,
-        command,
-        idempotency_key,
-        settings.update_timeout_seconds,
-    )
+    snapshot = await commander.fire(session, inspection_id, trigger, command, idempotency_key)
     return detail_of(snapshot, actor)
 
 
@@ -224,22 +210,13 @@ def _command_endpoint(trigger: Trigger) -> Any:
             request: Request,
             user: CurrentUser,
             session: SessionDep,
-            client: TemporalDep,
-            settings: SettingsDep,
+            commander: CommanderDep,
             body: Annotated[body_type | None, Body()] = None,
             idempotency_key: IdempotencyKey = None,
         ) -> InspectionDetail:
             payload = body if body is not None else body_type()
             return await _fire(
-                trigger,
-                inspection_id,
-                payload,
-                request,
-                user,
-                session,
-                client,
-                settings,
-                idempotency_key,
+                trigger, inspection_id, payload, request, user, session, commander, idempotency_key
             )
 
         return optional_body
@@ -250,12 +227,11 @@ def _command_endpoint(trigger: Trigger) -> Any:
         request: Request,
         user: CurrentUser,
         session: SessionDep,
-        client: TemporalDep,
-        settings: SettingsDep,
+        commander: CommanderDep,
         idempotency_key: IdempotencyKey = None,
     ) -> InspectionDetail:
         return await _fire(
-            trigger, inspection_id, body, request, user, session, client, settings, idempotency_key
+            trigger, inspection_id, body, request, user, session, commander, idempotency_key
         )
 
     return required_body
@@ -274,8 +250,7 @@ async def decide_extension(
     request: Request,
     user: CurrentUser,
     session: SessionDep,
-    client: TemporalDep,
-    settings: SettingsDep,
+    commander: CommanderDep,
     idempotency_key: IdempotencyKey = None,
 ) -> InspectionDetail:
     """The coordinator grants or refuses extension request ``n``."""
@@ -287,8 +262,7 @@ async def decide_extension(
         request,
         user,
         session,
-        client,
-        settings,
+        commander,
         idempotency_key,
     )
 

@@ -7,11 +7,10 @@ from fastapi import APIRouter, Query, Request
 
 from api import plans as service
 from api.deps import (
+    CommanderDep,
     CurrentUser,
     IdempotencyKey,
     SessionDep,
-    SettingsDep,
-    TemporalDep,
     actor_of,
 )
 from api.errors import not_found
@@ -120,8 +119,7 @@ async def cancel_item(
     user: CurrentUser,
     viewer: ViewerDep,
     session: SessionDep,
-    client: TemporalDep,
-    settings: SettingsDep,
+    commander: CommanderDep,
     idempotency_key: IdempotencyKey = None,
 ) -> PlanDetail:
     """Plan adjustment: the item is cancelled with its reason; an inspection already started
@@ -129,7 +127,7 @@ async def cancel_item(
     plan = _visible(session, viewer, plan_id)
     actor = actor_of(user, request)
     await service.cancel_item(
-        client, session, settings, viewer, actor, plan, item_id, body.reason, idempotency_key
+        commander, session, viewer, actor, plan, item_id, body.reason, idempotency_key
     )
     return detail_of(session, viewer, plan)
 
@@ -143,14 +141,13 @@ async def replace_item(
     user: CurrentUser,
     viewer: ViewerDep,
     session: SessionDep,
-    client: TemporalDep,
-    settings: SettingsDep,
+    commander: CommanderDep,
     idempotency_key: IdempotencyKey = None,
 ) -> PlanDetail:
     """Plan adjustment: another unit or period instead of the item."""
     plan = _visible(session, viewer, plan_id)
     actor = actor_of(user, request)
     await service.replace_item(
-        client, session, settings, viewer, actor, plan, item_id, body, idempotency_key
+        commander, session, viewer, actor, plan, item_id, body, idempotency_key
     )
     return detail_of(session, viewer, plan)
