@@ -20,6 +20,7 @@ from temporalio.service import RPCError
 
 from api import commands
 from api import plans as plan_service
+from api.commands import Commander
 from api.deps import actor_of
 from api.errors import ApiError
 from api.plan_schemas import PlanCreate
@@ -145,7 +146,7 @@ async def _drive(
     items: dict[tuple[str, str], str],
 ) -> None:
     """Start one inspection and fire its steps; fail loudly if it misses its state."""
-    timeout = settings.update_timeout_seconds
+    commander = Commander(client, settings.task_queue, settings.update_timeout_seconds)
     coordinator = actors["coordinator"]
     body = InspectionCreate(
         kind=scenario.kind,
@@ -170,24 +171,16 @@ async def _drive(
             inp = commands.start_input(
                 session, coordinator, body, inspection_id, settings.policies(), key
             )
-            snapshot = await commands.start_inspection(client, settings.task_queue, inp, timeout)
+            snapshot = await commander.start(session, inp)
             for no, step in enumerate(scenario.steps, start=1):
                 stage = f"step {no} ({step.trigger})"
                 command = _command(session, actors, step)
-                snapshot = await commands.fire(
-                    client,
-                    session,
-                    inspection_id,
-                    step.trigger,
-                    command,
-                    f"demo-{scenario.key}-{no}",
-                    timeout,
+                snapshot = await commander.fire(
+                    session, inspection_id, step.trigger, command, f"demo-{scenario.key}-{no}"
                 )
             if scenario.adjustment:
                 stage = "plan adjustment"
-                snapshot = await _adjust(
-                    client, session, settings, actors, scenario, items, inspection_id
-                )
+                snapshot = await _adjust(commander, session, actors, scenario, items, inspection_id)
         except ApiError as error:
             raise SeedError(
                 f"demo inspection {scenario.key!r}, {stage}: {error.message}"
@@ -200,9 +193,8 @@ async def _drive(
 
 
 async def _adjust(
-    client: Client,
+    commander: Commander,
     session: Session,
-    settings: ApiSettings,
     actors: dict[str, Actor],
     scenario: Scenario,
     items: dict[tuple[str, str], str],
@@ -215,9 +207,8 @@ async def _adjust(
     plan = session.get(Plan, item.plan_id) if item else None
     assert item is not None and user is not None and plan is not None
     await plan_service.cancel_item(
-        client,
+        commander,
         session,
-        settings,
         viewer_of(session, user),
         actor,
         plan,
