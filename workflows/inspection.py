@@ -74,6 +74,12 @@ EMAIL_RETRY = RetryPolicy(
 )
 
 
+# Patch: projection and outbox run as local activities (one workflow task per command instead
+# of two, and no activity task round trip through the server). Histories written before it
+# replay with the regular activities they recorded.
+LOCAL_RECORDS = "local-records-v1"
+
+
 def domain_failure(error: DomainError) -> ApplicationError:
     """A domain refusal as the failure the client sees, typed from the closed vocabulary."""
     return ApplicationError(error.message, error.detail, type=error.type.value, non_retryable=True)
@@ -224,9 +230,19 @@ class InspectionWorkflow:
         return True
 
     async def _notify(self, notice: NotifyInput) -> None:
-        emails: list[int] = await workflow.execute_activity(
-            NOTIFY, notice, start_to_close_timeout=NOTIFY_TIMEOUT, result_type=list[int]
-        )
+        emails: list[int]
+        if workflow.patched(LOCAL_RECORDS):
+            emails = await workflow.execute_local_activity(
+                NOTIFY,
+                notice,
+                start_to_close_timeout=NOTIFY_TIMEOUT,
+                retry_policy=PROJECTION_RETRY,
+                result_type=list[int],
+            )
+        else:
+            emails = await workflow.execute_activity(
+                NOTIFY, notice, start_to_close_timeout=NOTIFY_TIMEOUT, result_type=list[int]
+            )
         for notification_id in emails:
             task = asyncio.create_task(self._deliver(notification_id))
             self._deliveries.add(task)
@@ -245,12 +261,21 @@ class InspectionWorkflow:
             workflow.logger.warning("e-mail %s not delivered", notification_id)
 
     async def _project(self, event: TransitionEvent | None) -> None:
-        await workflow.execute_activity(
-            RECORD_TRANSITION,
-            RecordTransitionInput(event=event, snapshot=self._snapshot),
-            start_to_close_timeout=PROJECTION_TIMEOUT,
-            retry_policy=PROJECTION_RETRY,
-        )
+        inp = RecordTransitionInput(event=event, snapshot=self._snapshot)
+        if workflow.patched(LOCAL_RECORDS):
+            await workflow.execute_local_activity(
+                RECORD_TRANSITION,
+                inp,
+                start_to_close_timeout=PROJECTION_TIMEOUT,
+                retry_policy=PROJECTION_RETRY,
+            )
+        else:
+            await workflow.execute_activity(
+                RECORD_TRANSITION,
+                inp,
+                start_to_close_timeout=PROJECTION_TIMEOUT,
+                retry_policy=PROJECTION_RETRY,
+            )
 
     def _upsert_search_attributes(self) -> None:
         s = self._snapshot
