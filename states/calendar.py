@@ -14,7 +14,7 @@ earlier one up to and including the later one, whichever is given first, so span
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any, Literal
@@ -60,6 +60,8 @@ class _Index:
 
     working: frozenset[date]
     off: dict[date, str]
+    # Answers of _step, by (day, n, direction): the agenda asks the same few many times.
+    steps: dict[tuple[date, int, int], date] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, holidays: dict[date, str], configured: list[ConfiguredDay]) -> "_Index":
@@ -135,15 +137,28 @@ class WorkingCalendar(Contract):
             return self.add_working_days(d, -n)
         return self._step(d, n, -_DAY)
 
-    def _step(self, day: date, n: int, step: timedelta) -> date:
-        if n == 0:
-            while not self.is_working_day(day):
+    def _step(self, start: date, n: int, step: timedelta) -> date:
+        # Memoised, and is_working_day inlined (each private-attribute read goes through
+        # pydantic): the agenda asks this a few dozen times per command.
+        index = self._index
+        key = (start, n, step.days)
+        found = index.steps.get(key)
+        if found is not None:
+            return found
+        working, off = index.working, index.off
+
+        def worked(d: date) -> bool:
+            return d in working or (d not in off and d.weekday() < 5)
+
+        day, left = start, n
+        if left == 0:
+            while not worked(day):
                 day += step
-            return day
-        while n:
+        while left:
             day += step
-            if self.is_working_day(day):
-                n -= 1
+            if worked(day):
+                left -= 1
+        index.steps[key] = day
         return day
 
     def working_days_between(self, a: date, b: date) -> int:

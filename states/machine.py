@@ -6,7 +6,9 @@ when one is given, the command; without a command (asking "could this button wor
 all?") a payload-dependent guard answers yes.
 """
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from transitions import EventData, Machine
@@ -42,6 +44,7 @@ class Case:
 
     def __init__(self, snapshot: InspectionSnapshot) -> None:
         self.snapshot = snapshot
+        self.busy = False
 
 
 Guard = Callable[[EventData], bool]
@@ -252,11 +255,30 @@ MACHINE_OPTIONS: dict[str, Any] = {
 }
 
 
-def build_machine(snapshot: InspectionSnapshot) -> Case:
-    """A machine positioned at the snapshot's state; returns its model."""
-    case = Case(snapshot)
-    Machine(model=case, initial=snapshot.state.value, **MACHINE_OPTIONS)
-    return case
+# Building the machine from the table costs more than all the rest of a command, so each
+# thread keeps one machine with one model and repositions it (workflow tasks and API
+# requests run on several threads; a machine and its model are not thread-safe).
+_SLOTS = threading.local()
+
+
+@contextmanager
+def positioned(snapshot: InspectionSnapshot) -> Iterator[Case]:
+    """The machine's model, positioned at the snapshot's state, for the block's duration."""
+    slot: tuple[Machine, Case] | None = getattr(_SLOTS, "slot", None)
+    if slot is None or slot[1].busy:  # first use in this thread, or nested: a fresh one
+        case = Case(snapshot)
+        machine = Machine(model=case, initial=snapshot.state.value, **MACHINE_OPTIONS)
+        if slot is None:
+            _SLOTS.slot = slot = (machine, case)
+    else:
+        machine, case = slot
+        case.snapshot = snapshot
+        machine.set_state(snapshot.state.value, model=case)
+    case.busy = True
+    try:
+        yield case
+    finally:
+        case.busy = False
 
 
 def triggers_from(state: InspectionState) -> list[Trigger]:

@@ -12,7 +12,7 @@ from transitions import MachineError
 
 from states.calendar import WorkingCalendar, local_date
 from states.errors import GuardFailed, InvalidTransition, NotAllowed
-from states.machine import TRANSITIONS, build_machine, triggers_from
+from states.machine import TRANSITIONS, positioned, triggers_from
 from states.models import (
     AcknowledgeInput,
     Actor,
@@ -71,16 +71,16 @@ def start(inp: StartInspectionInput, now: datetime) -> tuple[InspectionSnapshot,
 
 def allowed_triggers(snapshot: InspectionSnapshot, actor: Actor | None = None) -> list[Trigger]:
     """Triggers that could succeed now (for ``actor`` when given), payload aside."""
-    case = build_machine(snapshot)
     allowed = []
-    for trigger in triggers_from(snapshot.state):
-        if actor is not None:
-            try:
-                check_actor(snapshot, trigger, actor)
-            except NotAllowed:
-                continue
-        if case.may_trigger(trigger.value):  # type: ignore[attr-defined]
-            allowed.append(trigger)
+    with positioned(snapshot) as case:
+        for trigger in triggers_from(snapshot.state):
+            if actor is not None:
+                try:
+                    check_actor(snapshot, trigger, actor)
+                except NotAllowed:
+                    continue
+            if case.may_trigger(trigger.value):  # type: ignore[attr-defined]
+                allowed.append(trigger)
     return allowed
 
 
@@ -95,7 +95,9 @@ def check(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: dat
         )
     check_actor(snapshot, trigger, cmd.actor)
     check_payload(snapshot, trigger, cmd, local_date(now))
-    if not build_machine(snapshot).may_trigger(trigger.value, command=cmd):  # type: ignore[attr-defined]
+    with positioned(snapshot) as case:
+        possible = case.may_trigger(trigger.value, command=cmd)  # type: ignore[attr-defined]
+    if not possible:
         raise GuardFailed(
             f"cannot {trigger} while the inspection is {snapshot.state}: "
             + "; or ".join(_guard_texts(snapshot.state, trigger)),
@@ -114,14 +116,14 @@ def apply(
 
     ``calendar`` counts default due dates in working days (weekdays only when omitted).
     """
-    case = build_machine(snapshot)
-    try:
-        moved = case.trigger(trigger.value, command=cmd)  # type: ignore[attr-defined]
-    except MachineError as exc:  # check() was skipped or the snapshot moved on
-        raise InvalidTransition(str(exc), {"state": snapshot.state.value}) from exc
-    if not moved:  # no guard let it through: never apply effects of a refused trigger
-        raise GuardFailed(f"cannot {trigger} while the inspection is {snapshot.state}")
-    dest = InspectionState(case.state)
+    with positioned(snapshot) as case:
+        try:
+            moved = case.trigger(trigger.value, command=cmd)  # type: ignore[attr-defined]
+        except MachineError as exc:  # check() was skipped or the snapshot moved on
+            raise InvalidTransition(str(exc), {"state": snapshot.state.value}) from exc
+        if not moved:  # no guard let it through: never apply effects of a refused trigger
+            raise GuardFailed(f"cannot {trigger} while the inspection is {snapshot.state}")
+        dest = InspectionState(case.state)
     after = snapshot.model_copy(deep=True)
     EFFECTS[trigger](after, cmd, now, calendar or WorkingCalendar())
     after.state = dest
