@@ -25,7 +25,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.names import inspection_workflow_id
-from api.errors import ApiError, not_found, unavailable
+from api.errors import ApiError, unavailable
 from api.gates import CommandGates
 from api.schemas import InspectionCreate, TeamCreate
 from states.calendar import local_date
@@ -46,7 +46,7 @@ from states.vocabulary import InspectionKind, Trigger
 from store import plans
 from store.calendar import calendar_for
 from store.queries import ancestry, snapshot_of, user_by_username
-from store.tables import Inspection, Organisation, PlanItem, User
+from store.tables import Organisation, PlanItem, User
 from workflows.inspection import InspectionWorkflow
 
 R = TypeVar("R")
@@ -83,6 +83,10 @@ async def bounded(
             raise unavailable("Temporal is not reachable; retry later") from None
         if rpc.status is RPCStatusCode.RESOURCE_EXHAUSTED:
             raise unavailable("the inspection is busy with other commands; retry later") from None
+        if rpc.status is RPCStatusCode.FAILED_PRECONDITION:
+            # The workflow's last task failed or timed out (an overloaded or restarting
+            # worker); it takes updates again once a task succeeds.
+            raise unavailable("the inspection's workflow is recovering; retry later") from None
         if rpc.status is RPCStatusCode.NOT_FOUND:
             raise ApiError(409, "invalid_transition", "the inspection has ended", None) from None
         raise
@@ -346,9 +350,8 @@ async def fire(
     timeout: float,
     gates: CommandGates | None = None,
 ) -> InspectionSnapshot:
-    """One command = one Update, with the Idempotency-Key as update id."""
-    if session.get(Inspection, inspection_id) is None:
-        raise not_found("inspection", inspection_id)
+    """One command = one Update, with the Idempotency-Key as update id, on an inspection the
+    caller has already found (the route answers 404 before this for an unknown one)."""
     release(session)
     handle = client.get_workflow_handle_for(
         InspectionWorkflow.run, inspection_workflow_id(inspection_id)

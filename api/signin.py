@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import jwt
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from api.errors import ApiError
 from api.schemas import Token
@@ -145,13 +145,18 @@ def authenticate(db: Session, key: str, token: str | None, now: datetime) -> Cal
         raise refused("token_expired", "the access token has expired; refresh it") from None
     except jwt.InvalidTokenError:
         raise refused("unauthorized", "invalid or expired token") from None
-    row = db.get(AuthSession, str(claims["sid"]))
-    if row is None or row.user_id != str(claims["sub"]):
+    # The session and its account in one round trip: every request pays for this.
+    found = db.exec(
+        select(AuthSession, User)
+        .outerjoin(User, col(User.id) == col(AuthSession.user_id))
+        .where(AuthSession.id == str(claims["sid"]))
+    ).first()
+    if found is None or found[0].user_id != str(claims["sub"]):
         raise _session_ended(SessionState.REVOKED)
+    row, user = found
     state = state_of(row, now)
     if state is not SessionState.LIVE:
         raise _session_ended(state)
-    user = db.get(User, row.user_id)
     if user is None or not user.active:
         raise refused("unauthorized", "the account no longer exists or is disabled")
     return Caller(user=user, session_id=row.id)

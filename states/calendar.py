@@ -12,6 +12,7 @@ earlier one up to and including the later one, whichever is given first, so span
 ``working_days_between(a, b) + working_days_between(b, c) == working_days_between(a, c)``.
 """
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -186,10 +187,17 @@ HolidayLanguage = Literal["en_US", "vi"]
 
 
 def _vietnam(years: Iterable[int], language: HolidayLanguage) -> Any:
+    return _vietnam_of(tuple(sorted(set(years))), language)
+
+
+# The package computes lunar dates on every call, several milliseconds per year; every new
+# inspection asks for five years. The answer for given years never changes within a process.
+@functools.lru_cache(maxsize=32)
+def _vietnam_of(years: tuple[int, ...], language: HolidayLanguage) -> Any:
     import holidays  # imported here so that workflow code importing this module never loads it
 
     # The language is explicit: left unset, ``holidays`` follows the process locale.
-    return holidays.country_holidays("VN", years=sorted(set(years)), language=language)
+    return holidays.country_holidays("VN", years=list(years), language=language)
 
 
 def public_holidays(years: Iterable[int], language: HolidayLanguage = "en_US") -> dict[date, str]:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import literal
+from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from states.models import InspectionSnapshot
@@ -81,21 +81,26 @@ def snapshot_of(session: Session, inspection_id: str) -> InspectionSnapshot | No
     return InspectionSnapshot.model_validate(row.snapshot) if row is not None else None
 
 
+# Plain SQL, the same on SQLite and PostgreSQL: built with the expression language, the CTE
+# cost more to compile on every request than the query itself. The depth bound keeps a
+# parent loop in bad data from recursing forever.
+LINEAGE = text(
+    """
+    WITH RECURSIVE up(id, level, parent_id, depth) AS (
+        SELECT id, level, parent_id, 0 FROM organisation WHERE id = :org
+        UNION ALL
+        SELECT o.id, o.level, o.parent_id, up.depth + 1
+        FROM organisation o JOIN up ON o.id = up.parent_id
+        WHERE up.depth < :max_depth
+    )
+    SELECT id, level FROM up ORDER BY depth
+    """
+)
+
+
 def lineage(session: Session, organisation_id: str) -> list[tuple[str, str]]:
     """(id, level) of the organisation and its ancestors, itself first, in one query."""
-    org = Organisation.__table__  # type: ignore[attr-defined]
-    up = (
-        select(org.c.id, org.c.level, org.c.parent_id, literal(0).label("depth"))
-        .where(org.c.id == organisation_id)
-        .cte("lineage", recursive=True)
-    )
-    # A depth bound: a parent loop in bad data must not recurse forever.
-    up = up.union_all(
-        select(org.c.id, org.c.level, org.c.parent_id, up.c.depth + 1)
-        .join(up, org.c.id == up.c.parent_id)
-        .where(up.c.depth < MAX_DEPTH)
-    )
-    rows = session.exec(select(up.c.id, up.c.level).order_by(up.c.depth)).all()
+    rows = session.connection().execute(LINEAGE, {"org": organisation_id, "max_depth": MAX_DEPTH})
     seen: dict[str, str] = {}
     for oid, level in rows:
         if oid in seen:

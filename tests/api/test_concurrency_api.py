@@ -3,6 +3,7 @@ different keys racing for a step that allows one get one acceptance and 409s."""
 
 import asyncio
 import uuid
+from typing import Any
 
 import httpx
 from sqlalchemy import Engine
@@ -13,6 +14,18 @@ from tests.api.conftest import People
 from tests.api.test_lifecycle_api import post, start, team
 
 TIMES = 50
+
+
+async def post_until_answered(
+    http: httpx.AsyncClient, people: People, who: str, path: str, body: Any, key: str
+) -> httpx.Response:
+    """As a client does: a 503 (a loaded test machine) is retried with the same key."""
+    for _ in range(20):
+        r = await post(http, people, who, path, body, headers={"Idempotency-Key": key})
+        if r.status_code != 503:
+            return r
+        await asyncio.sleep(0.5)
+    return r
 
 
 def events(engine: Engine, inspection_id: str) -> list[str]:
@@ -43,10 +56,11 @@ async def test_same_key_fifty_times_is_one_effect(
     with Session(engine) as session:
         assert session.exec(select(func.count()).where(Inspection.id == iid)).one() == 1
 
-    key = {"Idempotency-Key": f"team-{uuid.uuid4().hex}"}
+    key = f"team-{uuid.uuid4().hex}"
+    path = f"/inspections/{iid}/team"
     answers = await asyncio.gather(
         *(
-            post(http, people, "coordinator", f"/inspections/{iid}/team", team(people), headers=key)
+            post_until_answered(http, people, "coordinator", path, team(people), key)
             for _ in range(TIMES)
         )
     )
@@ -61,13 +75,13 @@ async def test_fifty_keys_racing_for_one_step_get_one_acceptance(
     iid = (await start(http, people))["inspection_id"]
     answers = await asyncio.gather(
         *(
-            post(
+            post_until_answered(
                 http,
                 people,
                 "coordinator",
                 f"/inspections/{iid}/team",
                 team(people),
-                headers={"Idempotency-Key": f"racer-{n}-{uuid.uuid4().hex}"},
+                f"racer-{n}-{uuid.uuid4().hex}",
             )
             for n in range(TIMES)
         )
