@@ -23,10 +23,14 @@ def build_worker(
     task_queue: str,
     max_concurrent_activities: int = 50,
     mailer: SmtpMailer | None = None,
+    max_concurrent_workflow_tasks: int = 20,
 ) -> Worker:
     """A worker running every kiemtra workflow and activity on ``task_queue``.
 
-    Without a ``mailer`` notifications are delivered in-app only.
+    Without a ``mailer`` notifications are delivered in-app only. Workflow task slots are
+    few on purpose: a task the worker has taken but cannot run within the server's 10 s
+    task timeout is timed out and done twice, and the SDK's default (100) let a burst of
+    due reminders on a 2-core machine queue that long inside the worker.
     """
     records = RecordsActivities(engine)
     notify = NotifyActivities(engine, mailer)
@@ -45,6 +49,7 @@ def build_worker(
         ],
         activity_executor=ThreadPoolExecutor(max_workers=max_concurrent_activities),
         max_concurrent_activities=max_concurrent_activities,
+        max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
     )
 
 

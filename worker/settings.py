@@ -53,6 +53,7 @@ class Settings(BaseSettings):
 
 class WorkerSettings(Settings):
     max_concurrent_activities: int = 50
+    max_concurrent_workflow_tasks: int = 20
     # E-mail (KIEMTRA_SMTP_*); without a host, notifications are delivered in-app only.
     smtp_host: str | None = None
     smtp_port: int = 25
