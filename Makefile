@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv run up seed lint test test-fast fuzz bench bench-quick diagram histories clean
+.PHONY: venv run up seed lint test test-fast fuzz bench bench-quick chaos diagram histories clean
 
 venv: $(STAMP)
 
@@ -49,10 +49,21 @@ fuzz: venv
 # bench/results/latest.json (see bench/README.md). PostgreSQL is measured too when
 # KIEMTRA_BENCH_POSTGRES_URL (or KIEMTRA_TEST_POSTGRES_URL) names a server.
 bench: venv
+	$(BIN)/python -m bench.floor
+	$(BIN)/python -m bench.http_cost
 	$(BIN)/python -m bench.read_side
+	$(BIN)/python -m bench.open_inspections
 
 bench-quick: venv
+	$(BIN)/python -m bench.floor --quick
+	$(BIN)/python -m bench.http_cost --quick
 	$(BIN)/python -m bench.read_side --quick --samples 20
+	$(BIN)/python -m bench.open_inspections --quick
+
+# Faults injected into real processes (kill -9 of the worker, dev-server restart, database
+# outage) while 200 inspections run through the API; `make test` runs a reduced version.
+chaos: venv
+	$(BIN)/python -m bench.chaos
 
 diagram: venv
 	$(BIN)/python -m worker.diagram

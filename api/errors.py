@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from states.errors import DomainError, ErrorType
@@ -104,15 +105,17 @@ def audit(request: Request, status: int, error: str, reason: str = "") -> None:
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error the same shape."""
 
+    # audit() writes to the database: in a thread, so a slow or locked database never stalls
+    # the event loop every other request runs on.
     @app.exception_handler(ApiError)
     async def _api(request: Request, exc: ApiError) -> JSONResponse:
-        audit(request, exc.status, exc.error, exc.reason)
+        await run_in_threadpool(audit, request, exc.status, exc.error, exc.reason)
         return _body(exc.status, exc.error, exc.message, exc.detail, exc.headers)
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         e = ApiError.from_domain(exc)
-        audit(request, e.status, e.error)
+        await run_in_threadpool(audit, request, e.status, e.error)
         return _body(e.status, e.error, e.message, e.detail)
 
     @app.exception_handler(RequestValidationError)
@@ -126,7 +129,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
-        audit(request, exc.status_code, code.get(exc.status_code, "http_error"))
+        await run_in_threadpool(
+            audit, request, exc.status_code, code.get(exc.status_code, "http_error")
+        )
         return _body(
             exc.status_code,
             code.get(exc.status_code, "http_error"),

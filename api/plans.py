@@ -8,8 +8,9 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
-from api.commands import Commander
+from api.commands import Commander, release
 from api.errors import ApiError, not_found
 from api.plan_schemas import PlanCreate, PlanItemCreate, PlanItemReplace
 from states.checklist import unknown_content
@@ -141,27 +142,40 @@ def active_item(session: Session, plan: Plan, item_id: str, viewer: Viewer) -> P
     return item
 
 
+def _adjustable(
+    session: Session, plan: Plan, item_id: str, viewer: Viewer
+) -> tuple[PlanItem, str | None]:
+    """The active item and the inspection started from it, if one still runs."""
+    item = active_item(session, plan, item_id, viewer)
+    live = store.live_inspection(session, item.id)
+    release(session)
+    return item, live.id if live else None
+
+
 async def _terminate(
     commander: Commander,
     session: Session,
     actor: Actor,
-    item: PlanItem,
+    item_id: str,
+    live_id: str | None,
     reason: str,
     key: str | None,
 ) -> None:
     """A plan adjustment terminates (đình chỉ) the inspection already started from the item;
     past its conclusion the workflow refuses (409) and the plan stays as it was."""
-    live = store.live_inspection(session, item.id)
-    if live is None:
+    if live_id is None:
         return
     command = CancelInput(actor=actor, reason=f"Điều chỉnh kế hoạch: {reason}")
     await commander.fire(
         session,
-        live.id,
+        live_id,
         Trigger.CANCEL,
         command,
-        f"plan-adjustment:{item.id}:{key}" if key else None,
+        f"plan-adjustment:{item_id}:{key}" if key else None,
     )
+
+
+# The database work runs in threads: a slow or locked database must not stall the event loop.
 
 
 async def cancel_item(
@@ -175,10 +189,28 @@ async def cancel_item(
     key: str | None,
 ) -> PlanItem:
     _require(actor, TRIGGER_ROLES[Trigger.CANCEL], "adjust a plan")
-    item = active_item(session, plan, item_id, viewer)
-    await _terminate(commander, session, actor, item, reason, key)
-    store.cancel_item(session, item, reason, actor, datetime.now(UTC))
+    item, live_id = await run_in_threadpool(_adjustable, session, plan, item_id, viewer)
+    await _terminate(commander, session, actor, item.id, live_id, reason, key)
+    await run_in_threadpool(store.cancel_item, session, item, reason, actor, datetime.now(UTC))
     return item
+
+
+def _replacement(
+    session: Session, viewer: Viewer, plan: Plan, item: PlanItem, body: PlanItemReplace
+) -> store.ItemSpec:
+    content = item.content if body.content is None else body.content
+    taken = store.active_units(session, plan.id) - {item.unit_id}
+    (spec,) = item_specs(
+        session,
+        viewer,
+        PlanKind(item.kind),
+        plan.year,
+        [PlanItemCreate(unit_id=body.unit_id, period=body.period, content=content)],
+        taken,
+        datetime.now(UTC).date(),
+    )
+    release(session)
+    return spec
 
 
 async def replace_item(
@@ -192,18 +224,9 @@ async def replace_item(
     key: str | None,
 ) -> PlanItem:
     _require(actor, TRIGGER_ROLES[Trigger.CANCEL], "adjust a plan")
-    item = active_item(session, plan, item_id, viewer)
-    content = item.content if body.content is None else body.content
-    taken = store.active_units(session, plan.id) - {item.unit_id}
-    now = datetime.now(UTC)
-    (spec,) = item_specs(
-        session,
-        viewer,
-        PlanKind(item.kind),
-        plan.year,
-        [PlanItemCreate(unit_id=body.unit_id, period=body.period, content=content)],
-        taken,
-        now.date(),
+    item, live_id = await run_in_threadpool(_adjustable, session, plan, item_id, viewer)
+    spec = await run_in_threadpool(_replacement, session, viewer, plan, item, body)
+    await _terminate(commander, session, actor, item.id, live_id, body.reason, key)
+    return await run_in_threadpool(
+        store.replace_item, session, plan, item, spec, body.reason, actor, datetime.now(UTC)
     )
-    await _terminate(commander, session, actor, item, body.reason, key)
-    return store.replace_item(session, plan, item, spec, body.reason, actor, now)

@@ -5,6 +5,7 @@ import asyncio
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
 from api.deps import SessionDep, TemporalDep
@@ -18,12 +19,17 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+def _ping(session: SessionDep) -> None:
+    session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+
+
 @router.get("/readyz")
 async def readyz(session: SessionDep, client: TemporalDep) -> JSONResponse:
     """The database and Temporal both answer."""
     checks: dict[str, str] = {}
     try:
-        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+        # In a thread: an unreachable database must not stall the event loop.
+        await run_in_threadpool(_ping, session)
         checks["database"] = "ok"
     except Exception as exc:
         checks["database"] = f"unavailable: {type(exc).__name__}"

@@ -4,6 +4,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from api import commands, exports
 from api.deps import (
@@ -32,12 +34,19 @@ from states import procedure
 from states.contract import Contract
 from states.diagram import mermaid
 from states.machine import TRIGGER_ROLES
-from states.models import COMMAND_TYPES, Actor, Command, InspectionSnapshot
-from states.scope import may_start
+from states.models import (
+    COMMAND_TYPES,
+    Actor,
+    Command,
+    InspectionSnapshot,
+    StartInspectionInput,
+)
+from states.policies import PolicySet
+from states.scope import Viewer, may_start
 from states.vocabulary import InspectionKind, InspectionState, Trigger
 from store import plans
 from store.queries import InspectionFilter, events_of, list_inspections
-from store.tables import PlanItem
+from store.tables import PlanItem, User
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
 
@@ -68,16 +77,27 @@ async def start_inspection(
 ) -> InspectionDetail:
     """Start an inspection from its decision; its workflow runs until closure."""
     actor = actor_of(user, request)
+    inp = await run_in_threadpool(
+        _start_input, session, actor, viewer, body, request.app.state.policies, idempotency_key
+    )
+    return detail_of(await commander.start(session, inp), actor)
+
+
+def _start_input(
+    session: Session,
+    actor: Actor,
+    viewer: Viewer,
+    body: InspectionCreate,
+    policies: PolicySet,
+    key: str | None,
+) -> StartInspectionInput:
+    """The checks against the records, off the event loop (a locked database must not stall
+    every other request); the connection is back in the pool before Temporal is called."""
     item = session.get(PlanItem, body.plan_item_id) if body.plan_item_id else None
     if item is not None and not plans.item_visible(item, viewer):
         raise ApiError(422, "invalid_command", f"unknown plan item {item.id}", {"id": item.id})
     inp = commands.start_input(
-        session,
-        actor,
-        body,
-        commands.start_id(session, actor, body, idempotency_key),
-        request.app.state.policies,
-        idempotency_key,
+        session, actor, body, commands.start_id(session, actor, body, key), policies, key
     )
     if not may_start(viewer, [*inp.unit_path, inp.unit_id]):
         raise ApiError(
@@ -86,7 +106,8 @@ async def start_inspection(
             f"{inp.unit_name or inp.unit_id} is outside the authority of your organisation",
             {"unit_id": inp.unit_id, "authority": viewer.authority_root},
         )
-    return detail_of(await commander.start(session, inp), actor)
+    commands.release(session)
+    return inp
 
 
 def inspection_filter(
@@ -185,8 +206,24 @@ async def _fire(
     commander: CommanderDep,
     idempotency_key: str | None,
 ) -> InspectionDetail:
-    load_visible(session, get_viewer(user, session), inspection_id)
     actor = actor_of(user, request)
+    command = await run_in_threadpool(
+        _command_for, trigger, inspection_id, payload, actor, user, session
+    )
+    snapshot = await commander.fire(session, inspection_id, trigger, command, idempotency_key)
+    return detail_of(snapshot, actor)
+
+
+def _command_for(
+    trigger: Trigger,
+    inspection_id: str,
+    payload: BaseModel,
+    actor: Actor,
+    user: User,
+    session: Session,
+) -> Command:
+    """The command, checked against the records off the event loop (see ``_start_input``)."""
+    load_visible(session, get_viewer(user, session), inspection_id)
     command: Command
     if isinstance(payload, TeamCreate):
         # Role first: looking members up must not tell a caller which accounts exist.
@@ -195,8 +232,8 @@ async def _fire(
         command = commands.team_input(session, actor, payload)
     else:
         command = COMMAND_TYPES[trigger].model_validate({**payload.model_dump(), "actor": actor})
-    snapshot = await commander.fire(session, inspection_id, trigger, command, idempotency_key)
-    return detail_of(snapshot, actor)
+    commands.release(session)
+    return command
 
 
 def _command_endpoint(trigger: Trigger) -> Any:

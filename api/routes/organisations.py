@@ -7,6 +7,7 @@ from datetime import date
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import CurrentUser, SessionDep, require_role
 from api.errors import ApiError
@@ -57,6 +58,11 @@ async def import_csv(request: Request, user: CurrentUser, session: SessionDep) -
     """
     require_role(user, Role.ADMIN)
     text = (await request.body()).decode("utf-8-sig", errors="replace")
+    # The rows are written in a thread: the database must not stall the event loop.
+    return await run_in_threadpool(_import_rows, session, text)
+
+
+def _import_rows(session: SessionDep, text: str) -> ImportResult:
     rows = list(csv.DictReader(io.StringIO(text)))
     missing = {"code", "name", "level"} - set(rows[0] if rows else {})
     if not rows or missing:

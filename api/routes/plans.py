@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from api import plans as service
 from api.deps import (
@@ -124,12 +125,12 @@ async def cancel_item(
 ) -> PlanDetail:
     """Plan adjustment: the item is cancelled with its reason; an inspection already started
     from it is terminated (đình chỉ) first."""
-    plan = _visible(session, viewer, plan_id)
+    plan = await run_in_threadpool(_visible, session, viewer, plan_id)
     actor = actor_of(user, request)
     await service.cancel_item(
         commander, session, viewer, actor, plan, item_id, body.reason, idempotency_key
     )
-    return detail_of(session, viewer, plan)
+    return await run_in_threadpool(detail_of, session, viewer, plan)
 
 
 @router.post("/{plan_id}/items/{item_id}/replace", status_code=201, response_model=PlanDetail)
@@ -145,9 +146,9 @@ async def replace_item(
     idempotency_key: IdempotencyKey = None,
 ) -> PlanDetail:
     """Plan adjustment: another unit or period instead of the item."""
-    plan = _visible(session, viewer, plan_id)
+    plan = await run_in_threadpool(_visible, session, viewer, plan_id)
     actor = actor_of(user, request)
     await service.replace_item(
         commander, session, viewer, actor, plan, item_id, body, idempotency_key
     )
-    return detail_of(session, viewer, plan)
+    return await run_in_threadpool(detail_of, session, viewer, plan)
