@@ -7,9 +7,11 @@ and Temporal retries it with the backoff the workflow chose.
 """
 
 import smtplib
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -88,13 +90,39 @@ class NotifyActivities:
             raise ApplicationError(
                 f"e-mail {notification_id} not sent: {error}", type=SMTP_ERROR
             ) from exc
-        with session_scope(self._engine) as session:
-            outbox.mark_sent(session, notification_id, datetime.now(UTC))
+        self._record_sent(notification_id, datetime.now(UTC))
+
+    def _record_sent(self, notification_id: int, at: datetime) -> None:
+        """Persist a delivery the SMTP server accepted, retrying inside this attempt.
+
+        A failure here must not fail the attempt while time is left: Temporal's retry would
+        send the message again. Only a worker killed in the instant between the server's
+        acceptance and this commit can still cause a second copy (with the same Message-ID).
+        """
+        deadline = time.monotonic() + _persist_budget()
+        pause = 0.2
+        while True:
+            try:
+                with session_scope(self._engine) as session:
+                    outbox.mark_sent(session, notification_id, at)
+                return
+            except DBAPIError:
+                if time.monotonic() + pause > deadline:
+                    raise
+                activity.logger.warning("e-mail %s sent; recording it again soon", notification_id)
+                time.sleep(pause)
+                pause = min(pause * 2, 5.0)
 
     def _failed(self, notification_id: int, error: str) -> None:
         activity.logger.warning("e-mail %s not sent: %s", notification_id, error)
         with session_scope(self._engine) as session:
             outbox.mark_failed(session, notification_id, error)
+
+
+def _persist_budget() -> float:
+    """Seconds left for recording a sent e-mail: most of the attempt's own timeout."""
+    timeout = activity.info().start_to_close_timeout or timedelta(seconds=60)
+    return max(timeout.total_seconds() * 0.75, 1.0)
 
 
 def _row(

@@ -1,7 +1,7 @@
 """A real SMTP server (aiosmtpd) on a free port, whose handler keeps what it received."""
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -22,6 +22,9 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refuse = 0
+        # Called once a message is accepted, before the client hears so: a fault can land
+        # exactly in the window between the server's acceptance and the sender's bookkeeping.
+        self.on_accept: Callable[[], None] | None = None
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
@@ -35,6 +38,8 @@ class Mailbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(cast(EmailMessage, message))
+        if self.on_accept is not None:
+            self.on_accept()
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:

@@ -1,12 +1,15 @@
 """The notify and deliver_email activities against real SQLite and a real SMTP server."""
 
+import dataclasses
+import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 from sqlmodel import Session, col, select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
@@ -235,6 +238,39 @@ def test_refused_recipient_leaves_failed_then_retry_sends_once(
     sent = row(engine, notification_id)
     assert (sent.status, sent.attempts, sent.last_error) == ("sent", 2, "")
     assert len(mailbox.to(address("coord"))) == 1
+
+
+def test_database_down_after_smtp_accepts_records_sent_without_sending_again(
+    engine: Engine, smtp: tuple[Mailbox, int]
+):
+    """The outbox is locked the moment the SMTP server accepts: the attempt waits, no resend."""
+    mailbox, port = smtp
+    url = engine.url.render_as_string(hide_password=False)
+    impatient = create_engine(url, connect_args={"timeout": 0.05})  # no 30 s busy wait
+    acts = NotifyActivities(impatient, mailer_on(port))
+    (notification_id,) = env.run(acts.notify, notice([Audience.COORDINATOR]))
+
+    locker = sqlite3.connect(engine.url.database or "", check_same_thread=False)
+    released = threading.Event()
+
+    def lock_for_a_while() -> None:
+        locker.execute("BEGIN EXCLUSIVE")
+        threading.Timer(1.0, lambda: (locker.rollback(), released.set())).start()
+
+    mailbox.on_accept = lock_for_a_while
+    as_in_workflow = ActivityEnvironment()  # the workflow gives an attempt 60 s
+    as_in_workflow.info = dataclasses.replace(
+        env.info, start_to_close_timeout=timedelta(seconds=60)
+    )
+    as_in_workflow.run(acts.deliver_email, notification_id)
+    assert released.is_set()  # the attempt outlived the lock instead of failing inside it
+    mailbox.on_accept = None
+    env.run(acts.deliver_email, notification_id)  # a retry after success
+    sent = row(engine, notification_id)
+    assert (sent.status, sent.attempts, sent.last_error) == ("sent", 1, "")
+    assert len(mailbox.messages) == 1
+    locker.close()
+    impatient.dispose()
 
 
 def test_server_down_leaves_failed_then_retry_sends_once(engine: Engine):
