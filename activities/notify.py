@@ -83,14 +83,15 @@ class NotifyActivities:
                 non_retryable=True,
             )
         try:
-            self._mailer.send(mail)
+            self._mailer.send(
+                mail, accepted=lambda: self._record_sent(notification_id, datetime.now(UTC))
+            )
         except (smtplib.SMTPException, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"
             self._failed(notification_id, error)
             raise ApplicationError(
                 f"e-mail {notification_id} not sent: {error}", type=SMTP_ERROR
             ) from exc
-        self._record_sent(notification_id, datetime.now(UTC))
 
     def _record_sent(self, notification_id: int, at: datetime) -> None:
         """Persist a delivery the SMTP server accepted, retrying inside this attempt.
@@ -99,7 +100,7 @@ class NotifyActivities:
         send the message again. Only a worker killed in the instant between the server's
         acceptance and this commit can still cause a second copy (with the same Message-ID).
         """
-        deadline = time.monotonic() + _persist_budget()
+        deadline = time.monotonic() + _time_left()
         pause = 0.2
         while True:
             try:
@@ -119,10 +120,16 @@ class NotifyActivities:
             outbox.mark_failed(session, notification_id, error)
 
 
-def _persist_budget() -> float:
-    """Seconds left for recording a sent e-mail: most of the attempt's own timeout."""
-    timeout = activity.info().start_to_close_timeout or timedelta(seconds=60)
-    return max(timeout.total_seconds() * 0.75, 1.0)
+def _time_left() -> float:
+    """Seconds this attempt may still spend recording a sent e-mail.
+
+    Three quarters of the attempt's own timeout, counted from its start: past the timeout
+    the server schedules another attempt, which would find the row unsent and send again.
+    """
+    info = activity.info()
+    timeout = info.start_to_close_timeout or timedelta(seconds=60)
+    ends = info.started_time + timeout * 0.75
+    return max((ends - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 def _row(

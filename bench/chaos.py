@@ -2,7 +2,7 @@
 with SIGKILL, the Temporal dev server is restarted on its file and the database is locked;
 then every invariant is counted (``bench.chaos_checks``).
 
-    python -m bench.chaos [--inspections 200] [--quick] [--seed S] [--keep]
+    python -m bench.chaos [--inspections 200] [--quick] [--seed S] [--kills 6] [--keep]
                           [--database sqlite|postgres]
 
 Clients retry each command with the same Idempotency-Key on 503, connection errors and
@@ -446,8 +446,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help=f"keep {ROOT} (logs, databases)")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--kills", type=int, default=6, help="worker kills at random progress")
     args = parser.parse_args()
     sizes: dict[str, Any] = dict(QUICK) if args.quick else {}
+    if not args.quick:
+        # Moments of progress, not of the clock: a faster machine gets as many kills.
+        moments = random.Random(args.seed)
+        kill_at = sorted(round(moments.uniform(0.03, 0.95), 3) for _ in range(args.kills))
+        sizes.update(kill_at=tuple(kill_at), kill_every=None)
     if args.inspections:
         sizes["inspections"] = args.inspections
     cfg = ChaosConfig(seed=args.seed, database=args.database, **sizes)

@@ -5,7 +5,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -260,7 +260,7 @@ def test_database_down_after_smtp_accepts_records_sent_without_sending_again(
     mailbox.on_accept = lock_for_a_while
     as_in_workflow = ActivityEnvironment()  # the workflow gives an attempt 60 s
     as_in_workflow.info = dataclasses.replace(
-        env.info, start_to_close_timeout=timedelta(seconds=60)
+        env.info, started_time=datetime.now(UTC), start_to_close_timeout=timedelta(seconds=60)
     )
     as_in_workflow.run(acts.deliver_email, notification_id)
     assert released.is_set()  # the attempt outlived the lock instead of failing inside it
