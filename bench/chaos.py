@@ -433,7 +433,6 @@ QUICK = {
     "inspections": 20,
     "concurrency": 8,
     "parked": 2,
-    "kill_every": (10.0, 25.0),
     "db_outage": 5.0,
     "server_down": 3.0,
 }
@@ -446,14 +445,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help=f"keep {ROOT} (logs, databases)")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--kills", type=int, default=6, help="worker kills at random progress")
+    parser.add_argument("--kills", type=int, help="worker kills at random progress (6; quick 2)")
     args = parser.parse_args()
     sizes: dict[str, Any] = dict(QUICK) if args.quick else {}
-    if not args.quick:
-        # Moments of progress, not of the clock: a faster machine gets as many kills.
-        moments = random.Random(args.seed)
-        kill_at = sorted(round(moments.uniform(0.03, 0.95), 3) for _ in range(args.kills))
-        sizes.update(kill_at=tuple(kill_at), kill_every=None)
+    # Moments of progress, not of the clock: a faster machine gets as many kills.
+    moments = random.Random(args.seed)
+    kills = args.kills if args.kills is not None else (2 if args.quick else 6)
+    kill_at = sorted(round(moments.uniform(0.03, 0.95), 3) for _ in range(kills))
+    sizes.update(kill_at=tuple(kill_at), kill_every=None)
     if args.inspections:
         sizes["inspections"] = args.inspections
     cfg = ChaosConfig(seed=args.seed, database=args.database, **sizes)
