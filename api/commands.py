@@ -240,6 +240,24 @@ def start_input(
     )
 
 
+def start_operation(
+    inp: StartInspectionInput, task_queue: str
+) -> WithStartWorkflowOperation[InspectionWorkflow, InspectionSnapshot]:
+    """The inspection's workflow start, to send with its ``opened`` update.
+
+    USE_EXISTING makes a retried start meet the running workflow; REJECT_DUPLICATE refuses
+    to start a second one after it has ended.
+    """
+    return WithStartWorkflowOperation(
+        InspectionWorkflow.run,
+        inp,
+        id=inspection_workflow_id(inp.inspection_id),
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+
+
 async def start_inspection(
     client: Client,
     task_queue: str,
@@ -248,15 +266,7 @@ async def start_inspection(
     gates: CommandGates | None = None,
 ) -> InspectionSnapshot:
     """Start the workflow and return once its decision is recorded (read-your-writes)."""
-    workflow_id = inspection_workflow_id(inp.inspection_id)
-    operation = WithStartWorkflowOperation(
-        InspectionWorkflow.run,
-        inp,
-        id=workflow_id,
-        task_queue=task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-    )
+    operation = start_operation(inp, task_queue)
     gate = gates.hold(inp.inspection_id) if gates else None
     try:
         return await bounded(
@@ -268,6 +278,7 @@ async def start_inspection(
         )
     except WorkflowAlreadyStartedError:
         # The same key after the inspection ended: answer with what it became.
+        workflow_id = inspection_workflow_id(inp.inspection_id)
         handle = client.get_workflow_handle_for(InspectionWorkflow.run, workflow_id)
         return await bounded(handle.result, timeout)
 

@@ -10,6 +10,7 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,6 +92,19 @@ def record(results: Sequence[dict[str, Any]], path: Path = RESULTS) -> None:
     current["machine"] = machine()
     current["updated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     path.write_text(json.dumps(current, ensure_ascii=False, indent=2) + "\n")
+
+
+def publish(results: Sequence[dict[str, Any]]) -> None:
+    """Print each result (warning when the code changed under it), then record them all."""
+    for result in results:
+        show(result)
+        if result["parameters"].get("code_changed_during_run"):
+            print(
+                f"warning: {result['name']}: application code changed during the run; "
+                "its figures mix two versions",
+                file=sys.stderr,
+            )
+    record(results)
 
 
 def show(result: dict[str, Any]) -> None:

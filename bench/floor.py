@@ -35,7 +35,8 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.worker import Worker
 
 from activities.names import inspection_workflow_id
-from bench.common import figure, percentiles, record, show
+from api.commands import start_operation
+from bench.common import figure, percentiles, publish
 from bench.floor_workflow import FloorWorkflow, bench_noop
 from bench.lifecycle import COMMANDS_PER_LIFECYCLE, DIRECT_STEPS
 from bench.stack import Stack
@@ -188,14 +189,7 @@ def kiemtra_lifecycle(client: Client, task_queue: str) -> Lifecycle:
     async def lifecycle(run: Run) -> str:
         inp = b.start_input(inspection_id=b.new_id())
         workflow_id = inspection_workflow_id(inp.inspection_id)
-        operation = WithStartWorkflowOperation(
-            InspectionWorkflow.run,
-            inp,
-            id=workflow_id,
-            task_queue=task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        )
+        operation = start_operation(inp, task_queue)
         snapshot = await timed(
             run,
             "opened",
@@ -407,19 +401,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="5 and 50 lifecycles")
     args = parser.parse_args(argv)
     results = asyncio.run(measure(QUICK_LIFECYCLES if args.quick else LIFECYCLES))
-    for result in results:
-        show(result)
-        warn_if_code_changed(result)
-    record(results)
-
-
-def warn_if_code_changed(result: dict[str, Any]) -> None:
-    if result["parameters"]["code_changed_during_run"]:
-        print(
-            f"warning: {result['name']}: application code changed during the run; "
-            "its figures mix two versions",
-            file=sys.stderr,
-        )
+    publish(results)
 
 
 if __name__ == "__main__":

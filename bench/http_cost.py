@@ -31,7 +31,7 @@ import httpx
 from temporalio.client import Client
 
 from activities.names import inspection_workflow_id
-from bench.common import figure, record, show
+from bench.common import figure, publish
 from bench.floor import (
     SERVER,
     BenchFailure,
@@ -43,7 +43,6 @@ from bench.floor import (
     keep_on_failure,
     kiemtra_lifecycle,
     timed,
-    warn_if_code_changed,
 )
 from bench.lifecycle import (
     ACCOUNTS,
@@ -211,10 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="1 and 5 clients, 6 and 20 lifecycles")
     args = parser.parse_args(argv)
     results = asyncio.run(measure(QUICK_SIZES if args.quick else SIZES))
-    for result in results:
-        show(result)
-        warn_if_code_changed(result)
-    record(results)
+    publish(results)
 
 
 if __name__ == "__main__":

@@ -10,13 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
-from api.security import hash_password
 from states.models import Command
 from states.vocabulary import Role, VerificationOutcome
-from store.accounts import create_user
-from store.tables import Organisation
+from tests import people
 from tests import support as b
 
 PASSWORD = "mat-khau-bench-2026"
@@ -52,23 +49,7 @@ ACCOUNTS = [
 
 def add_people(engine: Engine) -> dict[str, str]:
     """The organisations and one account per role; user ids by username."""
-    with Session(engine) as session:
-        for oid, code, name, level, parent in ORGANISATIONS:
-            session.add(Organisation(id=oid, code=code, name=name, level=level, parent_id=parent))
-            session.commit()
-        hashed = hash_password(PASSWORD)
-        return {
-            username: create_user(
-                session,
-                username=username,
-                password_hash=hashed,
-                role=role,
-                organisation_id=org,
-                full_name=username.replace("_", " ").title(),
-                email=email,
-            ).id
-            for username, role, org, email in ACCOUNTS
-        }
+    return people.add_people(engine, ORGANISATIONS, ACCOUNTS, PASSWORD)
 
 
 @dataclass(frozen=True)

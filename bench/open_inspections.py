@@ -52,7 +52,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.names import inspection_workflow_id
-from bench.common import figure, percentiles, record, show
+from bench.common import figure, percentiles, publish
 from bench.lifecycle import add_people
 from bench.stack import Stack, rss_mib
 from states import deadlines, procedure
@@ -398,8 +398,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     finally:
         if not args.keep:
             shutil.rmtree(ROOT, ignore_errors=True)
-    show(result)
-    record([result])
+    publish([result])
 
 
 if __name__ == "__main__":

@@ -234,7 +234,7 @@ def generate(
         {"organisation_id": org, "inspection_id": row["id"], "plan_item_id": row["plan_item_id"]}
         | {name: row[name] for name in copied}
         for row in rows
-        for org in row["unit_path"].strip("/").split("/")
+        for org in str(row["unit_path"]).strip("/").split("/")
     )
     _write(engine, InspectionScope.__table__, scope)  # type: ignore[attr-defined]
     del rows
@@ -379,7 +379,7 @@ def _flush(engine: Engine, table: Table, chunk: list[dict[str, Any]]) -> None:
         try:
             cursor = raw.cursor()
             names = ", ".join(f'"{c}"' for c in columns)
-            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:  # type: ignore[attr-defined]
+            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
                 for row in chunk:
                     copy.write_row([_pg(row[c]) for c in columns])
             raw.commit()

@@ -28,7 +28,7 @@ from sqlmodel import Session
 
 from api.app import create_app
 from api.security import hash_password
-from bench.common import figure, percentiles, record, show
+from bench.common import figure, percentiles, publish
 from bench.read_data import Dataset, generate
 from states.vocabulary import Role
 from store.accounts import create_user
@@ -53,7 +53,7 @@ def serve(url: str) -> Iterator[str]:
     settings = ApiSettings(
         data_dir=WORK,
         database_url=url,
-        secret_key="bench-secret-key-long-enough-for-hs256",  # type: ignore[arg-type]
+        secret_key="bench-secret-key-long-enough-for-hs256",
         access_token_minutes=240,
     )
     port = _free_port()
@@ -209,9 +209,7 @@ def main(argv: list[str] | None = None) -> None:
         else {"inspections": 100_000, "findings": 1_000_000, "communes": 3_321}
     )
     results = [run(kind, sizes, args.samples) for kind in dbs]
-    for result in results:
-        show(result)
-    record(results)
+    publish(results)
 
 
 if __name__ == "__main__":

@@ -11,15 +11,12 @@ import httpx
 import pytest
 import uvicorn
 from sqlalchemy import Engine
-from sqlmodel import Session
 from temporalio.client import Client
 
 from api.app import create_app
-from api.security import hash_password
 from states.vocabulary import Role
-from store.accounts import create_user
-from store.tables import Organisation
 from tests import support as b
+from tests.people import add_people
 from worker.settings import ApiSettings
 
 PASSWORD = "matkhau-2025"
@@ -105,22 +102,8 @@ class People:
 
 @pytest.fixture(scope="session")
 def people_in_db(engine: Engine) -> dict[str, str]:
-    with Session(engine) as session:
-        for oid, code, name, level, parent in ORGANISATIONS:
-            session.add(Organisation(id=oid, code=code, name=name, level=level, parent_id=parent))
-            session.commit()
-        hashed = hash_password(PASSWORD)
-        return {
-            username: create_user(
-                session,
-                username=username,
-                password_hash=hashed,
-                role=role,
-                organisation_id=org,
-                full_name=username.replace("_", " ").title(),
-            ).id
-            for username, role, org in ACCOUNTS
-        }
+    accounts = [(username, role, org, "") for username, role, org in ACCOUNTS]
+    return add_people(engine, ORGANISATIONS, accounts, PASSWORD)
 
 
 @pytest.fixture(scope="session")
