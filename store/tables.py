@@ -3,10 +3,11 @@
 The read model is a projection of the workflows' snapshots; ``event`` is append-only.
 """
 
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 
@@ -34,6 +35,8 @@ class User(SQLModel, table=True):
 
     id: str = Field(primary_key=True)
     username: str = Field(unique=True, index=True)
+    # NFC, case-folded: "Coordinator" and "coordinator" are one account (unique index).
+    username_key: str = Field(default="", unique=True, index=True)
     full_name: str = ""
     email: str = ""
     password_hash: str
@@ -42,6 +45,18 @@ class User(SQLModel, table=True):
     active: bool = True
     failed_logins: int = 0
     locked_until: datetime | None = _aware(nullable=True)
+
+
+def username_key(username: str) -> str:
+    """The form usernames are compared in: NFC, then case-folded."""
+    return unicodedata.normalize("NFC", username).casefold()
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _keep_username_key(_mapper: Any, _connection: Any, user: User) -> None:
+    # Whoever writes the row (API, CLI, seeder, tests), the key follows the username.
+    user.username_key = username_key(user.username)
 
 
 class AuthSession(SQLModel, table=True):
