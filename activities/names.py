@@ -1,5 +1,6 @@
 """Names shared by workflows and activities, without importing the activities' I/O code."""
 
+RECORD = "record"
 RECORD_TRANSITION = "record_transition"
 NOTIFY = "notify"
 DELIVER_EMAIL = "deliver_email"

@@ -45,18 +45,8 @@ class NotifyActivities:
         Returns the ids of the e-mail rows still to deliver (pending or failed), including
         rows an earlier attempt wrote, so the caller can start delivering each of them.
         """
-        text = templates.render(inp.kind, inp.payload, inp.deadline)
-        now = datetime.now(UTC)
         with session_scope(self._engine) as session:
-            rows: list[Notification] = []
-            for user in recipients.resolve(session, inp):
-                rows.append(_row(inp, text, user, Channel.IN_APP, now))
-                if self._mailer is not None and user.email:
-                    rows.append(_row(inp, text, user, Channel.EMAIL, now))
-            outbox.insert_once(session, rows)
-            return outbox.undelivered_ids(
-                session, [r.key for r in rows if r.channel == Channel.EMAIL.value]
-            )
+            return write_outbox(session, inp, email=self._mailer is not None)
 
     @activity.defn(name=DELIVER_EMAIL)
     def deliver_email(self, notification_id: int) -> None:
@@ -118,6 +108,24 @@ class NotifyActivities:
         activity.logger.warning("e-mail %s not sent: %s", notification_id, error)
         with session_scope(self._engine) as session:
             outbox.mark_failed(session, notification_id, error)
+
+
+def write_outbox(session: Session, inp: NotifyInput, *, email: bool) -> list[int]:
+    """The outbox rows of one notification (in the caller's transaction), written once.
+
+    Returns the ids of its e-mail rows still to deliver (``email``: SMTP is configured).
+    """
+    text = templates.render(inp.kind, inp.payload, inp.deadline)
+    now = datetime.now(UTC)
+    rows: list[Notification] = []
+    for user in recipients.resolve(session, inp):
+        rows.append(_row(inp, text, user, Channel.IN_APP, now))
+        if email and user.email:
+            rows.append(_row(inp, text, user, Channel.EMAIL, now))
+    outbox.insert_once(session, rows)
+    return outbox.undelivered_ids(
+        session, [r.key for r in rows if r.channel == Channel.EMAIL.value]
+    )
 
 
 def _time_left() -> float:

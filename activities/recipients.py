@@ -15,9 +15,10 @@ UNIT_AUDIENCES = frozenset({Audience.UNIT, Audience.HEAD_OF_UNIT})
 def resolve(session: Session, inp: NotifyInput) -> list[User]:
     """The active accounts ``inp``'s audiences name, each once, in audience order.
 
-    While ``inp.secret_from_unit`` holds, nobody whose organisation is the inspected unit or
-    one of its sub-units is told — not even a coordinator or team member placed there — so a
-    surprise inspection cannot leak through a notification or an e-mail (DESIGN.md §7).
+    While ``inp.secret_from_unit`` holds, only the issuing side is told: the team, the
+    coordinator, and accounts of the issuing organisation or the coordinating office — so a
+    surprise inspection cannot leak through a notification or an e-mail to the unit, its
+    sub-units, its managing chain or anyone lateral (DESIGN.md §7).
     """
     people: dict[str, User] = {}
     for audience in inp.audiences:
@@ -26,9 +27,22 @@ def resolve(session: Session, inp: NotifyInput) -> list[User]:
         for user in _audience(session, audience, inp):
             people.setdefault(user.id, user)
     if inp.secret_from_unit:
+        # Never inside the unit's subtree, even on the team (a conflict of interest the team
+        # rules refuse; this holds for teams formed before they did).
         inside = _Subtree(session, inp.unit_id)
-        return [u for u in people.values() if not inside.contains(u.organisation_id)]
+        return [
+            u
+            for u in people.values()
+            if _issuing_side(u, inp) and not inside.contains(u.organisation_id)
+        ]
     return list(people.values())
+
+
+def _issuing_side(user: User, inp: NotifyInput) -> bool:
+    if user.id in inp.team_user_ids or user.id == inp.coordinator_id:
+        return True
+    offices = {o for o in (inp.decision_issuer_id, inp.office_id) if o}
+    return user.organisation_id in offices
 
 
 def _audience(session: Session, audience: Audience, inp: NotifyInput) -> list[User]:

@@ -1,20 +1,37 @@
-"""Records: the idempotent projection of every accepted command into SQL."""
+"""Records: what one committed change leaves in SQL — its event, the read model, the outbox."""
 
 from sqlalchemy import Engine
 from temporalio import activity
 
-from activities.names import RECORD_TRANSITION
-from states.models import RecordTransitionInput
-from store.projection import project
+from activities.mailer import SmtpMailer
+from activities.names import RECORD, RECORD_TRANSITION
+from activities.notify import write_outbox
+from states.models import RecordInput, RecordTransitionInput
+from store.db import session_scope
+from store.projection import project, project_in
 
 
 class RecordsActivities:
-    """Projection activities; the worker hands them a ready engine."""
+    """Projection activities; the worker hands them a ready engine (and the mailer, whose
+    presence decides whether e-mail rows are queued)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, mailer: SmtpMailer | None = None) -> None:
         self._engine = engine
+        self._mailer = mailer
+
+    @activity.defn(name=RECORD)
+    def record(self, inp: RecordInput) -> list[int]:
+        """Event, read model and outbox in one transaction, each written once however often
+        this runs. Returns the e-mail rows still to deliver."""
+        with session_scope(self._engine) as session:
+            project_in(session, inp.event, inp.snapshot)
+            emails: list[int] = []
+            for notice in inp.notices:
+                emails += write_outbox(session, notice, email=self._mailer is not None)
+            return emails
 
     @activity.defn(name=RECORD_TRANSITION)
     def record_transition(self, inp: RecordTransitionInput) -> None:
-        """Write the event once and bring the read model up to the snapshot."""
+        """Write the event once and bring the read model up to the snapshot (histories
+        recorded before ``record`` replay with it)."""
         project(self._engine, inp.event, inp.snapshot)

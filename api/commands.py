@@ -5,7 +5,7 @@ Every Temporal call is bounded; what goes wrong becomes an ``ApiError`` here and
 """
 
 import asyncio
-import hashlib
+import secrets
 import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
@@ -30,7 +30,7 @@ from api.gates import CommandGates
 from api.schemas import InspectionCreate, TeamCreate
 from states.calendar import local_date
 from states.checklist import CRITERIA, checklist_of
-from states.machine import DECIDE_ROLES, finding_is_active
+from states.machine import DECIDE_ROLES
 from states.models import (
     Actor,
     Command,
@@ -42,10 +42,13 @@ from states.models import (
 )
 from states.plans import PlanItemStatus
 from states.policies import PolicySet, UnitLevel
-from states.vocabulary import InspectionKind, Trigger
-from store import plans
+from states.reinspection import scope_of
+from states.scope import Viewer
+from states.sides import issuers_for, may_start, office_inspected
+from states.vocabulary import InspectionKind, Role, Trigger
+from store import plans, starts
 from store.calendar import calendar_for
-from store.queries import ancestry, snapshot_of, user_by_username
+from store.queries import ancestry, user_by_username, visible_snapshot
 from store.tables import Organisation, PlanItem, User
 from workflows.inspection import InspectionWorkflow
 
@@ -92,27 +95,27 @@ async def bounded(
         raise
 
 
-def inspection_id_for(actor: Actor, key: str | None) -> str:
-    """A fresh id, or one derived from the caller's Idempotency-Key so a retry finds it."""
-    if not key:
-        return uuid.uuid4().hex[:12]
-    return _digest(f"{actor.user_id}:{key}")
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+def new_inspection_id() -> str:
+    """A random id (128 bits): nothing about an inspection can be guessed from another."""
+    return secrets.token_hex(16)
 
 
 def start_id(session: Session, actor: Actor, body: InspectionCreate, key: str | None) -> str:
-    """The id of the inspection this request starts.
+    """The id of the inspection this request starts: a new random one, or the one its key
+    already leads to (``start_key``).
 
-    From a plan item the id is the item's own (and its attempt after a termination), so two
-    coordinators starting the same item at once meet in one workflow instead of two.
+    The key is the plan item (and its attempt after a termination), so two coordinators
+    starting the same item at once meet in one workflow instead of two; otherwise the
+    caller's own Idempotency-Key, so a retry finds what the first request started.
     """
     if body.plan_item_id:
         attempt = plans.terminated_count(session, body.plan_item_id)
-        return _digest(f"plan-item:{body.plan_item_id}:{attempt}")
-    return inspection_id_for(actor, key)
+        natural = f"plan-item:{body.plan_item_id}:{attempt}"
+    elif key:
+        natural = f"user:{actor.user_id}:{key}"
+    else:
+        return new_inspection_id()
+    return starts.claim(session, natural, new_inspection_id())
 
 
 def _plan_item(
@@ -162,23 +165,24 @@ def _plan_item(
     return item
 
 
-def _scope_of(session: Session, parent_id: str | None) -> list[ScopedFinding]:
-    snapshot = snapshot_of(session, parent_id) if parent_id else None
-    if snapshot is None:
-        raise ApiError(422, "invalid_command", "a reinspection names an existing inspection", None)
-    scope = [
-        ScopedFinding(criterion=f.criterion, description=f.description)
-        for f in snapshot.findings
-        if finding_is_active(f.status)
-    ]
-    if not scope:
+def _parent_scope(
+    session: Session, viewer: Viewer, parent_id: str | None, unit_id: str | None
+) -> tuple[str, list[ScopedFinding]]:
+    """The unit and the open findings of the inspection a re-inspection re-checks.
+
+    An unknown parent, one the caller may not see, one of another unit and one with nothing
+    open all get the same answer: the caller learns nothing it could not see."""
+    parent = visible_snapshot(session, viewer, parent_id) if parent_id else None
+    scope = scope_of(parent) if parent is not None else []
+    if parent is None or not scope or (unit_id and unit_id != parent.unit_id):
         raise ApiError(
             422,
             "invalid_command",
-            "the earlier inspection has no open findings to re-inspect",
-            None,
+            "a re-inspection names an earlier inspection of the same unit, visible to you, "
+            "with open findings",
+            {"parent_inspection_id": parent_id},
         )
-    return scope
+    return parent.unit_id, scope
 
 
 def calendar_years(today: date) -> range:
@@ -189,16 +193,21 @@ def calendar_years(today: date) -> range:
 def start_input(
     session: Session,
     actor: Actor,
+    viewer: Viewer,
     body: InspectionCreate,
-    inspection_id: str,
     policies: PolicySet,
     key: str | None = None,
 ) -> StartInspectionInput:
-    """Check the request against the records and build the workflow's input."""
+    """Check the request against the records and the caller's place, and build the
+    workflow's input with the inspection's id (claimed last, once everything else holds)."""
     if actor.role not in DECIDE_ROLES:
         raise ApiError(403, "not_allowed", f"role '{actor.role}' may not start an inspection", None)
     item = _plan_item(session, actor, body, key)
+    reinspection = body.kind is InspectionKind.REINSPECTION
+    scope: list[ScopedFinding] = []
     unit_id = body.unit_id or (item.unit_id if item else "")
+    if reinspection:
+        unit_id, scope = _parent_scope(session, viewer, body.parent_inspection_id, body.unit_id)
     unit = session.get(Organisation, unit_id) if unit_id else None
     if unit is None:
         raise ApiError(
@@ -210,34 +219,71 @@ def start_input(
     unknown = sorted(set(body.checklist) - set(CRITERIA))
     if unknown:
         raise ApiError(422, "invalid_command", f"unknown criteria {unknown}", {"criteria": unknown})
-    reinspection = body.kind is InspectionKind.REINSPECTION
-    scope = _scope_of(session, body.parent_inspection_id) if reinspection else []
+    path = ancestry(session, unit.id)
+    issuer_id, issuer_path = _issuer(session, viewer, body, unit, path)
     if scope:
         checklist = sorted({s.criterion for s in scope})
     elif item is not None and "checklist" not in body.model_fields_set:
         checklist = checklist_of(item.content)
     else:
         checklist = body.checklist
-    path = ancestry(session, unit.id)
     return StartInspectionInput(
-        inspection_id=inspection_id,
+        inspection_id=start_id(session, actor, body, key),
         kind=body.kind,
         unit_id=unit.id,
         unit_name=unit.name,
         unit_path=path,
+        issuer_path=issuer_path,
+        office_id=actor.organisation_id,
         unit_level=unit_level(session, [*path, unit.id]),
         policy=policies.for_kind(body.kind),
         calendar=calendar_for(session, calendar_years(local_date(datetime.now(UTC)))),
         title=body.title,
         legal_basis=body.legal_basis,
         checklist=checklist,
-        decision=body.decision,
+        decision=body.decision.model_copy(update={"issuer_id": issuer_id}),
         plan_item_id=body.plan_item_id,
         parent_inspection_id=body.parent_inspection_id,
         scope=scope,
         remote=body.remote,
         actor=actor,
     )
+
+
+def _issuer(
+    session: Session, viewer: Viewer, body: InspectionCreate, unit: Organisation, path: list[str]
+) -> tuple[str, list[str]]:
+    """The issuing organisation (the coordinator's People's Committee unless the decision
+    names its own agency) and its ancestry; refused when the unit lies outside the
+    coordinator's authority or the coordinator's office would stand on the inspected side."""
+    unit_chain = [*path, unit.id]
+    if not may_start(viewer, unit_chain):
+        raise ApiError(
+            403,
+            "not_allowed",
+            f"{unit.name} is outside the authority of your organisation, or above it",
+            {"unit_id": unit.id, "authority": viewer.authority_root},
+        )
+    allowed = issuers_for(viewer)
+    issuer_id = body.decision.issuer_id or viewer.authority_root or ""
+    if issuer_id not in allowed:
+        raise ApiError(
+            422,
+            "invalid_command",
+            "the decision is issued by your People's Committee or your own agency: "
+            + ", ".join(allowed),
+            {"issuer_id": issuer_id, "allowed": allowed},
+        )
+    issuer_path = ancestry(session, issuer_id)
+    if office_inspected(viewer, unit_chain, issuer_id, issuer_path):
+        raise ApiError(
+            403,
+            "not_allowed",
+            f"your office manages {unit.name} below the issuing organisation: it stands on "
+            "the inspected side (the decision may be issued by your own agency instead)",
+            {"unit_id": unit.id, "office_id": viewer.organisation_id, "issuer_id": issuer_id},
+        )
+    return issuer_id, issuer_path
 
 
 def start_operation(
@@ -335,7 +381,7 @@ def team_input(session: Session, actor: Actor, body: TeamCreate) -> FormTeamInpu
             if ref.user_id
             else user_by_username(session, ref.username or "")
         )
-        if user is None:
+        if user is None or not user.active:
             who = ref.user_id or ref.username
             raise ApiError(422, "invalid_command", f"unknown user {who}", {"user": who})
         org = user.organisation_id
@@ -344,6 +390,7 @@ def team_input(session: Session, actor: Actor, body: TeamCreate) -> FormTeamInpu
                 user_id=user.id,
                 name=user.full_name or user.username,
                 team_role=ref.team_role,
+                role=Role(user.role),
                 organisation_id=org,
                 organisation_path=[*ancestry(session, org), org] if org else [],
             )

@@ -14,6 +14,7 @@ from api.commands import Commander
 from api.errors import ApiError
 from api.signin import authenticate
 from states.models import Actor
+from states.scope import Viewer
 from states.vocabulary import Role
 from store.tables import User
 from worker.settings import ApiSettings
@@ -72,13 +73,15 @@ def get_current_user(
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def actor_of(user: User, request: Request | None = None) -> Actor:
-    """The actor of a command always comes from the token, never from the body."""
+def actor_of(user: User, request: Request | None = None, viewer: Viewer | None = None) -> Actor:
+    """The actor of a command always comes from the token, never from the body; ``viewer``
+    (the same account's scope) brings its organisation chain, which places it on a side."""
     return Actor(
         user_id=user.id,
         name=user.full_name or user.username,
         role=Role(user.role),
         organisation_id=user.organisation_id,
+        chain=list(viewer.chain) if viewer is not None else [],
         source_ip=request.client.host if request is not None and request.client else "",
         request_id=getattr(request.state, "request_id", "") if request is not None else "",
     )

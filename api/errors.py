@@ -44,7 +44,7 @@ class ApiError(Exception):
         self.message = message
         self.detail = detail
         self.headers = headers
-        # Why a 404 was answered for something that exists (secrecy, scope): logged only.
+        # Why a refusal happened, for the security log only (never sent to the caller).
         self.reason = ""
 
     @classmethod
@@ -74,7 +74,8 @@ def _body(status: int, error: str, message: str, detail: Any, headers: Any = Non
     )
 
 
-AUDITED = frozenset({401, 403, 409})
+# 404 too: probing for ids is worth seeing, and a hidden id must log exactly as an unknown one.
+AUDITED = frozenset({401, 403, 404, 409})
 
 
 def audit(request: Request, status: int, error: str, reason: str = "") -> None:

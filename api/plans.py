@@ -17,7 +17,8 @@ from states.checklist import unknown_content
 from states.machine import DECIDE_ROLES, TRIGGER_ROLES
 from states.models import Actor, CancelInput
 from states.plans import ITEM_KINDS, PlanItemStatus, PlanKind, parse_period
-from states.scope import Viewer, may_start, within_authority
+from states.scope import Viewer, within_authority
+from states.sides import may_start
 from states.vocabulary import Role, Trigger
 from store import plans as store
 from store.queries import ancestry

@@ -16,12 +16,14 @@ from pydantic import (
     model_validator,
 )
 
+from states.bounds import CRITERIA_MAX, TEAM_MAX, Code, Id, LegalBasis, Name, Title
 from states.checklist import STANDARD_CODES
 from states.contract import Contract
 from states.models import COMMAND_TYPES, Decision, InspectionSnapshot
 from states.vocabulary import InspectionKind, NoticeKind, Role, TeamRole, Trigger
 
-# Where each command lives under /inspections/{id}/ (DESIGN.md §6).
+# Where each command lives under /inspections/{id}/ (DESIGN.md §6). A trigger only kiemtra
+# fires (record_reinspection) has no route.
 COMMAND_PATHS: dict[Trigger, str] = {
     Trigger.FORM_TEAM: "team",
     Trigger.SEND_NOTICE: "notice",
@@ -54,8 +56,8 @@ UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 class TeamMemberRef(Contract):
     """A team member by account id or by username."""
 
-    user_id: str | None = None
-    username: str | None = None
+    user_id: Id | None = None
+    username: Id | None = None
     team_role: TeamRole = TeamRole.MEMBER
 
     @model_validator(mode="after")
@@ -68,7 +70,7 @@ class TeamMemberRef(Contract):
 class TeamCreate(Contract):
     """Team body: people by account; names and organisations are looked up."""
 
-    members: list[TeamMemberRef] = Field(min_length=1)
+    members: list[TeamMemberRef] = Field(min_length=1, max_length=TEAM_MAX)
 
 
 def _body_model(trigger: Trigger) -> type[BaseModel]:
@@ -85,20 +87,22 @@ def _body_model(trigger: Trigger) -> type[BaseModel]:
     )
 
 
-COMMAND_BODIES: dict[Trigger, type[BaseModel]] = {t: _body_model(t) for t in Trigger}
+COMMAND_BODIES: dict[Trigger, type[BaseModel]] = {t: _body_model(t) for t in COMMAND_PATHS}
 
 
 class InspectionCreate(Contract):
     kind: InspectionKind
-    unit_id: str | None = Field(default=None, description="default: the plan item's unit")
-    title: str = Field(min_length=1, max_length=500)
-    legal_basis: str = ""
-    checklist: list[str] = Field(default_factory=lambda: list(STANDARD_CODES))
+    unit_id: Id | None = Field(default=None, description="default: the plan item's unit")
+    title: Title
+    legal_basis: LegalBasis = ""
+    checklist: list[Code] = Field(
+        default_factory=lambda: list(STANDARD_CODES), max_length=CRITERIA_MAX
+    )
     decision: Decision = Field(default_factory=Decision)
-    plan_item_id: str | None = Field(
+    plan_item_id: Id | None = Field(
         default=None, description="start a planned or thematic inspection from its plan item"
     )
-    parent_inspection_id: str | None = None
+    parent_inspection_id: Id | None = None
     remote: bool = False
 
 
@@ -191,10 +195,10 @@ class OrganisationsPublic(BaseModel):
 class UserCreate(Contract):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     password: str = Field(min_length=8, max_length=256)
-    full_name: str = Field(default="", max_length=200)
-    email: str = Field(default="", max_length=200)
+    full_name: Name = ""
+    email: Name = ""
     role: Role
-    organisation_id: str | None = None
+    organisation_id: Id | None = None
 
 
 class UserPublic(BaseModel):

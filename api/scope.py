@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import Depends
 
 from api.deps import CurrentUser, SessionDep
-from api.errors import ApiError
+from api.errors import ApiError, not_found
 from states.models import InspectionSnapshot
-from states.scope import Viewer, inside_unit, is_secret, may_see
+from states.scope import Viewer
 from states.vocabulary import Role
-from store.queries import snapshot_of, viewer_of
+from store.queries import viewer_of, visible_snapshot
 
 
 def get_viewer(user: CurrentUser, session: SessionDep) -> Viewer:
@@ -27,24 +27,12 @@ def get_viewer(user: CurrentUser, session: SessionDep) -> Viewer:
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 
 
-def hidden(inspection_id: str, reason: str) -> ApiError:
-    """The same 404 as an unknown id; only the security log knows why."""
-    error = ApiError(
-        404, "not_found", f"inspection {inspection_id} not found", {"id": inspection_id}
-    )
-    error.reason = reason
-    return error
-
-
 def load_visible(session: SessionDep, viewer: Viewer, inspection_id: str) -> InspectionSnapshot:
-    """The inspection's snapshot if it exists for ``viewer``; 404 otherwise."""
-    snapshot = snapshot_of(session, inspection_id)
+    """The inspection's snapshot if it exists for ``viewer``; 404 otherwise.
+
+    One query decides (the list's own scope): an unknown id and one the caller may not see
+    take the same path, answer the same body and leave the same security-log row."""
+    snapshot = visible_snapshot(session, viewer, inspection_id)
     if snapshot is None:
-        raise hidden(inspection_id, "")
-    if not may_see(viewer, snapshot):
-        secret = is_secret(snapshot)
-        raise hidden(
-            inspection_id,
-            "secrecy" if secret and inside_unit(viewer, snapshot.unit_id) else "out_of_scope",
-        )
+        raise not_found("inspection", inspection_id)
     return snapshot

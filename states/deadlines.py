@@ -14,12 +14,14 @@ from states.calendar import VN_TZ, WorkingCalendar, local_date
 from states.contract import Contract
 from states.models import InspectionSnapshot, NotifyInput
 from states.policies import CountIn, EscalationLevel
-from states.scope import is_secret
+from states.sides import is_secret
 from states.vocabulary import (
     Audience,
+    ExtensionStatus,
     InspectionState,
     NoticeKind,
     RemediationStatus,
+    Trigger,
 )
 
 S = InspectionState
@@ -243,7 +245,8 @@ def agenda(
 
 
 def secret_from_unit(s: InspectionSnapshot) -> bool:
-    """The unit must not hear of a surprise or complaint inspection before the team arrives."""
+    """Only the issuing side may hear of a surprise or complaint inspection before the team
+    arrives (the unit's whole side is exactly who must not)."""
     return is_secret(s)
 
 
@@ -310,9 +313,42 @@ def notification(
         team_user_ids=[m.user_id for m in s.team],
         coordinator_id=s.coordinator_id,
         decision_issuer_id=s.decision.issuer_id,
+        office_id=s.office_id,
         secret_from_unit=secret_from_unit(s),
         payload=payload | (extra or {}),
     )
+
+
+def announcement_details(
+    trigger: Trigger, before: InspectionSnapshot, after: InspectionSnapshot
+) -> dict[str, object]:
+    """What an extension request or decision announcement must say: which finding, the date
+    asked for, and for a decision what was decided."""
+    if trigger is Trigger.REQUEST_EXTENSION and after.extensions:
+        request = after.extensions[-1]
+    elif trigger is Trigger.DECIDE_EXTENSION:
+        was = {e.n: e.status for e in before.extensions}
+        decided = [e for e in after.extensions if was.get(e.n) is ExtensionStatus.PENDING]
+        decided = [e for e in decided if e.status is not ExtensionStatus.PENDING]
+        if not decided:
+            return {}
+        request = decided[0]
+    else:
+        return {}
+    finding = after.finding(request.finding_no)
+    details: dict[str, object] = {
+        "finding_no": request.finding_no,
+        "due_on": request.due_on.isoformat(),
+        "previous_due_on": request.previous_due_on.isoformat(),
+        "reason": request.note if trigger is Trigger.DECIDE_EXTENSION else request.reason,
+    }
+    if trigger is Trigger.DECIDE_EXTENSION:
+        details["outcome"] = request.status.value
+        if request.status is not ExtensionStatus.GRANTED:
+            details["due_on"] = request.previous_due_on.isoformat()  # the date still due
+    if finding is not None:
+        details["criterion"] = finding.criterion
+    return details
 
 
 def item_notification(s: InspectionSnapshot, item: AgendaItem, now: datetime) -> NotifyInput:

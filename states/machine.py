@@ -1,7 +1,7 @@
 """The inspection procedure declared once: states, transitions, guards, roles.
 
 The workflow's validators, the API's allowed actions, the web buttons and the diagram all
-read ``TRANSITIONS`` and ``TRIGGER_ROLES``. Guards are pure functions of the snapshot and,
+read ``TRANSITIONS`` and ``TRIGGER_PARTIES``. Guards are pure functions of the snapshot and,
 when one is given, the command; without a command (asking "could this button work at
 all?") a payload-dependent guard answers yes.
 """
@@ -16,6 +16,7 @@ from transitions import EventData, Machine
 from states.models import (
     Command,
     InspectionSnapshot,
+    RecordReinspectionInput,
     ResolveDisputeInput,
     VerifyInput,
 )
@@ -28,6 +29,7 @@ from states.vocabulary import (
     ExtensionStatus,
     FindingStatus,
     InspectionState,
+    Party,
     Role,
     Trigger,
     VerificationOutcome,
@@ -35,6 +37,15 @@ from states.vocabulary import (
 
 S = InspectionState
 T = Trigger
+
+# States in which a verification re-inspection's results can arrive: after the conclusion.
+AFTER_CONCLUSION = (
+    S.REMEDIATION_REQUESTED,
+    S.DISPUTED,
+    S.REMEDIATING,
+    S.REMEDIATION_REPORTED,
+    S.REINSPECTING,
+)
 
 
 class Case:
@@ -138,6 +149,34 @@ def next_cycle_allowed(event: EventData) -> bool:
     return any(r.outcome is VerificationOutcome.UNRESOLVED for r in cmd.results)
 
 
+def _settled_after(snapshot: InspectionSnapshot, cmd: RecordReinspectionInput) -> bool:
+    """Every finding is settled, or settled by ``cmd`` (a disputed one waits for its
+    dispute's decision)."""
+    outcomes = {r.finding_no: r.outcome for r in cmd.results}
+    return all(
+        f.status in SETTLED_FINDING_STATUSES
+        or (
+            f.status is not FindingStatus.DISPUTED
+            and outcomes.get(f.no, VerificationOutcome.UNRESOLVED)
+            is not VerificationOutcome.UNRESOLVED
+        )
+        for f in snapshot.findings
+    )
+
+
+def reinspection_settles_all(event: EventData) -> bool:
+    """After the re-inspection's results every finding is resolved, withdrawn or referred."""
+    cmd = _command(event)
+    if not isinstance(cmd, RecordReinspectionInput):
+        return True
+    return _settled_after(_snapshot(event), cmd)
+
+
+def suspended_after_conclusion(event: EventData) -> bool:
+    """The inspection was suspended after its conclusion (it has findings to settle)."""
+    return _snapshot(event).suspended_from in AFTER_CONCLUSION
+
+
 def _was(state: InspectionState) -> Guard:
     def guard(event: EventData) -> bool:
         return _snapshot(event).suspended_from is state
@@ -214,37 +253,58 @@ TRANSITIONS: list[dict[str, Any]] = [
     _t(T.CANCEL, S.SUSPENDED, S.CANCELLED, suspended_before_conclusion),
     *(_t(T.SUSPEND, s, S.SUSPENDED) for s in sorted(OPEN_STATES)),
     *(_t(T.RESUME, S.SUSPENDED, s, _was(s)) for s in sorted(OPEN_STATES)),
+    *(_t(T.RECORD_REINSPECTION, s, S.CLOSED, reinspection_settles_all) for s in AFTER_CONCLUSION),
+    *(_internal(T.RECORD_REINSPECTION, s) for s in AFTER_CONCLUSION),
+    # Settled while suspended: nothing is left to resume, the inspection closes.
+    _t(
+        T.RECORD_REINSPECTION,
+        S.SUSPENDED,
+        S.CLOSED,
+        suspended_after_conclusion,
+        reinspection_settles_all,
+    ),
+    _internal(T.RECORD_REINSPECTION, S.SUSPENDED, suspended_after_conclusion),
 ]
 
-_LEADERSHIP = frozenset({Role.COORDINATOR, Role.DECISION_MAKER})
+# Who may fire each trigger, by their place in the inspection (states.sides): the issuing
+# side leads, the issuing organisation's decision-maker signs, the team checks, the unit
+# and its managing chain answer. Nobody on the inspected side does anything but answer.
+TRIGGER_PARTIES: dict[Trigger, Party] = {
+    T.FORM_TEAM: Party.LEADERSHIP,
+    T.SEND_NOTICE: Party.LEADERSHIP,
+    T.START_VISIT: Party.TEAM,
+    T.RECORD_VISIT: Party.TEAM,
+    T.CONCLUDE: Party.SIGNER,
+    T.ACKNOWLEDGE: Party.UNIT,
+    T.DISPUTE: Party.UNIT,
+    T.RESOLVE_DISPUTE: Party.LEADERSHIP,
+    T.REPORT_REMEDIATION: Party.UNIT,
+    T.SCHEDULE_REINSPECTION: Party.LEADERSHIP,
+    T.VERIFY: Party.TEAM,
+    T.CANCEL: Party.LEADERSHIP,
+    T.SUSPEND: Party.LEADERSHIP,
+    T.RESUME: Party.LEADERSHIP,
+    T.REQUEST_EXTENSION: Party.UNIT,
+    T.DECIDE_EXTENSION: Party.LEADERSHIP,
+    T.EXTEND_VISIT: Party.SIGNER,
+    T.RECORD_REINSPECTION: Party.SYSTEM,
+}
 
-# Who may fire each trigger. Inspectors must also be on the team; unit representatives
-# must belong to the inspected unit or an ancestor (checked in states.procedure).
+PARTY_ROLES: dict[Party, frozenset[Role]] = {
+    Party.LEADERSHIP: frozenset({Role.COORDINATOR, Role.DECISION_MAKER}),
+    Party.SIGNER: frozenset({Role.DECISION_MAKER}),
+    Party.TEAM: frozenset({Role.INSPECTOR}),
+    Party.UNIT: frozenset({Role.UNIT_REP}),
+    Party.SYSTEM: frozenset({Role.SYSTEM}),
+}
+
+# The roles that may fire each trigger at all (where they stand decides the rest).
 TRIGGER_ROLES: dict[Trigger, frozenset[Role]] = {
-    T.FORM_TEAM: _LEADERSHIP,
-    T.SEND_NOTICE: frozenset({Role.COORDINATOR}),
-    T.START_VISIT: frozenset({Role.INSPECTOR, Role.COORDINATOR}),
-    T.RECORD_VISIT: frozenset({Role.INSPECTOR}),
-    T.CONCLUDE: frozenset({Role.DECISION_MAKER}),
-    T.ACKNOWLEDGE: frozenset({Role.UNIT_REP}),
-    T.DISPUTE: frozenset({Role.UNIT_REP}),
-    T.RESOLVE_DISPUTE: _LEADERSHIP,
-    T.REPORT_REMEDIATION: frozenset({Role.UNIT_REP}),
-    T.SCHEDULE_REINSPECTION: frozenset({Role.COORDINATOR}),
-    T.VERIFY: frozenset({Role.INSPECTOR}),
-    T.CANCEL: _LEADERSHIP,
-    T.SUSPEND: _LEADERSHIP,
-    T.RESUME: _LEADERSHIP,
-    T.REQUEST_EXTENSION: frozenset({Role.UNIT_REP}),
-    T.DECIDE_EXTENSION: frozenset({Role.COORDINATOR}),
-    T.EXTEND_VISIT: frozenset({Role.DECISION_MAKER}),
+    t: PARTY_ROLES[party] for t, party in TRIGGER_PARTIES.items()
 }
 
 # Who may decide (start) an inspection: the coordinator drafts it from the decision.
 DECIDE_ROLES = frozenset({Role.COORDINATOR})
-
-# Triggers an inspector may fire only as a member of this inspection's team.
-TEAM_TRIGGERS = frozenset({T.START_VISIT, T.RECORD_VISIT, T.VERIFY})
 
 MACHINE_OPTIONS: dict[str, Any] = {
     "states": [s.value for s in InspectionState],

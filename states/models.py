@@ -9,6 +9,28 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from states.bounds import (
+    CRITERIA_MAX,
+    EVIDENCE_ITEMS_MAX,
+    EXTENSIONS_MAX,
+    FINDINGS_MAX,
+    PEOPLE_MAX,
+    TEAM_MAX,
+    Chain,
+    Code,
+    Evidence,
+    FindingNo,
+    Id,
+    LegalBasis,
+    LongNote,
+    Name,
+    Note,
+    Number,
+    OrganisationName,
+    Reason,
+    Report,
+    Title,
+)
 from states.calendar import WorkingCalendar
 from states.contract import Contract
 from states.policies import DeadlinePolicy, UnitLevel
@@ -33,38 +55,44 @@ from states.vocabulary import (
 class Actor(Contract):
     """Who fires a command; the API fills it from the authenticated user."""
 
-    user_id: str
-    name: str = ""
+    user_id: Id
+    name: Name = ""
     role: Role
-    organisation_id: str | None = None
+    organisation_id: Id | None = None
+    # Root … own organisation: which side of an inspection the actor stands on.
+    chain: Chain = Field(default_factory=list)
     # Where the command came from, for the audit trail.
-    source_ip: str = ""
-    request_id: str = ""
+    source_ip: Name = ""
+    request_id: Name = ""
 
 
 class Decision(Contract):
     """The inspection decision (quyết định kiểm tra)."""
 
-    number: str = Field(default="", description="e.g. 94/QĐ-UBND")
+    number: Number = Field(default="", description="e.g. 94/QĐ-UBND")
     signed_on: date | None = None
-    signer: str = ""
-    issuer_id: str | None = None
+    signer: Name = ""
+    issuer_id: Id | None = None
 
 
 class TeamMember(Contract):
-    user_id: str
-    name: str
+    user_id: Id
+    name: Name
     team_role: TeamRole = TeamRole.MEMBER
-    organisation_id: str | None = None
+    # The account's role: only inspector accounts serve on a team.
+    role: Role = Role.INSPECTOR
+    organisation_id: Id | None = None
     # Ancestry of the member's organisation, root first: conflict-of-interest checks need it.
-    organisation_path: list[str] = Field(default_factory=list)
+    organisation_path: Chain = Field(default_factory=list)
 
 
 class ScopedFinding(Contract):
     """An earlier open finding a re-inspection is limited to."""
 
-    criterion: str
-    description: str = ""
+    criterion: Code
+    description: Note = ""
+    # The earlier inspection's finding this entry re-checks.
+    finding_no: int | None = None
 
 
 # Commands. Every command carries its actor; the trigger is the update's name.
@@ -77,21 +105,27 @@ class Command(Contract):
 class StartInspectionInput(Contract):
     """Everything a workflow needs to exist: the decision and its context."""
 
-    inspection_id: str
+    inspection_id: Id
     kind: InspectionKind
-    unit_id: str
-    unit_name: str = ""
+    unit_id: Id
+    unit_name: OrganisationName = ""
     # Ancestry of the inspected unit, root first (scoping and conflict of interest).
-    unit_path: list[str] = Field(default_factory=list)
-    title: str
-    legal_basis: str = ""
-    checklist: list[str] = Field(default_factory=list, description="criterion codes in scope")
+    unit_path: Chain = Field(default_factory=list)
+    title: Title
+    legal_basis: LegalBasis = ""
+    checklist: list[Code] = Field(
+        default_factory=list, max_length=CRITERIA_MAX, description="criterion codes in scope"
+    )
     decision: Decision = Field(default_factory=Decision)
-    plan_item_id: str | None = None
-    parent_inspection_id: str | None = None
-    scope: list[ScopedFinding] = Field(default_factory=list)
+    plan_item_id: Id | None = None
+    parent_inspection_id: Id | None = None
+    scope: list[ScopedFinding] = Field(default_factory=list, max_length=FINDINGS_MAX)
     remote: bool = False
     unit_level: UnitLevel = UnitLevel.COMMUNE
+    # The issuing organisation is ``decision.issuer_id``; its ancestry (root first) and the
+    # coordinating office fix the two sides of the inspection (states.sides).
+    issuer_path: Chain = Field(default_factory=list)
+    office_id: Id | None = None
     # Policy and calendar travel in the input so that history records the values used.
     policy: DeadlinePolicy = Field(default_factory=DeadlinePolicy)
     calendar: WorkingCalendar = Field(default_factory=WorkingCalendar)
@@ -110,104 +144,104 @@ class StartInspectionInput(Contract):
 
 
 class FormTeamInput(Command):
-    members: list[TeamMember]
+    members: list[TeamMember] = Field(max_length=TEAM_MAX)
 
 
 class SendNoticeInput(Command):
-    number: str = ""
+    number: Number = ""
     visit_planned_on: date | None = None
-    note: str = ""
+    note: Note = ""
 
 
 class StartVisitInput(Command):
-    note: str = ""
+    note: Note = ""
 
 
 class ChecklistResult(Contract):
-    criterion: str
+    criterion: Code
     result: CheckResult
-    note: str = ""
+    note: Note = ""
     severity: Severity = Severity.MINOR
-    evidence: list[str] = Field(default_factory=list)
-    people: list[str] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list, max_length=EVIDENCE_ITEMS_MAX)
+    people: list[Name] = Field(default_factory=list, max_length=PEOPLE_MAX)
 
 
 class RecordVisitInput(Command):
     """The minutes (biên bản kiểm tra) of the on-site visit."""
 
-    results: list[ChecklistResult]
+    results: list[ChecklistResult] = Field(max_length=CRITERIA_MAX)
     signed_by_leader: bool = True
     signed_by_unit: bool = True
-    witness: str = Field(default="", description="signs when the unit refuses (Art. 15(3))")
-    unit_explanation: str = ""
+    witness: Name = Field(default="", description="signs when the unit refuses (Art. 15(3))")
+    unit_explanation: LongNote = ""
 
 
 class RemediationOrder(Contract):
     """One action and due date per finding in the remediation request."""
 
-    finding_no: int
-    action: str = ""
+    finding_no: FindingNo
+    action: Note = ""
     due_on: date | None = None
-    discipline_recommended: list[str] = Field(default_factory=list)
+    discipline_recommended: list[Name] = Field(default_factory=list, max_length=PEOPLE_MAX)
 
 
 class ConcludeInput(Command):
-    number: str = Field(default="", description="conclusion notice number, e.g. 210/TB-UBND")
-    summary: str = ""
-    orders: list[RemediationOrder] = Field(default_factory=list)
+    number: Number = Field(default="", description="conclusion notice number, e.g. 210/TB-UBND")
+    summary: LongNote = ""
+    orders: list[RemediationOrder] = Field(default_factory=list, max_length=FINDINGS_MAX)
 
 
 class AcknowledgeInput(Command):
-    note: str = ""
+    note: Note = ""
 
 
 class DisputeInput(Command):
-    finding_nos: list[int] = Field(min_length=1)
-    explanation: str = Field(min_length=1)
+    finding_nos: list[FindingNo] = Field(min_length=1, max_length=FINDINGS_MAX)
+    explanation: Report
 
 
 class DisputeDecision(Contract):
-    finding_no: int
+    finding_no: FindingNo
     outcome: DisputeOutcome
-    note: str = ""
+    note: Note = ""
 
 
 class ResolveDisputeInput(Command):
-    decisions: list[DisputeDecision] = Field(min_length=1)
+    decisions: list[DisputeDecision] = Field(min_length=1, max_length=FINDINGS_MAX)
     unit_accepted: bool = Field(
         default=False, description="the unit accepted the upheld findings at the resolution"
     )
 
 
 class RemediationReportItem(Contract):
-    finding_no: int
-    report: str = Field(min_length=1)
-    evidence: list[str] = Field(default_factory=list)
+    finding_no: FindingNo
+    report: Report
+    evidence: list[Evidence] = Field(default_factory=list, max_length=EVIDENCE_ITEMS_MAX)
 
 
 class ReportRemediationInput(Command):
-    items: list[RemediationReportItem] = Field(min_length=1)
+    items: list[RemediationReportItem] = Field(min_length=1, max_length=FINDINGS_MAX)
 
 
 class ScheduleReinspectionInput(Command):
     planned_on: date | None = None
-    number: str = ""
-    note: str = ""
+    number: Number = ""
+    note: Note = ""
 
 
 class Verification(Contract):
-    finding_no: int
+    finding_no: FindingNo
     outcome: VerificationOutcome
-    note: str = ""
+    note: Note = ""
 
 
 class VerifyInput(Command):
-    results: list[Verification] = Field(min_length=1)
+    results: list[Verification] = Field(min_length=1, max_length=FINDINGS_MAX)
     next_due_on: date | None = None
 
 
 class ReasonInput(Command):
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 class CancelInput(ReasonInput):
@@ -219,27 +253,34 @@ class SuspendInput(ReasonInput):
 
 
 class ResumeInput(Command):
-    note: str = ""
+    note: Note = ""
 
 
 class RequestExtensionInput(Command):
     """The unit asks for a new due date for one remediation item (gia hạn)."""
 
-    finding_no: int
+    finding_no: FindingNo
     due_on: date
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 class ExtendVisitInput(Command):
     """The decision-maker extends the on-site check once (gia hạn thời hạn kiểm tra)."""
 
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 class DecideExtensionInput(Command):
-    n: int = Field(ge=1, description="the request's number")
+    n: int = Field(ge=1, le=EXTENSIONS_MAX, description="the request's number")
     grant: bool
-    note: str = ""
+    note: Note = ""
+
+
+class RecordReinspectionInput(Command):
+    """What a verification re-inspection found about this inspection's findings."""
+
+    reinspection_id: Id
+    results: list[Verification] = Field(min_length=1, max_length=FINDINGS_MAX)
 
 
 COMMAND_TYPES: dict[Trigger, type[Command]] = {
@@ -260,6 +301,7 @@ COMMAND_TYPES: dict[Trigger, type[Command]] = {
     Trigger.REQUEST_EXTENSION: RequestExtensionInput,
     Trigger.DECIDE_EXTENSION: DecideExtensionInput,
     Trigger.EXTEND_VISIT: ExtendVisitInput,
+    Trigger.RECORD_REINSPECTION: RecordReinspectionInput,
 }
 
 
@@ -347,6 +389,8 @@ class InspectionSnapshot(Contract):
     scope: list[ScopedFinding] = Field(default_factory=list)
     remote: bool = False
     unit_level: UnitLevel = UnitLevel.COMMUNE
+    issuer_path: list[str] = Field(default_factory=list)
+    office_id: str | None = None
     policy: DeadlinePolicy = Field(default_factory=DeadlinePolicy)
     coordinator_id: str = ""
     state: InspectionState = InspectionState.DECIDED
@@ -359,6 +403,7 @@ class InspectionSnapshot(Contract):
     visit: Visit = Field(default_factory=Visit)
     conclusion_number: str = ""
     concluded_at: datetime | None = None
+    concluded_by: str = Field(default="", description="the decision-maker who signed it")
     findings: list[Finding] = Field(default_factory=list)
     remediation: list[RemediationItem] = Field(default_factory=list)
     requested_at: datetime | None = Field(default=None, description="this cycle's request")
@@ -387,6 +432,7 @@ class InspectionSnapshot(Contract):
 
 
 StartInspectionInput.model_rebuild()
+RecordReinspectionInput.model_rebuild()
 
 
 class TransitionEvent(Contract):
@@ -409,6 +455,15 @@ class RecordTransitionInput(Contract):
     snapshot: InspectionSnapshot
 
 
+class RecordInput(Contract):
+    """What one committed change leaves behind, written in one transaction: its event (none
+    for a deadline status change), the read model at ``snapshot`` and the notifications."""
+
+    event: TransitionEvent | None
+    snapshot: InspectionSnapshot
+    notices: list["NotifyInput"] = Field(default_factory=list)
+
+
 class NotifyInput(Contract):
     """One notification to an audience; its idempotency key is per recipient:
     ``(inspection_id, kind, deadline, recipient)``."""
@@ -421,7 +476,8 @@ class NotifyInput(Contract):
     team_user_ids: list[str] = Field(default_factory=list)
     coordinator_id: str = ""
     decision_issuer_id: str | None = None
-    # Secret kinds before the team is on site: the unit's audiences are dropped.
+    office_id: str | None = None
+    # Secret kinds before the team is on site: only the issuing side hears of them.
     secret_from_unit: bool = False
     payload: dict[str, Any] = Field(default_factory=dict)
 
@@ -444,3 +500,6 @@ class DigestResult(Contract):
     digests: int = 0
     reconciled: int = 0
     calendar_reached: int = 0
+
+
+RecordInput.model_rebuild()

@@ -1,7 +1,8 @@
 """The procedure as pure functions: start, check, apply, allowed triggers.
 
-The workflow calls ``check`` in update validators and ``apply`` in handlers; the API calls
-``allowed_triggers``; property tests call all three. Same inputs, same outputs, no I/O.
+The workflow calls ``check`` in update validators, ``recheck`` and ``apply`` in handlers;
+the API calls ``allowed_triggers``; property tests call them all. Same inputs, same outputs,
+no I/O.
 """
 
 from collections.abc import Callable
@@ -10,8 +11,15 @@ from typing import Any
 
 from transitions import MachineError
 
+from states.bounds import (
+    COMMAND_BYTES_MAX,
+    SMALL_GROWTH_BYTES,
+    SNAPSHOT_BYTES_BUDGET,
+    SNAPSHOT_BYTES_HARD_MAX,
+    json_bytes,
+)
 from states.calendar import WorkingCalendar, local_date
-from states.errors import GuardFailed, InvalidTransition, NotAllowed
+from states.errors import GuardFailed, InvalidCommand, InvalidTransition, NotAllowed
 from states.machine import TRANSITIONS, positioned, triggers_from
 from states.models import (
     AcknowledgeInput,
@@ -27,6 +35,7 @@ from states.models import (
     FormTeamInput,
     HistoryEntry,
     InspectionSnapshot,
+    RecordReinspectionInput,
     RecordVisitInput,
     RemediationItem,
     ReportRemediationInput,
@@ -45,6 +54,7 @@ from states.models import (
 from states.rules import check_actor, check_payload
 from states.vocabulary import (
     FINDING_RESULTS,
+    SETTLED_FINDING_STATUSES,
     DisputeOutcome,
     ExtensionStatus,
     FindingStatus,
@@ -56,6 +66,9 @@ from states.vocabulary import (
 )
 
 DECIDE = "decide"
+# The snapshot keeps the latest entry of every trigger and this many recent ones; the whole
+# trail is the event table. Bounded, so suspending and resuming for ever cannot grow it.
+HISTORY_KEPT = 50
 
 
 def start(inp: StartInspectionInput, now: datetime) -> tuple[InspectionSnapshot, TransitionEvent]:
@@ -85,7 +98,20 @@ def allowed_triggers(snapshot: InspectionSnapshot, actor: Actor | None = None) -
 
 
 def check(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: datetime) -> None:
-    """Raise a ``DomainError`` unless ``cmd`` may fire ``trigger`` on ``snapshot`` now."""
+    """Raise a ``DomainError`` unless ``cmd`` may fire ``trigger`` on ``snapshot`` now.
+
+    Who first: a caller who may never fire the trigger on this inspection hears that, not
+    where the inspection stands."""
+    check_actor(snapshot, trigger, cmd.actor)
+    recheck(snapshot, trigger, cmd, now)
+
+
+def recheck(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: datetime) -> None:
+    """``check`` without the actor: in the handler, against the state the command meets.
+
+    Where the actor stands cannot change between acceptance and handling (the team forms
+    before any team command is possible), and replaying an old history must not judge its
+    actors by today's rules."""
     if trigger not in triggers_from(snapshot.state):
         allowed = [t.value for t in allowed_triggers(snapshot)]
         raise InvalidTransition(
@@ -93,7 +119,6 @@ def check(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: dat
             f"allowed now: {', '.join(allowed) or 'nothing'}",
             {"state": snapshot.state.value, "trigger": trigger.value, "allowed": allowed},
         )
-    check_actor(snapshot, trigger, cmd.actor)
     check_payload(snapshot, trigger, cmd, local_date(now))
     with positioned(snapshot) as case:
         possible = case.may_trigger(trigger.value, command=cmd)  # type: ignore[attr-defined]
@@ -102,6 +127,35 @@ def check(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: dat
             f"cannot {trigger} while the inspection is {snapshot.state}: "
             + "; or ".join(_guard_texts(snapshot.state, trigger)),
             {"state": snapshot.state.value, "trigger": trigger.value},
+        )
+    check_size(snapshot, trigger, cmd, now)
+
+
+# Growth of a record beyond twice the command's own text (per finding: a finding, a
+# remediation item), well above what a hundred findings add.
+_OVERHEAD_BYTES = 64 * 1024
+
+
+def check_size(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: datetime) -> None:
+    """Refuse a command heavier than ``COMMAND_BYTES_MAX``, or one that would take the
+    inspection's record past its budget (``states.bounds``) by more than a small step."""
+    command_bytes = json_bytes(cmd)
+    if command_bytes > COMMAND_BYTES_MAX:
+        raise InvalidCommand(
+            f"the command is too large: {command_bytes} bytes, at most {COMMAND_BYTES_MAX}",
+            {"bytes": command_bytes, "limit": COMMAND_BYTES_MAX},
+        )
+    before = json_bytes(snapshot)
+    if before + 2 * command_bytes + _OVERHEAD_BYTES <= SNAPSHOT_BYTES_BUDGET:
+        return  # far from the budget: no need to try it
+    after = json_bytes(apply(snapshot, trigger, cmd, now)[0])
+    if after > SNAPSHOT_BYTES_HARD_MAX or (
+        after > SNAPSHOT_BYTES_BUDGET and after - before > SMALL_GROWTH_BYTES
+    ):
+        raise InvalidCommand(
+            f"the inspection's record would grow to {after} bytes, past its limit of "
+            f"{SNAPSHOT_BYTES_BUDGET}: shorten the texts or lists of this command",
+            {"bytes": after, "limit": SNAPSHOT_BYTES_BUDGET},
         )
 
 
@@ -154,6 +208,8 @@ def _record(
             at=now,
         )
     )
+    if len(snapshot.history) > HISTORY_KEPT:
+        snapshot.history = _pruned(snapshot.history)
     return TransitionEvent(
         inspection_id=snapshot.inspection_id,
         seq=snapshot.seq,
@@ -164,6 +220,14 @@ def _record(
         at=now,
         payload=payload,
     )
+
+
+def _pruned(history: list[HistoryEntry]) -> list[HistoryEntry]:
+    """The last ``HISTORY_KEPT`` entries and the latest entry of every trigger (deadlines
+    count from the last notice, report … whatever came after)."""
+    latest = {h.trigger: h.seq for h in history}
+    recent = history[-HISTORY_KEPT:][0].seq
+    return [h for h in history if h.seq >= recent or latest[h.trigger] == h.seq]
 
 
 def _guard_texts(state: InspectionState, trigger: Trigger) -> list[str]:
@@ -237,6 +301,7 @@ def _conclude(
 ) -> None:
     s.conclusion_number = cmd.number
     s.concluded_at = now
+    s.concluded_by = cmd.actor.name or cmd.actor.user_id
     s.requested_at = now
     orders = {o.finding_no: o for o in cmd.orders}
     for finding in s.findings:
@@ -326,6 +391,9 @@ def _schedule_reinspection(
     s.reinspection_planned_on = cmd.planned_on
 
 
+# A re-inspection does not overrule what is settled, nor a dispute still to be decided.
+UNSETTLEABLE = SETTLED_FINDING_STATUSES | {FindingStatus.DISPUTED}
+
 _VERIFIED = {
     VerificationOutcome.RESOLVED: (FindingStatus.RESOLVED, RemediationStatus.DONE),
     VerificationOutcome.REFERRED: (FindingStatus.REFERRED, RemediationStatus.NOT_DONE),
@@ -405,6 +473,24 @@ def _decide_extension(
                 item.due_set_at = now
 
 
+def _record_reinspection(
+    s: InspectionSnapshot, cmd: RecordReinspectionInput, now: datetime, cal: WorkingCalendar
+) -> None:
+    """The re-inspection's results settle the findings it re-checked; an unresolved one
+    stays with the unit as it was, and a disputed one waits for the dispute's decision."""
+    settled = {r.finding_no: r.outcome for r in cmd.results}
+    settled = {no: o for no, o in settled.items() if o is not VerificationOutcome.UNRESOLVED}
+    for finding in s.findings:
+        if finding.no in settled and finding.status not in UNSETTLEABLE:
+            finding.status = _VERIFIED[settled[finding.no]][0]
+            _lapse_extensions(s, {finding.no}, cmd, now)
+    for item in s.current_items():
+        if item.finding_no in settled and item.status is not RemediationStatus.CANCELLED:
+            item.status = _VERIFIED[settled[item.finding_no]][1]
+    if all(f.status in SETTLED_FINDING_STATUSES for f in s.findings):
+        s.suspended_from = None  # closing: a suspension has nothing left to pause
+
+
 def _extend_visit(
     s: InspectionSnapshot, cmd: ExtendVisitInput, now: datetime, cal: WorkingCalendar
 ) -> None:
@@ -429,4 +515,5 @@ EFFECTS: dict[Trigger, Callable[[InspectionSnapshot, Any, datetime, WorkingCalen
     Trigger.REQUEST_EXTENSION: _request_extension,
     Trigger.DECIDE_EXTENSION: _decide_extension,
     Trigger.EXTEND_VISIT: _extend_visit,
+    Trigger.RECORD_REINSPECTION: _record_reinspection,
 }

@@ -3,12 +3,14 @@
 Each check raises a ``DomainError``; nothing here changes the snapshot.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from states.bounds import EXTENSIONS_MAX
 from states.errors import ConflictOfInterest, InvalidCommand, NotAllowed
-from states.machine import TEAM_TRIGGERS, TRIGGER_ROLES
+from states.machine import PARTY_ROLES, TRIGGER_PARTIES
 from states.models import (
     Actor,
     Command,
@@ -17,6 +19,7 @@ from states.models import (
     DisputeInput,
     FormTeamInput,
     InspectionSnapshot,
+    RecordReinspectionInput,
     RecordVisitInput,
     ReportRemediationInput,
     RequestExtensionInput,
@@ -25,48 +28,58 @@ from states.models import (
     SendNoticeInput,
     VerifyInput,
 )
+from states.sides import inspected_side, party_allows, position_of_actor
 from states.vocabulary import (
+    INSPECTED_POSITIONS,
     ExtensionStatus,
     FindingStatus,
+    Party,
     RemediationStatus,
     Role,
     TeamRole,
     Trigger,
 )
 
+# Why a party refuses someone, in the words a caller understands.
+_PARTY_TEXT = {
+    Party.LEADERSHIP: "a coordinator or decision-maker of the issuing organisation or the "
+    "coordinating office",
+    Party.SIGNER: "a decision-maker of the issuing organisation",
+    Party.TEAM: "an inspector on this inspection's team",
+    Party.UNIT: "a unit representative of the inspected unit or its managing chain",
+    Party.SYSTEM: "kiemtra itself",
+}
+
 
 def check_actor(snapshot: InspectionSnapshot, trigger: Trigger, actor: Actor) -> None:
-    """Refuse an actor whose role, team membership or unit does not permit the trigger."""
-    roles = TRIGGER_ROLES[trigger]
-    if actor.role not in roles:
+    """Refuse an actor whose role or place in the inspection does not permit the trigger."""
+    party = TRIGGER_PARTIES[trigger]
+    where = position_of_actor(snapshot, actor)
+    detail = {"trigger": trigger.value, "role": actor.role.value, "position": where.value}
+    if where in INSPECTED_POSITIONS and party is not Party.UNIT:
         raise NotAllowed(
-            f"role '{actor.role}' may not {trigger}; allowed: "
-            + ", ".join(sorted(r.value for r in roles)),
-            {"trigger": trigger.value, "role": actor.role.value},
+            f"the inspected side answers this inspection and may not {trigger}", detail
         )
-    on_team = actor.user_id in {m.user_id for m in snapshot.team}
-    if actor.role is Role.INSPECTOR and trigger in TEAM_TRIGGERS and not on_team:
+    if actor.role not in PARTY_ROLES[party]:
         raise NotAllowed(
-            f"only a member of this inspection's team may {trigger}",
-            {"trigger": trigger.value, "user_id": actor.user_id},
+            f"role '{actor.role}' may not {trigger}; only {_PARTY_TEXT[party]} may", detail
         )
-    if actor.role is Role.UNIT_REP and actor.organisation_id not in (
-        *snapshot.unit_path,
-        snapshot.unit_id,
-    ):
-        raise NotAllowed(
-            "a unit representative acts only for the inspected unit",
-            {"trigger": trigger.value, "organisation_id": actor.organisation_id},
-        )
+    if not party_allows(snapshot, party, actor):
+        raise NotAllowed(f"only {_PARTY_TEXT[party]} may {trigger}", detail)
+
+
+def duplicates(values: list[Any]) -> list[Any]:
+    """The values that occur more than once, sorted (linear in the list)."""
+    return sorted(v for v, n in Counter(values).items() if n > 1)
 
 
 def _known(snapshot: InspectionSnapshot, nos: list[int]) -> None:
     unknown = sorted(set(nos) - {f.no for f in snapshot.findings})
     if unknown:
         raise InvalidCommand(f"unknown finding(s): {unknown}", {"finding_nos": unknown})
-    duplicates = sorted({n for n in nos if nos.count(n) > 1})
-    if duplicates:
-        raise InvalidCommand(f"finding(s) named twice: {duplicates}", {"finding_nos": duplicates})
+    twice = duplicates(nos)
+    if twice:
+        raise InvalidCommand(f"finding(s) named twice: {twice}", {"finding_nos": twice})
 
 
 def _exactly(
@@ -95,15 +108,20 @@ def _form_team(snapshot: InspectionSnapshot, cmd: FormTeamInput, today: date) ->
         raise InvalidCommand(
             f"a team needs exactly one team leader, got {len(leaders)}", {"leaders": len(leaders)}
         )
-    ids = [m.user_id for m in cmd.members]
-    if len(set(ids)) != len(ids):
-        raise InvalidCommand("a person appears twice in the team")
+    twice = duplicates([m.user_id for m in cmd.members])
+    if twice:
+        raise InvalidCommand("a person appears twice in the team", {"user_ids": twice})
     for member in cmd.members:
-        if member.organisation_id == snapshot.unit_id or snapshot.unit_id in (
-            member.organisation_path
-        ):
+        if member.role is not Role.INSPECTOR:
+            raise InvalidCommand(
+                f"{member.name} is not an inspector account; a team is made of inspectors",
+                {"user_id": member.user_id, "name": member.name, "role": member.role.value},
+            )
+    for member in cmd.members:
+        if inspected_side(snapshot, member.organisation_id, member.organisation_path):
             raise ConflictOfInterest(
-                f"{member.name} belongs to the inspected unit and cannot be on its team",
+                f"{member.name} belongs to the inspected side (the unit, its sub-units or its "
+                "managing chain) and cannot be on its team",
                 {"user_id": member.user_id, "name": member.name},
             )
 
@@ -116,8 +134,9 @@ def _record_visit(snapshot: InspectionSnapshot, cmd: RecordVisitInput, today: da
     if not cmd.results:
         raise InvalidCommand("the minutes need at least one checklist result")
     codes = [r.criterion for r in cmd.results]
-    if len(set(codes)) != len(codes):
-        raise InvalidCommand("a criterion appears twice in the minutes")
+    twice = duplicates(codes)
+    if twice:
+        raise InvalidCommand("a criterion appears twice in the minutes", {"criteria": twice})
     allowed = {s.criterion for s in snapshot.scope} if snapshot.scope else set(snapshot.checklist)
     outside = sorted(set(codes) - allowed) if allowed else []
     if outside:
@@ -197,6 +216,17 @@ def _request_extension(
         for e in snapshot.extensions
     ):
         raise InvalidCommand(f"an extension for finding {cmd.finding_no} is already pending")
+    if len(snapshot.extensions) >= EXTENSIONS_MAX:
+        raise InvalidCommand(
+            f"an inspection takes at most {EXTENSIONS_MAX} extension requests",
+            {"limit": EXTENSIONS_MAX},
+        )
+
+
+def _record_reinspection(
+    snapshot: InspectionSnapshot, cmd: RecordReinspectionInput, today: date
+) -> None:
+    _known(snapshot, [r.finding_no for r in cmd.results])
 
 
 def _decide_extension(snapshot: InspectionSnapshot, cmd: DecideExtensionInput, today: date) -> None:
@@ -218,6 +248,7 @@ PAYLOAD_CHECKS: dict[Trigger, Callable[[InspectionSnapshot, Any, date], None]] =
     Trigger.VERIFY: _verify,
     Trigger.REQUEST_EXTENSION: _request_extension,
     Trigger.DECIDE_EXTENSION: _decide_extension,
+    Trigger.RECORD_REINSPECTION: _record_reinspection,
 }
 
 

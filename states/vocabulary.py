@@ -59,6 +59,9 @@ class Trigger(StrEnum):
     REQUEST_EXTENSION = "request_extension"
     DECIDE_EXTENSION = "decide_extension"
     EXTEND_VISIT = "extend_visit"
+    # The system records what a verification re-inspection found about this inspection's
+    # findings (sent by the re-inspection's workflow when it closes).
+    RECORD_REINSPECTION = "record_reinspection"
 
 
 class Role(StrEnum):
@@ -71,6 +74,33 @@ class Role(StrEnum):
     UNIT_REP = "unit_rep"
     VIEWER = "viewer"
     SYSTEM = "system"
+
+
+class Party(StrEnum):
+    """Who may fire a trigger, by their place in the inspection (DOMAIN.md §4)."""
+
+    LEADERSHIP = "leadership"  # coordinators and decision-makers of the issuing side
+    SIGNER = "signer"  # a decision-maker of the issuing organisation
+    TEAM = "team"  # inspector accounts on the team
+    UNIT = "unit"  # unit representatives of the unit or its managing chain
+    SYSTEM = "system"  # kiemtra itself (another inspection's workflow)
+
+
+class Position(StrEnum):
+    """Where a person's office stands relative to one inspection."""
+
+    ISSUER = "issuer"  # the issuing organisation, whose head signs the decision
+    OFFICE = "office"  # the coordinating office, where the coordinator who drafted it sits
+    TEAM = "team"  # on the team (by account)
+    UNIT = "unit"  # the inspected unit
+    SUBTREE = "subtree"  # below the unit
+    MANAGING_CHAIN = "managing_chain"  # the unit's ancestors strictly below the issuer
+    ABOVE_ISSUER = "above_issuer"  # an ancestor of the issuing organisation
+    LATERAL = "lateral"  # everyone else
+
+
+ISSUING_POSITIONS = frozenset({Position.ISSUER, Position.OFFICE, Position.TEAM})
+INSPECTED_POSITIONS = frozenset({Position.UNIT, Position.SUBTREE, Position.MANAGING_CHAIN})
 
 
 class TeamRole(StrEnum):

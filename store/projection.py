@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from states.calendar import local_date
 from states.models import InspectionSnapshot, TransitionEvent
-from states.scope import is_secret
+from states.sides import is_secret
 from store.db import session_scope
 from store.tables import (
     DisciplineRecord,
@@ -23,17 +23,25 @@ from store.tables import (
 
 
 def project(engine: Engine, event: TransitionEvent | None, snapshot: InspectionSnapshot) -> None:
+    """``project_in`` in a transaction of its own."""
+    with session_scope(engine) as session:
+        project_in(session, event, snapshot)
+
+
+def project_in(
+    session: Session, event: TransitionEvent | None, snapshot: InspectionSnapshot
+) -> None:
     """Write ``event`` once and bring the read model up to ``snapshot``; safe to repeat.
 
     Without an event (a deadline status change) only the read model moves. A snapshot older
     than the row never overwrites it: ``(seq, updated_at)`` orders snapshots.
     """
-    with session_scope(engine) as session:
-        row = session.get(Inspection, snapshot.inspection_id)
-        if row is None or _not_older(row, snapshot):
-            _write_read_model(session, row, snapshot)
-        if event is not None:
-            _append_event(session, event)
+    row = session.get(Inspection, snapshot.inspection_id)
+    if row is None or _not_older(row, snapshot):
+        _write_read_model(session, row, snapshot)
+        session.flush()
+    if event is not None:
+        _append_event(session, event)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -73,7 +81,7 @@ def _append_event(session: Session, event: TransitionEvent) -> None:
 
 
 # The scope index copies these columns: the first never change, the second follow the state.
-SCOPE_COLUMNS = ("decided_at", "kind", "year", "unit_id", "plan_item_id")
+SCOPE_COLUMNS = ("decided_at", "kind", "year", "unit_id", "plan_item_id", "issuer_id", "office_id")
 SCOPE_CHANGES = ("state", "overdue", "secret")
 
 
@@ -90,6 +98,8 @@ def _write_read_model(session: Session, row: Inspection | None, s: InspectionSna
         "plan_item_id": s.plan_item_id,
         "parent_inspection_id": s.parent_inspection_id,
         "coordinator_id": s.coordinator_id,
+        "issuer_id": s.decision.issuer_id,
+        "office_id": s.office_id,
         "decided_at": _utc(s.decided_at),
         "updated_at": _utc(s.updated_at),
         "seq": s.seq,

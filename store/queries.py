@@ -76,9 +76,26 @@ def events_of(session: Session, inspection_id: str) -> list[Event]:
 
 
 def snapshot_of(session: Session, inspection_id: str) -> InspectionSnapshot | None:
-    """The inspection's latest snapshot from the read model, if it exists."""
+    """The inspection's latest snapshot from the read model, if it exists (for kiemtra's
+    own use: a caller's request goes through ``visible_snapshot``)."""
     row = session.get(SnapshotRecord, inspection_id)
     return InspectionSnapshot.model_validate(row.snapshot) if row is not None else None
+
+
+def visible_snapshot(
+    session: Session, viewer: Viewer, inspection_id: str
+) -> InspectionSnapshot | None:
+    """The snapshot if the inspection exists for ``viewer``, else None — one query, the
+    list's own scope, so an unknown id and a hidden one take the same path and time."""
+    s = scoped(viewer)
+    visible = select(s.inspection_id).where(*s.where, s.inspection_id == inspection_id)
+    document = session.exec(
+        select(SnapshotRecord.snapshot).where(
+            SnapshotRecord.inspection_id == inspection_id,
+            col(SnapshotRecord.inspection_id).in_(visible),
+        )
+    ).first()
+    return InspectionSnapshot.model_validate(document) if document is not None else None
 
 
 # Plain SQL, the same on SQLite and PostgreSQL: built with the expression language, the CTE

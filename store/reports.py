@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, false, func
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from states.calendar import VN_TZ
@@ -34,7 +34,7 @@ from states.reports import (
     RemediationFigures,
     SummaryReport,
 )
-from states.scope import Viewer, reports_show_secret
+from states.scope import Viewer
 from states.vocabulary import (
     FindingStatus,
     InspectionKind,
@@ -74,16 +74,14 @@ def _day_start(day: date) -> datetime:
 
 
 def report_scope(viewer: Viewer, q: SummaryQuery) -> tuple[Scoped, list[Any]]:
-    """The inspections a summary counts: in scope (narrowed to the organisation), decided
-    in the period, of the kind, and without the secret ones for those who must not see them."""
+    """The inspections a summary counts: in scope (narrowed to the organisation, secret ones
+    only for their issuing side, as in lists), decided in the period, of the kind."""
     s = scoped(viewer, list(q.organisation_chain) or None)
     where: list[Any] = [
         *s.where,
         s.decided_at >= _day_start(q.date_from),
         s.decided_at < _day_start(q.date_to + timedelta(days=1)),
     ]
-    if not reports_show_secret(viewer):
-        where.append(s.secret == false())
     if q.kind:
         where.append(s.kind == q.kind)
     return s, where

@@ -1,4 +1,4 @@
-"""Which inspections a viewer may see, in SQL: the twin of ``states.scope.may_see``.
+"""Which inspections a viewer may see, in SQL: the twin of ``states.sides.may_see``.
 
 Organisation-scoped roles read the scope index (``inspection_scope``): one key range per
 subtree. Inspectors, whose scope is their teams, read the ``inspection`` rows themselves.
@@ -8,10 +8,11 @@ Either way the caller gets the same column names, so lists and reports are writt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import false
+from sqlalchemy import false, or_
 from sqlmodel import col, select
 
 from states.scope import Viewer
+from states.sides import READER_ROLES
 from states.vocabulary import Role
 from store.tables import Inspection, InspectionScope, TeamMemberRecord
 
@@ -71,7 +72,7 @@ def _rows(*where: Any) -> Scoped:
 
 def scoped(viewer: Viewer, within: list[str] | None = None) -> Scoped:
     """The inspections ``viewer`` may see; ``within`` (root … organisation) narrows them to
-    that organisation's subtree. Secret ones are left out as ``may_see`` says."""
+    that organisation's subtree. Secret ones only for the issuing side, as ``may_see`` says."""
     s = InspectionScope
     if viewer.role is Role.SYSTEM:
         return _index(within[-1]) if within else _rows()
@@ -80,10 +81,7 @@ def scoped(viewer: Viewer, within: list[str] | None = None) -> Scoped:
         teams = select(TeamMemberRecord.inspection_id).where(
             TeamMemberRecord.user_id == viewer.user_id
         )
-        where = [
-            col(i.id).in_(teams),
-            ~(col(i.secret) & col(i.unit_id).in_(viewer.chain or [""])),
-        ]
+        where = [col(i.id).in_(teams)]
         if within:
             where.append(
                 col(i.id).in_(select(s.inspection_id).where(s.organisation_id == within[-1]))
@@ -91,11 +89,10 @@ def scoped(viewer: Viewer, within: list[str] | None = None) -> Scoped:
         return _rows(*where)
     if viewer.role is Role.UNIT_REP and viewer.organisation_id:
         key, secret = viewer.organisation_id, ~col(s.secret)
-    elif viewer.role in (Role.COORDINATOR, Role.DECISION_MAKER, Role.VIEWER) and (
-        viewer.authority_root
-    ):
+    elif viewer.role in READER_ROLES and viewer.authority_root:
         key = viewer.authority_root
-        secret = ~(col(s.secret) & col(s.unit_id).in_(viewer.chain or [""]))
+        org = viewer.organisation_id or NOWHERE
+        secret = or_(~col(s.secret), col(s.issuer_id) == org, col(s.office_id) == org)
     else:
         return _index(NOWHERE, false())
     if within:

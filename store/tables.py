@@ -118,6 +118,9 @@ class Inspection(SQLModel, table=True):
     plan_item_id: str | None = Field(default=None, index=True)
     parent_inspection_id: str | None = None
     coordinator_id: str = ""
+    # The issuing organisation and the coordinating office: with the team, the issuing side.
+    issuer_id: str | None = None
+    office_id: str | None = None
     # Reports count inspections by the day they were decided.
     decided_at: datetime = _aware(nullable=False, index=True)
     updated_at: datetime = _aware(nullable=False)
@@ -177,6 +180,9 @@ class InspectionScope(SQLModel, table=True):
     secret: bool = False
     unit_id: str
     plan_item_id: str | None = None
+    # A secret inspection exists only for these offices' readers (and its team).
+    issuer_id: str | None = None
+    office_id: str | None = None
 
 
 class TeamMemberRecord(SQLModel, table=True):
@@ -245,6 +251,18 @@ class Event(SQLModel, table=True):
     request_id: str = ""
     at: datetime = _aware(nullable=False)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class StartKey(SQLModel, table=True):
+    """What a start request's natural key led to: ``user:{id}:{Idempotency-Key}`` or
+    ``plan-item:{id}:{attempt}`` → the inspection's random id. Inserted once; a retry or a
+    rival start of the same plan item finds the inspection instead of making another."""
+
+    __tablename__ = "start_key"
+
+    key: str = Field(primary_key=True)
+    inspection_id: str
+    created_at: datetime = _aware(nullable=False)
 
 
 class Notification(SQLModel, table=True):

@@ -37,17 +37,42 @@ COMMUNE = "org-commune-an-phu"
 SCHOOL = "org-school-an-phu-1"
 JUSTICE = "org-justice"
 
+# Actors carry their organisation chain (root … own organisation), as the API fills it in.
 COORDINATOR = Actor(
-    user_id="u-coord", name="Nguyễn Thị Lan", role=Role.COORDINATOR, organisation_id=HOME_AFFAIRS
+    user_id="u-coord",
+    name="Nguyễn Thị Lan",
+    role=Role.COORDINATOR,
+    organisation_id=HOME_AFFAIRS,
+    chain=[PROVINCE, HOME_AFFAIRS],
 )
 DECISION_MAKER = Actor(
-    user_id="u-chair", name="Trần Văn Hùng", role=Role.DECISION_MAKER, organisation_id=PROVINCE
+    user_id="u-chair",
+    name="Trần Văn Hùng",
+    role=Role.DECISION_MAKER,
+    organisation_id=PROVINCE,
+    chain=[PROVINCE],
 )
 LEADER = Actor(
-    user_id="u-leader", name="Lê Minh Tuấn", role=Role.INSPECTOR, organisation_id=HOME_AFFAIRS
+    user_id="u-leader",
+    name="Lê Minh Tuấn",
+    role=Role.INSPECTOR,
+    organisation_id=HOME_AFFAIRS,
+    chain=[PROVINCE, HOME_AFFAIRS],
 )
-MEMBER = Actor(user_id="u-member", name="Phạm Thu Hà", role=Role.INSPECTOR, organisation_id=JUSTICE)
-UNIT_REP = Actor(user_id="u-unit", name="Võ Văn Bình", role=Role.UNIT_REP, organisation_id=COMMUNE)
+MEMBER = Actor(
+    user_id="u-member",
+    name="Phạm Thu Hà",
+    role=Role.INSPECTOR,
+    organisation_id=JUSTICE,
+    chain=[PROVINCE, JUSTICE],
+)
+UNIT_REP = Actor(
+    user_id="u-unit",
+    name="Võ Văn Bình",
+    role=Role.UNIT_REP,
+    organisation_id=COMMUNE,
+    chain=[PROVINCE, COMMUNE],
+)
 
 TEAM = [
     TeamMember(
@@ -82,7 +107,10 @@ def start_input(
         unit_path=[PROVINCE],
         title="Kiểm tra công vụ tại UBND xã An Phú",
         legal_basis="Kế hoạch 207/KH-UBND",
-        decision=Decision(number="94/QĐ-UBND", signer=DECISION_MAKER.name),
+        # Decided by the province's People's Committee, coordinated by Home Affairs.
+        decision=Decision(number="94/QĐ-UBND", signer=DECISION_MAKER.name, issuer_id=PROVINCE),
+        issuer_path=[],
+        office_id=HOME_AFFAIRS,
         actor=COORDINATOR,
     )
 

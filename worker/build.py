@@ -32,7 +32,7 @@ def build_worker(
     task timeout is timed out and done twice, and the SDK's default (100) let a burst of
     due reminders on a 2-core machine queue that long inside the worker.
     """
-    records = RecordsActivities(engine)
+    records = RecordsActivities(engine, mailer)
     notify = NotifyActivities(engine, mailer)
     digest = DigestActivities(engine, client)
     return Worker(
@@ -40,6 +40,7 @@ def build_worker(
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=[
+            records.record,
             records.record_transition,
             notify.notify,
             notify.deliver_email,

@@ -28,6 +28,7 @@ from api.schemas import COMMAND_BODIES, InspectionCreate, TeamCreate
 from api.security import hash_password
 from states.calendar import local_date
 from states.models import COMMAND_TYPES, Actor, Command, Decision, InspectionSnapshot
+from states.scope import Viewer
 from states.vocabulary import Trigger
 from store import plans as plan_store
 from store.accounts import create_user
@@ -106,19 +107,18 @@ def _add_accounts(session: Session) -> dict[str, Actor]:
     argon2 is slow by design, so the one shared password is hashed once.
     """
     hashed = hash_password(DEMO_PASSWORD)
-    return {
-        account.username: actor_of(
-            create_user(
-                session,
-                username=account.username,
-                password_hash=hashed,
-                role=account.role,
-                organisation_id=account.organisation_id,
-                full_name=account.full_name,
-            )
+    actors = {}
+    for account in DEMO_ACCOUNTS:
+        user = create_user(
+            session,
+            username=account.username,
+            password_hash=hashed,
+            role=account.role,
+            organisation_id=account.organisation_id,
+            full_name=account.full_name,
         )
-        for account in DEMO_ACCOUNTS
-    }
+        actors[account.username] = actor_of(user, viewer=viewer_of(session, user))
+    return actors
 
 
 def _add_plans(session: Session, coordinator: Actor, today: date) -> dict[tuple[str, str], str]:
@@ -167,10 +167,10 @@ async def _drive(
     stage = "decide"
     with Session(engine) as session:
         try:
-            inspection_id = commands.start_id(session, coordinator, body, key)
             inp = commands.start_input(
-                session, coordinator, body, inspection_id, settings.policies(), key
+                session, coordinator, _viewer(session, coordinator), body, settings.policies(), key
             )
+            inspection_id = inp.inspection_id
             snapshot = await commander.start(session, inp)
             for no, step in enumerate(scenario.steps, start=1):
                 stage = f"step {no} ({step.trigger})"
@@ -220,6 +220,12 @@ async def _adjust(
     snapshot = snapshot_of(session, inspection_id)
     assert snapshot is not None
     return snapshot
+
+
+def _viewer(session: Session, actor: Actor) -> Viewer:
+    user = session.get(User, actor.user_id)
+    assert user is not None
+    return viewer_of(session, user)
 
 
 def _command(session: Session, actors: dict[str, Actor], step: Step) -> Command:

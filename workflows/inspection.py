@@ -1,10 +1,14 @@
 """InspectionWorkflow: one durable workflow per inspection, from decision to closure.
 
 Every command is an Update named after its trigger. The validator asks the procedure
-(machine, roles, payload) and rejects without a trace in history; the handler applies the
-transition, projects it to SQL through an activity and returns the new snapshot. Between
-commands the run loop keeps the agenda: it sleeps until the next reminder, overdue moment
-or escalation, sends it, and recomputes whenever a command or the calendar changes.
+(who, machine, payload) and rejects without a trace in history; the handler applies the
+transition and returns the new snapshot once its record is in SQL. Between commands the run
+loop keeps the agenda: it sleeps until the next reminder, overdue moment or escalation,
+sends it, and recomputes whenever a command or the calendar changes.
+
+Records (event, read model, outbox) are written by an activity the workflow schedules, so
+they exist only for what Temporal committed: a workflow task that fails after a command was
+applied in memory leaves nothing behind in SQL.
 """
 
 import asyncio
@@ -19,7 +23,9 @@ with workflow.unsafe.imports_passed_through():
     from activities.names import (
         DELIVER_EMAIL,
         NOTIFY,
+        RECORD,
         RECORD_TRANSITION,
+        inspection_workflow_id,
     )
     from states import deadlines, procedure
     from states.calendar import WorkingCalendar
@@ -35,6 +41,8 @@ with workflow.unsafe.imports_passed_through():
         FormTeamInput,
         InspectionSnapshot,
         NotifyInput,
+        RecordInput,
+        RecordReinspectionInput,
         RecordTransitionInput,
         RecordVisitInput,
         ReportRemediationInput,
@@ -49,7 +57,15 @@ with workflow.unsafe.imports_passed_through():
         TransitionEvent,
         VerifyInput,
     )
-    from states.vocabulary import TERMINAL_STATES, Audience, InspectionState, NoticeKind, Trigger
+    from states.reinspection import results_for_parent
+    from states.vocabulary import (
+        TERMINAL_STATES,
+        Audience,
+        InspectionKind,
+        InspectionState,
+        NoticeKind,
+        Trigger,
+    )
     from workflows.search_attributes import (
         KIEMTRA_KIND,
         KIEMTRA_NEXT_DEADLINE,
@@ -74,10 +90,14 @@ EMAIL_RETRY = RetryPolicy(
 )
 
 
-# Patch: projection and outbox run as local activities (one workflow task per command instead
-# of two, and no activity task round trip through the server). Histories written before it
-# replay with the regular activities they recorded.
+# Patch: projection and outbox ran as local activities (one workflow task per command instead
+# of two). Histories written before it replay with the regular activities they recorded.
 LOCAL_RECORDS = "local-records-v1"
+# Patch: event, read model and outbox are written by one regular activity, scheduled with
+# the workflow task that commits the command, so nothing is recorded for a command Temporal
+# did not commit (a local activity runs before its task is committed). Histories of both
+# earlier kinds replay on their own paths.
+COMMITTED_RECORDS = "committed-records-v2"
 
 
 def domain_failure(error: DomainError) -> ApplicationError:
@@ -91,6 +111,8 @@ ANNOUNCEMENTS: dict[Trigger, tuple[NoticeKind, list[Audience]]] = {
     T.REQUEST_EXTENSION: (NoticeKind.EXTENSION_REQUESTED, [Audience.COORDINATOR]),
     T.DECIDE_EXTENSION: (NoticeKind.EXTENSION_DECIDED, [Audience.UNIT]),
 }
+# A parent inspection that has ended cannot take its re-inspection's results any more.
+PARENT_GONE = "the parent inspection no longer takes results"
 
 
 @workflow.defn
@@ -113,7 +135,10 @@ class InspectionWorkflow:
     async def run(self, inp: StartInspectionInput) -> InspectionSnapshot:
         if self._decided is not None:
             self._upsert_search_attributes()
-            await self._project(self._decided)
+            if workflow.patched(COMMITTED_RECORDS):
+                await self._record(self._decided, [])
+            else:
+                await self._project(self._decided)
         self._recorded = True
         while not self._ended():
             async with self._lock:
@@ -170,6 +195,20 @@ class InspectionWorkflow:
         self._calendar = calendar
         self._changed = True
 
+    @workflow.signal
+    async def record_reinspection(self, cmd: RecordReinspectionInput) -> None:
+        """A verification re-inspection of this inspection closed: its results settle the
+        findings it re-checked (and close this one when none is left). A signal, since it
+        comes from another workflow; what the procedure refuses is dropped and logged."""
+        await workflow.wait_condition(lambda: self._recorded)
+        async with self._lock:
+            try:
+                procedure.check(self._snapshot, T.RECORD_REINSPECTION, cmd, workflow.now())
+            except DomainError as error:
+                workflow.logger.warning("re-inspection results not recorded: %s", error.message)
+                return
+            await self._apply(T.RECORD_REINSPECTION, cmd)
+
     def _check(self, trigger: Trigger, cmd: Command) -> None:
         try:
             procedure.check(self._snapshot, trigger, cmd, workflow.now())
@@ -181,35 +220,71 @@ class InspectionWorkflow:
         await workflow.wait_condition(lambda: self._recorded)
         async with self._lock:
             # Validated against the state at acceptance; an earlier update may have moved it.
-            self._check(trigger, cmd)
-            now = workflow.now()
-            before = self._snapshot
-            self._snapshot, event = procedure.apply(before, trigger, cmd, now, self._calendar)
-            self._refresh_status(now)
-            self._upsert_search_attributes()
-            await self._project(event)
-            await self._announce(trigger, before)
-            self._changed = True
-            return self._snapshot
+            try:
+                procedure.recheck(self._snapshot, trigger, cmd, workflow.now())
+            except DomainError as error:
+                raise domain_failure(error) from None
+            return await self._apply(trigger, cmd)
 
-    async def _announce(self, trigger: Trigger, before: InspectionSnapshot) -> None:
+    async def _apply(self, trigger: Trigger, cmd: Command) -> InspectionSnapshot:
+        """Apply a checked command, record it, and tell whoever must hear of it."""
+        now = workflow.now()
+        before = self._snapshot
+        self._snapshot, event = procedure.apply(before, trigger, cmd, now, self._calendar)
+        self._refresh_status(now)
+        self._upsert_search_attributes()
+        notices = self._announcements(trigger, before)
+        if workflow.patched(COMMITTED_RECORDS):
+            await self._record(event, notices)
+        else:
+            await self._project(event)
+            for notice in notices:
+                await self._notify(notice)
+        if self._snapshot.state is S.CLOSED and before.state is not S.CLOSED:
+            await self._report_to_parent()
+        self._changed = True
+        return self._snapshot
+
+    def _announcements(self, trigger: Trigger, before: InspectionSnapshot) -> list[NotifyInput]:
         s = self._snapshot
+        notices = []
         if s.state is S.REMEDIATION_REQUESTED and s.cycle_started(before):
-            await self._notify(
+            notices.append(
                 deadlines.notification(
                     s, NoticeKind.CONCLUSION_ISSUED, [Audience.UNIT], f"request:{s.cycle}"
                 )
             )
         if trigger in ANNOUNCEMENTS:
             kind, audiences = ANNOUNCEMENTS[trigger]
-            await self._notify(deadlines.notification(s, kind, audiences, f"{trigger}:{s.seq}"))
+            extra = deadlines.announcement_details(trigger, before, s)
+            notices.append(deadlines.notification(s, kind, audiences, f"{trigger}:{s.seq}", extra))
+        return notices
+
+    async def _report_to_parent(self) -> None:
+        """A closed re-inspection hands its results to the inspection it re-checked."""
+        s = self._snapshot
+        if s.kind is not InspectionKind.REINSPECTION or not s.parent_inspection_id:
+            return
+        results = results_for_parent(s)
+        if not results:
+            return
+        parent = workflow.get_external_workflow_handle(
+            inspection_workflow_id(s.parent_inspection_id)
+        )
+        try:
+            await parent.signal(InspectionWorkflow.record_reinspection, results)
+        except Exception as error:  # the parent has ended: nothing is left to settle there
+            workflow.logger.warning("%s: %s", PARENT_GONE, error)
 
     async def _keep_agenda(self) -> None:
         """Send what is due, then bring the deadline status up to date."""
         now = workflow.now()
         send, settled = deadlines.due_now(self._snapshot, self._calendar, now)
-        for item in send:
-            await self._notify(deadlines.item_notification(self._snapshot, item, now))
+        notices = [deadlines.item_notification(self._snapshot, item, now) for item in send]
+        committed = workflow.patched(COMMITTED_RECORDS)
+        if not committed:
+            for notice in notices:
+                await self._notify(notice)
         changed = bool(settled)
         if settled:
             self._snapshot = self._snapshot.model_copy(
@@ -219,7 +294,22 @@ class InspectionWorkflow:
         if changed:
             self._snapshot.updated_at = now
             self._upsert_search_attributes()
+        if committed and (changed or notices):
+            await self._record(None, notices)
+        elif changed:
             await self._project(None)
+
+    async def _record(self, event: TransitionEvent | None, notices: list[NotifyInput]) -> None:
+        """Event, read model and outbox in one transaction, once this task is committed; then
+        deliver the e-mails it queued."""
+        emails = await workflow.execute_activity(
+            RECORD,
+            RecordInput(event=event, snapshot=self._snapshot, notices=notices),
+            start_to_close_timeout=PROJECTION_TIMEOUT,
+            retry_policy=PROJECTION_RETRY,
+            result_type=list[int],
+        )
+        self._deliver_all(emails)
 
     def _refresh_status(self, now: datetime) -> bool:
         """Recompute next deadline and overdue; True when they changed."""
@@ -243,6 +333,9 @@ class InspectionWorkflow:
             emails = await workflow.execute_activity(
                 NOTIFY, notice, start_to_close_timeout=NOTIFY_TIMEOUT, result_type=list[int]
             )
+        self._deliver_all(emails)
+
+    def _deliver_all(self, emails: list[int]) -> None:
         for notification_id in emails:
             task = asyncio.create_task(self._deliver(notification_id))
             self._deliveries.add(task)

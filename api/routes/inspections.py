@@ -31,9 +31,9 @@ from api.schemas import (
 )
 from api.scope import ViewerDep, get_viewer, load_visible
 from states import procedure
+from states.bounds import EXTENSIONS_MAX, ID_MAX, Note
 from states.contract import Contract
 from states.diagram import mermaid
-from states.machine import TRIGGER_ROLES
 from states.models import (
     COMMAND_TYPES,
     Actor,
@@ -42,13 +42,16 @@ from states.models import (
     StartInspectionInput,
 )
 from states.policies import PolicySet
-from states.scope import Viewer, may_start
+from states.rules import check_actor
+from states.scope import Viewer
 from states.vocabulary import InspectionKind, InspectionState, Trigger
 from store import plans
 from store.queries import InspectionFilter, events_of, list_inspections
 from store.tables import PlanItem, User
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
+# Ids are 32 hex characters today; older ones were shorter. Anything longer is not an id.
+InspectionId = Annotated[str, Path(max_length=ID_MAX)]
 
 
 def action_path(snapshot: InspectionSnapshot, trigger: Trigger) -> str:
@@ -76,7 +79,7 @@ async def start_inspection(
     idempotency_key: IdempotencyKey = None,
 ) -> InspectionDetail:
     """Start an inspection from its decision; its workflow runs until closure."""
-    actor = actor_of(user, request)
+    actor = actor_of(user, request, viewer)
     inp = await run_in_threadpool(
         _start_input, session, actor, viewer, body, request.app.state.policies, idempotency_key
     )
@@ -96,16 +99,7 @@ def _start_input(
     item = session.get(PlanItem, body.plan_item_id) if body.plan_item_id else None
     if item is not None and not plans.item_visible(item, viewer):
         raise ApiError(422, "invalid_command", f"unknown plan item {item.id}", {"id": item.id})
-    inp = commands.start_input(
-        session, actor, body, commands.start_id(session, actor, body, key), policies, key
-    )
-    if not may_start(viewer, [*inp.unit_path, inp.unit_id]):
-        raise ApiError(
-            403,
-            "not_allowed",
-            f"{inp.unit_name or inp.unit_id} is outside the authority of your organisation",
-            {"unit_id": inp.unit_id, "authority": viewer.authority_root},
-        )
+    inp = commands.start_input(session, actor, viewer, body, policies, key)
     commands.release(session)
     return inp
 
@@ -170,14 +164,19 @@ def export_xlsx(rows: ExportDep) -> Response:
 
 @router.get("/{inspection_id}", response_model=InspectionDetail)
 def detail(
-    inspection_id: str, request: Request, user: CurrentUser, viewer: ViewerDep, session: SessionDep
+    inspection_id: InspectionId,
+    request: Request,
+    user: CurrentUser,
+    viewer: ViewerDep,
+    session: SessionDep,
 ) -> InspectionDetail:
     """The inspection's snapshot and the actions the caller may take now."""
-    return detail_of(load_visible(session, viewer, inspection_id), actor_of(user, request))
+    snapshot = load_visible(session, viewer, inspection_id)
+    return detail_of(snapshot, actor_of(user, request, viewer))
 
 
 @router.get("/{inspection_id}/events", response_model=EventsPublic)
-def events(inspection_id: str, viewer: ViewerDep, session: SessionDep) -> EventsPublic:
+def events(inspection_id: InspectionId, viewer: ViewerDep, session: SessionDep) -> EventsPublic:
     """The audit trail: every accepted command, in order."""
     load_visible(session, viewer, inspection_id)
     rows = events_of(session, inspection_id)
@@ -190,7 +189,7 @@ class DiagramPublic(BaseModel):
 
 
 @router.get("/{inspection_id}/diagram", response_model=DiagramPublic)
-def diagram(inspection_id: str, viewer: ViewerDep, session: SessionDep) -> DiagramPublic:
+def diagram(inspection_id: InspectionId, viewer: ViewerDep, session: SessionDep) -> DiagramPublic:
     """The lifecycle as mermaid source with the inspection's current state marked."""
     snapshot = load_visible(session, viewer, inspection_id)
     return DiagramPublic(state=snapshot.state, mermaid=mermaid(snapshot.state))
@@ -198,7 +197,7 @@ def diagram(inspection_id: str, viewer: ViewerDep, session: SessionDep) -> Diagr
 
 async def _fire(
     trigger: Trigger,
-    inspection_id: str,
+    inspection_id: InspectionId,
     payload: BaseModel,
     request: Request,
     user: CurrentUser,
@@ -206,29 +205,31 @@ async def _fire(
     commander: CommanderDep,
     idempotency_key: str | None,
 ) -> InspectionDetail:
-    actor = actor_of(user, request)
     command = await run_in_threadpool(
-        _command_for, trigger, inspection_id, payload, actor, user, session
+        _command_for, trigger, inspection_id, payload, request, user, session
     )
     snapshot = await commander.fire(session, inspection_id, trigger, command, idempotency_key)
-    return detail_of(snapshot, actor)
+    return detail_of(snapshot, command.actor)
 
 
 def _command_for(
     trigger: Trigger,
-    inspection_id: str,
+    inspection_id: InspectionId,
     payload: BaseModel,
-    actor: Actor,
+    request: Request,
     user: User,
     session: Session,
 ) -> Command:
-    """The command, checked against the records off the event loop (see ``_start_input``)."""
-    load_visible(session, get_viewer(user, session), inspection_id)
+    """The command, checked against the records off the event loop (see ``_start_input``).
+
+    Who may fire it is checked here already, against the read model (the workflow's
+    validator checks again): a refusal costs no call to Temporal, and a caller who may not
+    form the team learns nothing about which accounts exist."""
+    viewer = get_viewer(user, session)
+    actor = actor_of(user, request, viewer)
+    check_actor(load_visible(session, viewer, inspection_id), trigger, actor)
     command: Command
     if isinstance(payload, TeamCreate):
-        # Role first: looking members up must not tell a caller which accounts exist.
-        if actor.role not in TRIGGER_ROLES[trigger]:
-            raise ApiError(403, "not_allowed", f"role '{actor.role}' may not {trigger}", None)
         command = commands.team_input(session, actor, payload)
     else:
         command = COMMAND_TYPES[trigger].model_validate({**payload.model_dump(), "actor": actor})
@@ -243,7 +244,7 @@ def _command_endpoint(trigger: Trigger) -> Any:
     if all(not f.is_required() for f in body_type.model_fields.values()):
 
         async def optional_body(
-            inspection_id: str,
+            inspection_id: InspectionId,
             request: Request,
             user: CurrentUser,
             session: SessionDep,
@@ -259,7 +260,7 @@ def _command_endpoint(trigger: Trigger) -> Any:
         return optional_body
 
     async def required_body(
-        inspection_id: str,
+        inspection_id: InspectionId,
         body: Annotated[body_type, Body()],
         request: Request,
         user: CurrentUser,
@@ -276,13 +277,13 @@ def _command_endpoint(trigger: Trigger) -> Any:
 
 class DecideExtensionBody(Contract):
     grant: bool
-    note: str = ""
+    note: Note = ""
 
 
 @router.post("/{inspection_id}/extensions/{n}/decide", response_model=InspectionDetail)
 async def decide_extension(
-    inspection_id: str,
-    n: Annotated[int, Path(ge=1)],
+    inspection_id: InspectionId,
+    n: Annotated[int, Path(ge=1, le=EXTENSIONS_MAX)],
     body: DecideExtensionBody,
     request: Request,
     user: CurrentUser,
@@ -304,7 +305,7 @@ async def decide_extension(
     )
 
 
-for _trigger in Trigger:
+for _trigger in COMMAND_PATHS:
     if _trigger is Trigger.DECIDE_EXTENSION:
         continue  # its request number is part of the path (above)
     router.add_api_route(

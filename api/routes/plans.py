@@ -88,7 +88,7 @@ def create(
     body: PlanCreate, request: Request, user: CurrentUser, viewer: ViewerDep, session: SessionDep
 ) -> PlanDetail:
     """Draft a plan with its items; targets are resolved to explicit units now."""
-    plan = service.create_plan(session, viewer, actor_of(user, request), body)
+    plan = service.create_plan(session, viewer, actor_of(user, request, viewer), body)
     return detail_of(session, viewer, plan)
 
 
@@ -107,7 +107,7 @@ def add_items(
     session: SessionDep,
 ) -> PlanDetail:
     plan = _visible(session, viewer, plan_id)
-    service.add_items(session, viewer, actor_of(user, request), plan, body.items)
+    service.add_items(session, viewer, actor_of(user, request, viewer), plan, body.items)
     return detail_of(session, viewer, plan)
 
 
@@ -126,7 +126,7 @@ async def cancel_item(
     """Plan adjustment: the item is cancelled with its reason; an inspection already started
     from it is terminated (đình chỉ) first."""
     plan = await run_in_threadpool(_visible, session, viewer, plan_id)
-    actor = actor_of(user, request)
+    actor = actor_of(user, request, viewer)
     await service.cancel_item(
         commander, session, viewer, actor, plan, item_id, body.reason, idempotency_key
     )
@@ -147,7 +147,7 @@ async def replace_item(
 ) -> PlanDetail:
     """Plan adjustment: another unit or period instead of the item."""
     plan = await run_in_threadpool(_visible, session, viewer, plan_id)
-    actor = actor_of(user, request)
+    actor = actor_of(user, request, viewer)
     await service.replace_item(
         commander, session, viewer, actor, plan, item_id, body, idempotency_key
     )

@@ -8,7 +8,7 @@ from api.deps import CurrentUser
 from api.schemas import COMMAND_PATHS
 from states.checklist import GROUPS, STANDARD_CHECKLIST
 from states.diagram import mermaid
-from states.machine import TRANSITIONS, TRIGGER_ROLES
+from states.machine import TRANSITIONS, TRIGGER_PARTIES, TRIGGER_ROLES
 from states.vocabulary import NOTICED_KINDS, SECRET_KINDS, InspectionKind, InspectionState
 
 router = APIRouter(tags=["procedure"])
@@ -22,7 +22,12 @@ def procedure(user: CurrentUser) -> dict[str, Any]:
         "triggers": [
             {
                 "trigger": trigger.value,
-                "path": "/api/v1/inspections/{id}/" + COMMAND_PATHS[trigger],
+                "path": (
+                    "/api/v1/inspections/{id}/" + COMMAND_PATHS[trigger]
+                    if trigger in COMMAND_PATHS
+                    else None
+                ),
+                "party": TRIGGER_PARTIES[trigger].value,
                 "roles": sorted(r.value for r in roles),
             }
             for trigger, roles in TRIGGER_ROLES.items()

@@ -154,13 +154,34 @@ def test_inactive_accounts_are_not_told(engine: Engine):
     assert recipients(engine, inp.inspection_id) == {"leader"}
 
 
+def test_secrecy_reaches_the_issuing_side_only(engine: Engine) -> None:
+    """A secret inspection's notice reaches nobody outside the issuing side, whoever the
+    audiences name."""
+    secret = notice(
+        [Audience.DECISION_MAKER, Audience.COORDINATOR, Audience.TEAM],
+        unit_id=SCHOOL,
+        team_user_ids=["leader"],
+        secret_from_unit=True,
+        decision_issuer_id=COMMUNE,  # the commune decided: its head is told, nobody else
+        office_id=SNV,
+    )
+    env.run(NotifyActivities(engine).notify, secret)
+    assert recipients(engine, secret.inspection_id) == {"leader", "coord", "head"}
+
+
 def test_secrecy_drops_the_unit_and_its_sub_units(engine: Engine, smtp: tuple[Mailbox, int]):
     mailbox, port = smtp
     acts = NotifyActivities(engine, mailer_on(port))
     everyone = list(Audience)
     team = ["leader", "insider"]  # the insider works at a school under the inspected commune
 
-    secret = notice(everyone, team_user_ids=team, secret_from_unit=True)
+    secret = notice(
+        everyone,
+        team_user_ids=team,
+        secret_from_unit=True,
+        decision_issuer_id=PROVINCE,
+        office_id=SNV,
+    )
     for notification_id in env.run(acts.notify, secret):
         env.run(acts.deliver_email, notification_id)
     assert recipients(engine, secret.inspection_id) == {"leader", "coord", "chair"}

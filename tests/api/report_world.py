@@ -59,6 +59,7 @@ ACCOUNTS = [
     ("rep9", "unit_rep", "R9-X01"),
     ("rep9b", "unit_rep", "R9-X05"),
     ("view9", "viewer", PROVINCE),
+    ("view9stp", "viewer", "R9-STP"),  # a lateral office: never sees a secret inspection
 ]
 
 
@@ -200,7 +201,10 @@ async def _schools(w: World) -> None:
 
 async def _surprises(w: World) -> None:
     async def visited(code: str, results: list[dict[str, Any]]) -> str:
-        iid = await w.start("surprise", f"Kiểm tra đột xuất {code}", unit_id=w.org[code])
+        # Home Affairs decides on its own sub-agency itself: coordinating the province's
+        # decision on it, its office would stand in the agency's managing chain.
+        own = {"decision": {"issuer_id": w.org["R9-SNV"]}} if code == "R9-CC1" else {}
+        iid = await w.start("surprise", f"Kiểm tra đột xuất {code}", unit_id=w.org[code], **own)
         await w.run(
             iid,
             [

@@ -47,7 +47,8 @@ async def test_wrong_role_gets_403_and_changes_nothing(http: httpx.AsyncClient, 
     iid = (await start(http, people))["inspection_id"]
     r = await post(http, people, "unit_rep", f"/inspections/{iid}/team", team(people))
     body = assert_error(r, 403, "not_allowed")
-    assert "unit_rep" in body["message"]
+    assert "inspected side" in body["message"]  # the commune's representative
+    assert body["detail"]["position"] == "unit"
     assert await event_count(http, people, iid) == 1
     r = await http.get("/users", headers=people.headers["coordinator"])
     assert_error(r, 403, "forbidden")

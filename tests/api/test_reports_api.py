@@ -132,11 +132,15 @@ async def test_summary_filters_by_kind_organisation_and_period(world: World) -> 
 
 
 async def test_reports_respect_scope_and_secrecy(world: World) -> None:
-    viewer = (await get(world, "view9", "/reports/summary", **year_range(world))).json()
-    # The viewer circulates reports: the secret surprise at X01 is not in them.
-    assert viewer["inspections"] == 56
-    assert counts(viewer["by_kind"])["surprise"] == 24
-    assert counts(viewer["by_level"])["commune"] == 20
+    lateral = (await get(world, "view9stp", "/reports/summary", **year_range(world))).json()
+    # A viewer of a lateral office (Justice): the secret surprise at X01 is not counted.
+    assert lateral["inspections"] == 56
+    assert counts(lateral["by_kind"])["surprise"] == 24
+    assert counts(lateral["by_level"])["commune"] == 20
+    issuing = (await get(world, "view9", "/reports/summary", **year_range(world))).json()
+    # The issuing organisation's own viewer stands on the issuing side: it is counted.
+    assert issuing["inspections"] == 57
+    assert counts(issuing["by_kind"])["surprise"] == 25
     unit = (await get(world, "rep9", "/reports/summary", **year_range(world))).json()
     # X01's representative: its closed inspection only, never the one still secret.
     assert (unit["inspections"], counts(unit["by_kind"])) == (1, {"surprise": 1})

@@ -1,8 +1,9 @@
 """Regenerate the saved histories replayed by tests/workflows/test_replay.py.
 
 ``make histories`` — run it when a deliberate, patched change to the workflow ships, and
-keep the old files too under a versioned name (``*-v1.json`` were recorded before the
-``local-records-v1`` patch): running inspections replay the old histories.
+keep the old files too under a versioned name: running inspections replay the old
+histories. ``*-v1.json`` were recorded before the ``local-records-v1`` patch (regular
+activities), ``*-v2.json`` before ``committed-records-v2`` (local activities).
 """
 
 import asyncio

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from states import procedure
+from states.machine import finding_is_active
 from states.models import (
     AcknowledgeInput,
     Actor,
@@ -11,11 +12,13 @@ from states.models import (
     Command,
     ConcludeInput,
     DecideExtensionInput,
+    Decision,
     DisputeDecision,
     DisputeInput,
     ExtendVisitInput,
     FormTeamInput,
     InspectionSnapshot,
+    RecordReinspectionInput,
     RecordVisitInput,
     RemediationReportItem,
     ReportRemediationInput,
@@ -32,6 +35,7 @@ from states.models import (
     VerifyInput,
 )
 from states.policies import DeadlinePolicy
+from states.reinspection import SYSTEM_ACTOR
 from states.vocabulary import (
     CheckResult,
     DisputeOutcome,
@@ -49,24 +53,38 @@ from states.vocabulary import (
 T0 = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)
 STEP = timedelta(hours=5)
 
+# The province decides (its People's Committee issues, Home Affairs coordinates) and inspects
+# a commune under a district: the district is the unit's managing chain.
+PROVINCE = "ubnd-tinh"
 UNIT_ID = "ubnd-xa-an-binh"
-UNIT_PATH = ["ubnd-tinh", "ubnd-huyen"]
+UNIT_PATH = [PROVINCE, "ubnd-huyen"]
 INSPECTORATE = "so-noi-vu"
 CHECKLIST = ["WH-01", "ID-01", "CD-01", "OS-01"]
 
-COORDINATOR = Actor(user_id="coord", name="Điều phối", role=Role.COORDINATOR)
-DECISION_MAKER = Actor(user_id="chief", name="Chủ tịch", role=Role.DECISION_MAKER)
-LEADER = Actor(user_id="lead", name="Trưởng đoàn", role=Role.INSPECTOR)
-MEMBER = Actor(user_id="mem", name="Thành viên", role=Role.INSPECTOR)
-OUTSIDER = Actor(user_id="outsider", name="Ngoài đoàn", role=Role.INSPECTOR)
-UNIT_REP = Actor(user_id="rep", name="Đại diện", role=Role.UNIT_REP, organisation_id=UNIT_ID)
-ANCESTOR_REP = Actor(
-    user_id="rep-huyen", name="Huyện", role=Role.UNIT_REP, organisation_id="ubnd-huyen"
-)
-OTHER_REP = Actor(
-    user_id="rep-other", name="Xã khác", role=Role.UNIT_REP, organisation_id="ubnd-xa-khac"
-)
-VIEWER = Actor(user_id="viewer", name="Xem", role=Role.VIEWER)
+
+def _actor(user_id: str, name: str, role: Role, *chain: str) -> Actor:
+    return Actor(
+        user_id=user_id, name=name, role=role, organisation_id=chain[-1], chain=list(chain)
+    )
+
+
+COORDINATOR = _actor("coord", "Điều phối", Role.COORDINATOR, PROVINCE, INSPECTORATE)
+DECISION_MAKER = _actor("chief", "Chủ tịch", Role.DECISION_MAKER, PROVINCE)
+LEADER = _actor("lead", "Trưởng đoàn", Role.INSPECTOR, PROVINCE, INSPECTORATE)
+MEMBER = _actor("mem", "Thành viên", Role.INSPECTOR, PROVINCE, INSPECTORATE)
+OUTSIDER = _actor("outsider", "Ngoài đoàn", Role.INSPECTOR, PROVINCE, INSPECTORATE)
+UNIT_REP = _actor("rep", "Đại diện", Role.UNIT_REP, *UNIT_PATH, UNIT_ID)
+ANCESTOR_REP = _actor("rep-huyen", "Huyện", Role.UNIT_REP, *UNIT_PATH)
+OTHER_REP = _actor("rep-other", "Xã khác", Role.UNIT_REP, *UNIT_PATH, "ubnd-xa-khac")
+VIEWER = _actor("viewer", "Xem", Role.VIEWER, PROVINCE)
+# Office holders on other sides: the district (managing chain), the commune itself, the
+# coordinating office's own head, and a lateral department.
+CHAIN_COORDINATOR = _actor("coord-huyen", "Đầu mối huyện", Role.COORDINATOR, *UNIT_PATH)
+CHAIN_DM = _actor("chief-huyen", "Chủ tịch huyện", Role.DECISION_MAKER, *UNIT_PATH)
+UNIT_CHAIR = _actor("chief-xa", "Chủ tịch xã", Role.DECISION_MAKER, *UNIT_PATH, UNIT_ID)
+OFFICE_DM = _actor("director-snv", "Giám đốc Sở", Role.DECISION_MAKER, PROVINCE, INSPECTORATE)
+LATERAL_COORDINATOR = _actor("coord-stp", "Đầu mối Sở Tư pháp", Role.COORDINATOR, PROVINCE, "stp")
+LATERAL_DM = _actor("director-stp", "Giám đốc Sở Tư pháp", Role.DECISION_MAKER, PROVINCE, "stp")
 ACTORS = [
     COORDINATOR,
     DECISION_MAKER,
@@ -88,7 +106,9 @@ def member(
         name=actor.name,
         team_role=team_role,
         organisation_id=INSPECTORATE,
-        organisation_path=organisation_path if organisation_path is not None else ["ubnd-tinh"],
+        organisation_path=organisation_path
+        if organisation_path is not None
+        else [PROVINCE, INSPECTORATE],
     )
 
 
@@ -113,6 +133,8 @@ def start_input(
         unit_path=UNIT_PATH,
         title="Kiểm tra công vụ quý I",
         checklist=CHECKLIST,
+        decision=Decision(number="12/QĐ-UBND", issuer_id=PROVINCE),
+        office_id=INSPECTORATE,
         policy=DeadlinePolicy(max_cycles=max_cycles),
         actor=COORDINATOR,
     )
@@ -212,6 +234,16 @@ def good_command(snapshot: InspectionSnapshot, trigger: Trigger) -> Command:
         case Trigger.DECIDE_EXTENSION:
             n = next((e.n for e in snapshot.extensions if e.status is ExtensionStatus.PENDING), 1)
             return DecideExtensionInput(actor=COORDINATOR, n=n, grant=True)
+        case Trigger.RECORD_REINSPECTION:
+            active = [f.no for f in snapshot.findings if finding_is_active(f.status)]
+            return RecordReinspectionInput(
+                actor=SYSTEM_ACTOR,
+                reinspection_id="kt-2025-002",
+                results=[
+                    Verification(finding_no=no, outcome=VerificationOutcome.RESOLVED)
+                    for no in active or [1]
+                ],
+            )
     raise AssertionError(f"no command for {trigger}")
 
 

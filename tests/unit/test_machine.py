@@ -21,6 +21,7 @@ from states.errors import (
 )
 from states.models import (
     AcknowledgeInput,
+    CancelInput,
     ChecklistResult,
     Command,
     ConcludeInput,
@@ -28,6 +29,7 @@ from states.models import (
     DisputeDecision,
     DisputeInput,
     FormTeamInput,
+    RecordReinspectionInput,
     RecordVisitInput,
     RemediationOrder,
     RemediationReportItem,
@@ -49,23 +51,30 @@ from states.vocabulary import (
     InspectionKind,
     InspectionState,
     RemediationStatus,
+    Role,
     TeamRole,
     Trigger,
     VerificationOutcome,
 )
 from tests.unit.builders import (
     ANCESTOR_REP,
+    CHAIN_COORDINATOR,
+    CHAIN_DM,
     CONFLICTED,
     COORDINATOR,
     DECISION_MAKER,
+    LATERAL_COORDINATOR,
+    LATERAL_DM,
     LEADER,
     MEMBER,
+    OFFICE_DM,
     OTHER_REP,
     OUTSIDER,
     REINSPECTING_PATH,
     STEP,
     T0,
     TEAM,
+    UNIT_CHAIR,
     UNIT_ID,
     UNIT_REP,
     advance,
@@ -101,27 +110,35 @@ PLANNED_TABLE: dict[str, str] = {
     "visited": "conclude>remediation_requested suspend>suspended",
     "visited_clean": "conclude>closed suspend>suspended",
     "visited_unsigned": "suspend>suspended",
+    # After the conclusion a verification re-inspection's results can settle every finding.
     "remediation_requested": (
         "acknowledge>remediating dispute>disputed request_extension>remediation_requested "
-        "suspend>suspended"
+        "suspend>suspended record_reinspection>closed"
     ),
     "remediation_requested+extension": (
         "acknowledge>remediating dispute>disputed request_extension>remediation_requested "
-        "decide_extension>remediation_requested suspend>suspended"
+        "decide_extension>remediation_requested suspend>suspended record_reinspection>closed"
     ),
-    "disputed": "resolve_dispute>remediation_requested suspend>suspended",
+    # A disputed finding waits for the dispute's decision: nothing closes yet.
+    "disputed": (
+        "resolve_dispute>remediation_requested suspend>suspended record_reinspection>disputed"
+    ),
     "disputed+extension": (
-        "resolve_dispute>remediation_requested decide_extension>disputed suspend>suspended"
+        "resolve_dispute>remediation_requested decide_extension>disputed suspend>suspended "
+        "record_reinspection>disputed"
     ),
     "remediating": (
-        "report_remediation>remediation_reported request_extension>remediating suspend>suspended"
+        "report_remediation>remediation_reported request_extension>remediating suspend>suspended "
+        "record_reinspection>closed"
     ),
     "remediating+extension": (
         "report_remediation>remediation_reported request_extension>remediating "
-        "decide_extension>remediating suspend>suspended"
+        "decide_extension>remediating suspend>suspended record_reinspection>closed"
     ),
-    "remediation_reported": "schedule_reinspection>reinspecting suspend>suspended",
-    "reinspecting": "verify>closed suspend>suspended",
+    "remediation_reported": (
+        "schedule_reinspection>reinspecting suspend>suspended record_reinspection>closed"
+    ),
+    "reinspecting": "verify>closed suspend>suspended record_reinspection>closed",
     "closed": "",
     "cancelled": "",
     "suspended/decided": "cancel>cancelled resume>decided",
@@ -129,11 +146,11 @@ PLANNED_TABLE: dict[str, str] = {
     "suspended/notified": "cancel>cancelled resume>notified",
     "suspended/on_site": "cancel>cancelled resume>on_site",
     "suspended/visited": "resume>visited",
-    "suspended/remediation_requested": "resume>remediation_requested",
-    "suspended/disputed": "resume>disputed",
-    "suspended/remediating": "resume>remediating",
-    "suspended/remediation_reported": "resume>remediation_reported",
-    "suspended/reinspecting": "resume>reinspecting",
+    "suspended/remediation_requested": ("resume>remediation_requested record_reinspection>closed"),
+    "suspended/disputed": "resume>disputed record_reinspection>suspended",
+    "suspended/remediating": "resume>remediating record_reinspection>closed",
+    "suspended/remediation_reported": ("resume>remediation_reported record_reinspection>closed"),
+    "suspended/reinspecting": "resume>reinspecting record_reinspection>closed",
     "suspended/unset": "",
 }
 # A surprise inspection differs in one row: no notice, straight on site.
@@ -161,6 +178,19 @@ SPECIAL_REFUSALS: dict[InspectionKind, dict[tuple[str, Trigger], type[DomainErro
         ("suspended/reinspecting", T.CANCEL): GuardFailed,
         ("suspended/unset", T.CANCEL): GuardFailed,
         ("suspended/unset", T.RESUME): GuardFailed,
+        # Before the conclusion there is nothing a re-inspection could settle.
+        ("suspended/decided", T.RECORD_REINSPECTION): InvalidCommand,
+        ("suspended/team_formed", T.RECORD_REINSPECTION): InvalidCommand,
+        ("suspended/notified", T.RECORD_REINSPECTION): InvalidCommand,
+        ("suspended/on_site", T.RECORD_REINSPECTION): InvalidCommand,
+        ("suspended/visited", T.RECORD_REINSPECTION): GuardFailed,
+        ("suspended/unset", T.RECORD_REINSPECTION): InvalidCommand,
+        # Who first: before a team exists nobody is on it.
+        **{
+            (case, trigger): NotAllowed
+            for case in ("decided", "cancelled", "suspended/decided")
+            for trigger in (T.START_VISIT, T.RECORD_VISIT, T.VERIFY)
+        },
     },
 }
 SPECIAL_REFUSALS[SURPRISE] = {
@@ -371,14 +401,23 @@ def test_invalid_transition_of_a_closed_inspection_allows_nothing() -> None:
     assert "closed" in error.message and "nothing" in error.message
 
 
-def test_the_state_is_checked_before_the_actor() -> None:
+def test_the_actor_is_checked_before_the_state() -> None:
+    """Who may never fire the trigger here hears that, not where the inspection stands."""
     error = refusal(
         "decided",
         PLANNED,
         T.VERIFY,
         VerifyInput(actor=OTHER_REP, results=[Verification(finding_no=7, outcome=RESOLVED)]),
     )
-    assert type(error) is InvalidTransition
+    assert type(error) is NotAllowed
+    error = refusal(
+        "decided", PLANNED, T.VERIFY, good_command(reach("reinspecting", PLANNED), T.VERIFY)
+    )
+    assert type(error) is NotAllowed  # the team does not exist yet
+    error = refusal(
+        "closed", PLANNED, T.SUSPEND, good_command(reach("decided", PLANNED), T.SUSPEND)
+    )
+    assert type(error) is InvalidTransition  # the right person at the wrong moment
 
 
 NOT_ALLOWED = {
@@ -435,11 +474,66 @@ NOT_ALLOWED = {
         T.REQUEST_EXTENSION,
         RequestExtensionInput(actor=OTHER_REP, finding_no=1, due_on=LATER, reason="x"),
     ),
-    "decision maker decides an extension": (
+    "decision-maker of a lateral office decides an extension": (
         "remediating+extension",
         SURPRISE,
         T.DECIDE_EXTENSION,
-        DecideExtensionInput(actor=DECISION_MAKER, n=1, grant=True),
+        DecideExtensionInput(actor=LATERAL_DM, n=1, grant=True),
+    ),
+    "coordinator of the managing chain suspends": (
+        "on_site",
+        PLANNED,
+        T.SUSPEND,
+        SuspendInput(actor=CHAIN_COORDINATOR, reason="x"),
+    ),
+    "chair of the unit cancels": (
+        "team_formed",
+        PLANNED,
+        T.CANCEL,
+        CancelInput(actor=UNIT_CHAIR, reason="x"),
+    ),
+    "chair of the unit resolves the dispute of its own unit": (
+        "disputed",
+        PLANNED,
+        T.RESOLVE_DISPUTE,
+        ResolveDisputeInput(
+            actor=UNIT_CHAIR,
+            decisions=[DisputeDecision(finding_no=1, outcome=DisputeOutcome.WITHDRAWN)],
+        ),
+    ),
+    "decision-maker of the coordinating office concludes": (
+        "visited",
+        PLANNED,
+        T.CONCLUDE,
+        ConcludeInput(actor=OFFICE_DM),
+    ),
+    "decision-maker of the managing chain concludes": (
+        "visited",
+        PLANNED,
+        T.CONCLUDE,
+        ConcludeInput(actor=CHAIN_DM),
+    ),
+    "coordinator notifies the unit of its own team of a lateral office": (
+        "team_formed",
+        PLANNED,
+        T.SEND_NOTICE,
+        SendNoticeInput(actor=LATERAL_COORDINATOR),
+    ),
+    "coordinator starts the visit": (
+        "team_formed",
+        SURPRISE,
+        T.START_VISIT,
+        StartVisitInput(actor=COORDINATOR),
+    ),
+    "a person kiemtra does not know records a re-inspection": (
+        "remediating",
+        PLANNED,
+        T.RECORD_REINSPECTION,
+        RecordReinspectionInput(
+            actor=COORDINATOR,
+            reinspection_id="x",
+            results=[Verification(finding_no=1, outcome=RESOLVED)],
+        ),
     ),
     "unit rep grants itself an extension": (
         "remediating+extension",
@@ -468,7 +562,10 @@ def test_allowed_triggers_for_an_actor_respect_team_membership() -> None:
     snapshot = reach("team_formed", SURPRISE)
     assert procedure.allowed_triggers(snapshot, LEADER) == [T.START_VISIT]
     assert procedure.allowed_triggers(snapshot, OUTSIDER) == []
-    assert procedure.allowed_triggers(snapshot, COORDINATOR) == [T.START_VISIT, T.CANCEL, T.SUSPEND]
+    assert procedure.allowed_triggers(snapshot, COORDINATOR) == [T.CANCEL, T.SUSPEND]
+    assert procedure.allowed_triggers(snapshot, DECISION_MAKER) == [T.CANCEL, T.SUSPEND]
+    assert procedure.allowed_triggers(snapshot, CHAIN_COORDINATOR) == []
+    assert procedure.allowed_triggers(snapshot, UNIT_CHAIR) == []
 
 
 def results(*criteria: str) -> list[ChecklistResult]:
@@ -711,12 +808,34 @@ def test_a_member_from_the_inspected_unit_is_a_conflict_of_interest(local: TeamM
     assert type(error) is ConflictOfInterest
 
 
-def test_a_member_from_a_superior_unit_is_no_conflict() -> None:
-    superior = member(OUTSIDER).model_copy(
+def test_a_member_of_the_managing_chain_is_a_conflict_of_interest() -> None:
+    """The district that runs the commune stands on the inspected side."""
+    chain = member(OUTSIDER).model_copy(
         update={"organisation_id": "ubnd-huyen", "organisation_path": ["ubnd-tinh", "ubnd-huyen"]}
     )
-    cmd = FormTeamInput(actor=COORDINATOR, members=[*TEAM, superior])
+    cmd = FormTeamInput(actor=COORDINATOR, members=[*TEAM, chain])
+    error = refusal("decided", PLANNED, T.FORM_TEAM, cmd)
+    assert type(error) is ConflictOfInterest
+    assert error.detail == {"user_id": OUTSIDER.user_id, "name": OUTSIDER.name}
+
+
+def test_a_member_from_a_lateral_office_is_no_conflict() -> None:
+    lateral = member(OUTSIDER).model_copy(
+        update={"organisation_id": "so-tu-phap", "organisation_path": ["ubnd-tinh", "so-tu-phap"]}
+    )
+    cmd = FormTeamInput(actor=COORDINATOR, members=[*TEAM, lateral])
     procedure.check(reach("decided", PLANNED), T.FORM_TEAM, cmd, NOW)
+
+
+def test_only_inspector_accounts_serve_on_a_team() -> None:
+    """A unit representative, an administrator or a viewer is refused, named (422)."""
+    for role in (Role.UNIT_REP, Role.ADMIN, Role.VIEWER, Role.COORDINATOR):
+        odd = member(OUTSIDER).model_copy(update={"role": role})
+        error = refusal(
+            "decided", PLANNED, T.FORM_TEAM, FormTeamInput(actor=COORDINATOR, members=[*TEAM, odd])
+        )
+        assert type(error) is InvalidCommand
+        assert error.detail["user_id"] == OUTSIDER.user_id and error.detail["role"] == role.value
 
 
 def test_notice_for_a_surprise_inspection_fails_its_guard() -> None:
@@ -758,23 +877,32 @@ visited --> suspended: suspend
 remediation_requested --> remediating: acknowledge
 remediation_requested --> disputed: dispute
 remediation_requested --> remediation_requested: request_extension [internal] | \
-decide_extension [internal] [extension_pending]
+decide_extension [internal] [extension_pending] | record_reinspection [internal]
 remediation_requested --> suspended: suspend
-disputed --> closed: resolve_dispute [dispute_withdraws_all]
+remediation_requested --> closed: record_reinspection [reinspection_settles_all]
+disputed --> closed: resolve_dispute [dispute_withdraws_all] | \
+record_reinspection [reinspection_settles_all]
 disputed --> remediating: resolve_dispute [unit_accepts_upheld]
 disputed --> remediation_requested: resolve_dispute [unit_must_acknowledge]
 disputed --> suspended: suspend
-disputed --> disputed: decide_extension [internal] [extension_pending]
+disputed --> disputed: decide_extension [internal] [extension_pending] | \
+record_reinspection [internal]
 remediating --> remediation_reported: report_remediation
 remediating --> remediating: request_extension [internal] | \
-decide_extension [internal] [extension_pending]
+decide_extension [internal] [extension_pending] | record_reinspection [internal]
 remediating --> suspended: suspend
+remediating --> closed: record_reinspection [reinspection_settles_all]
 remediation_reported --> reinspecting: schedule_reinspection
 remediation_reported --> suspended: suspend
-reinspecting --> closed: verify [all_settled]
+remediation_reported --> closed: record_reinspection [reinspection_settles_all]
+remediation_reported --> remediation_reported: record_reinspection [internal]
+reinspecting --> closed: verify [all_settled] | record_reinspection [reinspection_settles_all]
 reinspecting --> remediation_requested: verify [next_cycle_allowed]
 reinspecting --> suspended: suspend
+reinspecting --> reinspecting: record_reinspection [internal]
 suspended --> cancelled: cancel [suspended_before_conclusion]
+suspended --> closed: record_reinspection [suspended_after_conclusion & reinspection_settles_all]
+suspended --> suspended: record_reinspection [internal] [suspended_after_conclusion]
 suspended --> decided: resume [was_decided]
 suspended --> team_formed: resume [was_team_formed]
 suspended --> notified: resume [was_notified]
