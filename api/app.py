@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
@@ -11,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from api import errors
+from api.edge import EdgeMiddleware
 from api.gates import CommandGates
 from api.routes import (
     auth,
@@ -25,6 +27,7 @@ from api.routes import (
     users,
 )
 from api.schemas import ErrorPublic
+from api.throttle import TokenBuckets
 from store.db import make_engine
 from worker.client import connect
 from worker.settings import ApiSettings
@@ -36,8 +39,9 @@ ERROR_RESPONSES = {
     403: "the caller's role may not do this",
     404: "unknown, or not visible to the caller",
     409: "not allowed in the inspection's current state",
+    413: "the request body is larger than the server accepts",
     422: "the payload does not fit the schema or the inspection",
-    429: "account locked after failed sign-ins",
+    429: "account locked after failed sign-ins, or too many sign-ins from one address",
     503: "Temporal, the worker or the database did not answer in time",
 }
 
@@ -67,10 +71,29 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
+class _App(FastAPI):
+    """FastAPI with the edge around everything, Starlette's own error middleware included:
+    ``add_middleware`` would put it inside, and a 500 would leave without its headers."""
+
+    def __init__(self, settings: ApiSettings, **kwargs: Any) -> None:
+        self.edge_settings = settings
+        super().__init__(**kwargs)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return EdgeMiddleware(
+            super().build_middleware_stack(),
+            max_body_bytes=self.edge_settings.max_body_bytes,
+            trusted_proxies=self.edge_settings.trusted_proxies,
+        )
+
+
 def create_app(
     settings: ApiSettings, *, engine: Engine | None = None, client: Client | None = None
 ) -> FastAPI:
-    """The API; tests and ``kiemtra up`` may hand in an engine and client they already hold."""
+    """The API; tests and ``kiemtra up`` may hand in an engine and client they already hold.
+
+    Serve it with uvicorn's ``proxy_headers=False``: the edge decides who the client is.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -79,6 +102,9 @@ def create_app(
         app.state.signing_key = settings.signing_key()
         app.state.policies = settings.policies()
         app.state.gates = CommandGates()
+        app.state.signin_buckets = TokenBuckets(
+            settings.signin_rate_per_minute / 60, settings.signin_burst
+        )
         app.state.engine = engine or make_engine(settings.resolved_database_url)
         # Lazy: the API starts (and answers 503) even while Temporal is still coming up.
         app.state.client = client or await connect(settings, lazy=True)
@@ -86,7 +112,8 @@ def create_app(
         if own_engine:
             app.state.engine.dispose()
 
-    app = FastAPI(
+    app = _App(
+        settings,
         title="kiemtra",
         summary="Kiểm tra công vụ — public-service inspections as durable workflows",
         version="0.1.0",

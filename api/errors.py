@@ -76,6 +76,22 @@ def _body(status: int, error: str, message: str, detail: Any, headers: Any = Non
 
 # 404 too: probing for ids is worth seeing, and a hidden id must log exactly as an unknown one.
 AUDITED = frozenset({401, 403, 404, 409})
+# The longest each field of a security log row may be. Callers choose the path and the
+# request id: the log holds evidence, not whatever a caller wants stored.
+LOG_FIELD_MAX = {
+    "user_id": 64,
+    "role": 32,
+    "source_ip": 64,
+    "request_id": 64,
+    "method": 16,
+    "path": 512,
+    "error": 64,
+    "reason": 64,
+}
+
+
+def _cut(field: str, value: str) -> str:
+    return value[: LOG_FIELD_MAX[field]]
 
 
 def audit(request: Request, status: int, error: str, reason: str = "") -> None:
@@ -85,15 +101,15 @@ def audit(request: Request, status: int, error: str, reason: str = "") -> None:
     user_id, role = getattr(request.state, "caller", (None, ""))
     row = SecurityLog(
         at=datetime.now(UTC),
-        user_id=user_id,
-        role=role,
-        source_ip=request.client.host if request.client else "",
-        request_id=getattr(request.state, "request_id", ""),
-        method=request.method,
-        path=request.url.path,
+        user_id=None if user_id is None else _cut("user_id", user_id),
+        role=_cut("role", role),
+        source_ip=_cut("source_ip", request.client.host if request.client else ""),
+        request_id=_cut("request_id", getattr(request.state, "request_id", "")),
+        method=_cut("method", request.method),
+        path=_cut("path", request.url.path),
         status=status,
-        error=error,
-        reason=reason,
+        error=_cut("error", error),
+        reason=_cut("reason", reason),
     )
     try:
         with Session(request.app.state.engine) as session:
@@ -129,7 +145,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+        code = {
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "payload_too_large",
+        }
         await run_in_threadpool(
             audit, request, exc.status_code, code.get(exc.status_code, "http_error")
         )

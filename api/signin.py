@@ -27,16 +27,14 @@ from api.security import (
 )
 from store.logins import (
     SessionState,
-    locked_until,
+    count_attempt,
     open_session,
-    record_failed_login,
     reset_failed_logins,
     revoke_session,
     rotate_refresh,
     state_of,
 )
-from store.queries import user_by_username
-from store.tables import AuthSession, User
+from store.tables import AuthSession, User, username_key
 from worker.settings import ApiSettings
 
 
@@ -86,22 +84,24 @@ def _session_ended(state: SessionState) -> ApiError:
 def sign_in(
     db: Session, settings: ApiSettings, key: str, username: str, password: str, now: datetime
 ) -> Token:
-    """Check the password (lockout first), then open a session and issue its token pair."""
-    user = user_by_username(db, username)
-    if user is None:
-        # Same argon2 work and the same answer as a wrong password: usernames stay unprobed.
+    """Count the attempt, check the password within the allowance, then open a session."""
+    lock = timedelta(minutes=settings.lockout_minutes)
+    allowed = settings.lockout_attempts
+    attempt = count_attempt(db, username_key(username), now, allowed, lock)
+    if attempt is None:
+        # The same UPDATE (matching no row), the same argon2 work, the same answer as a wrong
+        # password: an unknown username cannot be told apart by answer or by time.
         burn_password_check(password)
         raise _bad_credentials()
-    until = locked_until(user, now)
-    if until is not None:
+    until = attempt.locked_until or now + lock
+    if attempt.number > allowed:
         # Not even checked: a locked account gives a guesser nothing, the right password included.
         raise _locked(until, now)
+    user = attempt.user
     if not verify_password(password, user.password_hash) or not user.active:
-        lock = timedelta(minutes=settings.lockout_minutes)
-        until = record_failed_login(db, user.id, now, settings.lockout_attempts, lock)
-        raise _bad_credentials() if until is None else _locked(until, now)
-    if user.failed_logins or user.locked_until is not None:
-        reset_failed_logins(db, user.id)
+        # Already counted: a failure writes nothing more.
+        raise _locked(until, now) if attempt.number >= allowed else _bad_credentials()
+    reset_failed_logins(db, user.id)
     session_id = new_session_id()
     first = new_refresh_token(session_id)
     ttl = timedelta(days=settings.refresh_token_days)

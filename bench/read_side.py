@@ -55,10 +55,18 @@ def serve(url: str) -> Iterator[str]:
         database_url=url,
         secret_key="bench-secret-key-long-enough-for-hs256",
         access_token_minutes=240,
+        signin_rate_per_minute=1_000_000,  # every account signs in from 127.0.0.1
+        signin_burst=1_000_000,
     )
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            proxy_headers=False,
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

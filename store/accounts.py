@@ -2,6 +2,7 @@
 
 import uuid
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from states.vocabulary import Role
@@ -26,11 +27,16 @@ def create_user(
     full_name: str = "",
     email: str = "",
 ) -> User:
-    """Add an account; refuses a taken username, an unknown organisation, the system role."""
+    """Add an account; refuses a taken username, an unknown organisation, the system role.
+
+    Taken means taken by any spelling that is the same name: "Coordinator" when
+    "coordinator" exists, or the same letters composed differently (NFC).
+    """
     if role is Role.SYSTEM:
         raise AccountError(422, "invalid_command", "the system role is not for accounts")
+    taken = AccountError(409, "conflict", f"username {username} is taken")
     if user_by_username(session, username) is not None:
-        raise AccountError(409, "conflict", f"username {username} is taken")
+        raise taken
     if organisation_id and session.get(Organisation, organisation_id) is None:
         raise AccountError(422, "invalid_command", f"unknown organisation {organisation_id}")
     user = User(
@@ -43,6 +49,11 @@ def create_user(
         organisation_id=organisation_id,
     )
     session.add(user)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another request took the name between the check and the insert.
+        session.rollback()
+        raise taken from None
     session.refresh(user)
     return user

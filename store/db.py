@@ -1,11 +1,12 @@
 """Engine and sessions from a database URL (SQLite file by default, PostgreSQL by URL)."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, make_url
 from sqlmodel import Session, create_engine
 
 
@@ -21,13 +22,25 @@ def default_url(data_dir: str | Path = ".kiemtra") -> str:
     return f"sqlite:///{Path(data_dir) / 'kiemtra.db'}"
 
 
+def create_private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only, and its directory if missing (0700).
+
+    SQLite would create it under the umask (world-readable, as a rule), and gives its -wal
+    and -shm files the database file's mode: created 0600 here, all three stay private.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets WAL and a busy timeout so readers never block writers."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            path = Path(database)
+            if not path.exists():
+                create_private_file(path)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
 
         @event.listens_for(engine, "connect")

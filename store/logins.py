@@ -1,13 +1,15 @@
-"""Sign-in state: failed-login counters with lockout, and refresh sessions (``auth_session``).
+"""Sign-in state: attempt counters with lockout, and refresh sessions (``auth_session``).
 
 Counters and rotations are single UPDATE statements, so two concurrent requests cannot both
 read the old value and overwrite each other.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlmodel import Session, col, select, update
+from sqlalchemy import DateTime, and_, case, null, type_coerce
+from sqlmodel import Session, col, update
 
 from store.tables import AuthSession, User
 
@@ -17,34 +19,60 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def locked_until(user: User, now: datetime) -> datetime | None:
-    """When the account's lock ends, or None when it is not locked."""
-    if user.locked_until is None or as_utc(user.locked_until) <= now:
-        return None
-    return as_utc(user.locked_until)
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt, counted against its account before any password is checked."""
+
+    user: User
+    # Attempts since the last success or the last expired lock, this one included.
+    number: int
+    locked_until: datetime | None
 
 
-def record_failed_login(
-    session: Session, user_id: str, now: datetime, attempts: int, lock_for: timedelta
-) -> datetime | None:
-    """Count one more consecutive failure; lock the account when it reaches ``attempts``.
+def count_attempt(
+    session: Session, key: str, now: datetime, attempts: int, lock_for: timedelta
+) -> Attempt | None:
+    """Count one attempt at the account whose username key is ``key``; None if there is none.
 
-    Returns the end of the lock it just set, if any. The counter restarts at zero when the
-    lock is set, so an expired lock gives a fresh allowance rather than locking on the next
-    mistake.
+    One UPDATE … RETURNING, so concurrent attempts get distinct numbers and the number is
+    known before the password is checked: only attempts 1 … ``attempts`` of a lock window
+    may check one, however many arrive at once. The attempt that reaches ``attempts`` sets
+    the lock at once, so the ones behind it see it even while its check is still running;
+    a success lifts it (``reset_failed_logins``). An expired lock restarts the count at 1.
     """
-    where = col(User.id) == user_id
-    session.exec(update(User).where(where).values(failed_logins=col(User.failed_logins) + 1))
-    failures = session.exec(select(User.failed_logins).where(where)).one()
-    until = None
-    if failures >= attempts:
-        until = now + lock_for
-        session.exec(update(User).where(where).values(failed_logins=0, locked_until=until))
+    locked = col(User.locked_until)
+    expired = and_(locked.is_not(None), locked <= now)
+    number = case((expired, 0), else_=col(User.failed_logins)) + 1
+    still_locked = case((expired, null()), else_=locked)
+    # Typed as the column, so SQLite stores it in the column's own format.
+    new_lock = type_coerce(now + lock_for, DateTime(timezone=True))
+    statement = (
+        update(User)
+        .where(col(User.username_key) == key)
+        .values(
+            failed_logins=number,
+            locked_until=case(
+                (and_(still_locked.is_(None), number >= attempts), new_lock),
+                else_=still_locked,
+            ),
+        )
+        .returning(User)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    user = session.scalars(statement).first()
+    if user is not None:
+        # Detached with what RETURNING gave: the commit would otherwise expire it and the
+        # next attribute read would cost another round trip.
+        session.expunge(user)
     session.commit()
-    return until
+    if user is None:
+        return None
+    until = as_utc(user.locked_until) if user.locked_until is not None else None
+    return Attempt(user=user, number=user.failed_logins, locked_until=until)
 
 
 def reset_failed_logins(session: Session, user_id: str) -> None:
+    """After a correct password: a fresh allowance, and no lock."""
     session.exec(
         update(User).where(col(User.id) == user_id).values(failed_logins=0, locked_until=None)
     )

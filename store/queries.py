@@ -16,6 +16,7 @@ from store.tables import (
     PlanItem,
     SnapshotRecord,
     User,
+    username_key,
 )
 
 MAX_DEPTH = 32
@@ -158,7 +159,8 @@ def organisation_by_code(session: Session, code: str) -> Organisation | None:
 
 
 def user_by_username(session: Session, username: str) -> User | None:
-    return session.exec(select(User).where(User.username == username)).first()
+    """The account named ``username``, compared as its key: "Lan" finds "lan"."""
+    return session.exec(select(User).where(User.username_key == username_key(username))).first()
 
 
 def users(session: Session) -> list[User]:

@@ -128,7 +128,8 @@ def api(
 ) -> None:
     """The HTTP API alone, against the Temporal and database named by the environment."""
     _logging()
-    uvicorn.run(create_app(ApiSettings()), host=host, port=port)
+    # The app's edge decides who the client is (KIEMTRA_TRUSTED_PROXIES), not uvicorn.
+    uvicorn.run(create_app(ApiSettings()), host=host, port=port, proxy_headers=False)
 
 
 @app.command()

@@ -119,7 +119,7 @@ class DevServer:
                 f"port {', '.join(map(str, busy))} on {self.ip} is in use "
                 "(another `kiemtra up`, or a leftover temporal server?)"
             )
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         # A fresh log per run, so its tail explains this run's failure.
         with self.log_path.open("wb") as log:
             self.process = await asyncio.create_subprocess_exec(

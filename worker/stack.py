@@ -254,6 +254,7 @@ async def _run(options: StackOptions, stop: asyncio.Event, hurry: asyncio.Event)
                 log_level="warning",
                 lifespan="on",
                 timeout_graceful_shutdown=5,
+                proxy_headers=False,  # the app's edge decides who the client is
             )
         )
         api_task = asyncio.create_task(api.serve(sockets=[sock]))

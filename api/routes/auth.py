@@ -9,6 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from api import signin
 from api.deps import CurrentUser, SessionDep, SettingsDep, oauth2
 from api.schemas import ErrorPublic, Token, TokenRefresh, UserPublic
+from api.throttle import limit_signins
 
 router = APIRouter(tags=["auth"])
 
@@ -18,7 +19,14 @@ _REFUSED: dict[int | str, dict[str, object]] = {401: {"model": ErrorPublic}}
 @router.post(
     "/auth/token",
     response_model=Token,
-    responses=_REFUSED | {429: {"model": ErrorPublic, "description": "account locked"}},
+    responses=_REFUSED
+    | {
+        429: {
+            "model": ErrorPublic,
+            "description": "account locked, or too many sign-ins from the caller's address",
+        }
+    },
+    dependencies=[Depends(limit_signins)],
 )
 def token(
     request: Request,

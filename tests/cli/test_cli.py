@@ -12,7 +12,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlmodel import Session, select
 
+from store.db import default_url, make_engine
+from store.tables import SecurityLog
 from worker.devserver import pick_port
 from worker.seed import DEMO_PASSWORD
 
@@ -147,6 +150,18 @@ def add_user(stack: Stack, username: str, role: str, organisation: str | None = 
     assert f"created {username}" in done.stdout
 
 
+def logged_source(stack: Stack, request_id: str) -> str:
+    engine = make_engine(default_url(stack.data_dir))
+    try:
+        with Session(engine) as session:
+            row = session.exec(
+                select(SecurityLog).where(SecurityLog.request_id == request_id)
+            ).one()
+            return row.source_ip
+    finally:
+        engine.dispose()
+
+
 def sign_in(http: httpx.Client, username: str) -> dict[str, str]:
     r = http.post("/auth/token", data={"username": username, "password": PASSWORD})
     assert r.status_code == 200, r.text
@@ -160,6 +175,10 @@ def test_up_survives_a_restart_with_the_same_state(stack: Stack) -> None:
     ):
         add_user(stack, "admin", "admin")
         admin = sign_in(http, "admin")
+        # kiemtra up serves without uvicorn's proxy headers: a client cannot pick its address.
+        r = http.get("/me", headers={"X-Forwarded-For": "203.0.113.9", "X-Request-ID": "xff-up"})
+        assert r.status_code == 401 and r.headers["X-Content-Type-Options"] == "nosniff"
+        assert logged_source(stack, "xff-up") == "127.0.0.1"
         for body in (
             {"id": "org-t01", "code": "T01", "name": "UBND tỉnh", "level": "province"},
             {"code": "SNV", "name": "Sở Nội vụ", "level": "department", "parent_id": "org-t01"},
@@ -271,3 +290,10 @@ def test_user_add_refuses_an_unknown_organisation(stack: Stack) -> None:
     )
     assert done.returncode == 1
     assert "no organisation has the code 'NOPE'" in done.stderr
+
+
+def test_user_add_refuses_a_name_taken_in_another_case(stack: Stack) -> None:
+    add_user(stack, "coordinator", "admin")
+    done = stack.kiemtra("user", "add", "Coordinator", "--password", PASSWORD, "--role", "admin")
+    assert done.returncode == 1
+    assert "username Coordinator is taken" in done.stderr
