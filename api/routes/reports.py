@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from api import charts, exports
 from api.deps import SessionDep
 from api.errors import ApiError, not_found
-from api.files import CSV, SVG, XLSX, attachment, file_response
+from api.files import CSV, SVG, XLSX, attachment, file_response, svg
 from api.scope import ViewerDep
 from states.calendar import local_date
 from states.reports import CoverageReport, SummaryReport
@@ -103,7 +103,7 @@ def summary_svg(
     report: SummaryDep,
     chart: Annotated[str, Query(pattern="^(all|kind|level|criterion)$")] = "all",
 ) -> Response:
-    return Response(charts.summary_svg(report, chart), media_type=SVG)
+    return svg(charts.summary_svg(report, chart))
 
 
 @router.get("/coverage", response_model=CoverageReport)
@@ -125,4 +125,4 @@ def coverage_csv(report: CoverageDep) -> Response:
 
 @router.get("/coverage.svg", response_class=Response, responses=file_response(SVG))
 def coverage_svg(report: CoverageDep) -> Response:
-    return Response(charts.coverage_svg(report), media_type=SVG)
+    return svg(charts.coverage_svg(report))
