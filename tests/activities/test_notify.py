@@ -342,3 +342,67 @@ def test_templates_format_the_payload_in_both_languages():
     for kind in NoticeKind:  # every kind renders, even from an empty payload
         empty = render(kind, {})
         assert empty.subject_vi and empty.subject_en and "None" not in empty.body_vi
+
+
+INJECTED = "Kiểm tra công vụ\r\nBcc: evil@example.vn\r\nX-Injected: yes\n\nThân giả"
+
+
+def test_line_breaks_in_a_title_never_become_headers(engine: Engine, smtp: tuple[Mailbox, int]):
+    mailbox, port = smtp
+    acts = NotifyActivities(engine, mailer_on(port))
+    inp = notice([Audience.COORDINATOR], payload={"title": INJECTED, "due_on": "2025-03-05"})
+    (notification_id,) = env.run(acts.notify, inp)
+
+    env.run(acts.deliver_email, notification_id)
+
+    sent = row(engine, notification_id)
+    assert (sent.status, sent.last_error) == ("sent", "")
+    assert mailbox.recipients == [address("coord")]
+    (message,) = mailbox.messages
+    subject = str(message["Subject"])
+    assert "\r" not in subject and "\n" not in subject
+    assert subject.startswith("Nhắc hạn: việc khắc phục tồn tại, hạn chế — Kiểm tra công vụ Bcc:")
+    assert message["Bcc"] is None and message["X-Injected"] is None
+    assert set(message.keys()) == {
+        "From",
+        "To",
+        "Subject",
+        "Message-ID",
+        "Auto-Submitted",
+        "Content-Type",
+        "Content-Transfer-Encoding",
+        "MIME-Version",
+    }
+    # The body may keep the line breaks: there they are only text.
+    assert "Bcc: evil@example.vn" in message.get_content()
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "coord@example.vn\r\nBcc: evil@example.vn",
+        "coord@example.vn, evil@example.vn",
+        "not an address",
+    ],
+)
+def test_a_message_that_cannot_be_built_fails_at_once_with_the_reason(
+    engine: Engine, smtp: tuple[Mailbox, int], email: str
+):
+    mailbox, port = smtp
+    with Session(engine) as session:
+        coord = session.get(User, "coord")
+        assert coord is not None
+        coord.email = email
+        session.add(coord)
+        session.commit()
+    acts = NotifyActivities(engine, mailer_on(port))
+    (notification_id,) = env.run(acts.notify, notice([Audience.COORDINATOR]))
+
+    with pytest.raises(ApplicationError) as refused:
+        env.run(acts.deliver_email, notification_id)
+
+    assert refused.value.type == "email_unbuildable" and refused.value.non_retryable
+    failed = row(engine, notification_id)
+    assert (failed.status, failed.attempts, failed.sent_at) == ("failed", 1, None)
+    assert failed.last_error.startswith("message cannot be built: not one e-mail address")
+    assert mailbox.messages == [] and mailbox.recipients == []
