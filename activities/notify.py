@@ -17,11 +17,12 @@ from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities import recipients, templates
+from activities import extensions, recipients, templates
 from activities.mailer import OutgoingMail, SmtpMailer, UnbuildableMail
 from activities.names import DELIVER_EMAIL, NOTIFY
 from states.errors import ErrorType
 from states.models import NotifyInput
+from states.vocabulary import NoticeKind
 from store import outbox
 from store.db import session_scope
 from store.outbox import Channel, Delivery, notification_key
@@ -47,9 +48,13 @@ class NotifyActivities:
         Returns the ids of the e-mail rows still to deliver (pending or failed), including
         rows an earlier attempt wrote, so the caller can start delivering each of them.
         """
-        text = templates.render(inp.kind, inp.payload, inp.deadline)
         now = datetime.now(UTC)
         with session_scope(self._engine) as session:
+            if inp.kind is NoticeKind.EXTENSION_DECIDED:
+                # The workflow's payload does not say which request was decided, nor how.
+                found = extensions.decision_payload(session, inp.inspection_id, inp.deadline)
+                inp = inp.model_copy(update={"payload": inp.payload | found})
+            text = templates.render(inp.kind, inp.payload, inp.deadline)
             rows: list[Notification] = []
             for user in recipients.resolve(session, inp):
                 rows.append(_row(inp, text, user, Channel.IN_APP, now))
