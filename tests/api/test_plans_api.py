@@ -1,5 +1,6 @@
 """Annual plans over HTTP: items from the tree, starting from an item, plan adjustments."""
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -278,3 +279,65 @@ async def test_cancelling_past_the_conclusion_is_refused(
     detail = (await http.get(f"/plans/{plan['id']}", headers=people.headers["coordinator"])).json()
     assert (detail["items"][0]["status"], detail["items"][0]["coverage"]) == ("active", "inspected")
     assert [h["action"] for h in detail["history"]] == ["created"]
+
+
+async def test_plan_history_shows_only_the_callers_items(
+    http: httpx.AsyncClient, people: People
+) -> None:
+    year = this_year()
+    plan = await new_plan(
+        http,
+        people,
+        items=[
+            {"unit_id": b.COMMUNE, "period": f"{year}-Q3"},
+            {"unit_id": "org-commune-binh-an", "period": f"{year}-Q3"},
+        ],
+    )
+    mine, theirs = item_of(plan, b.COMMUNE), item_of(plan, "org-commune-binh-an")
+    secret = "Xã Bình An đang bị thanh tra về tài chính"
+    base = f"/plans/{plan['id']}/items"
+    r = await post(http, people, "coordinator", f"{base}/{theirs['id']}/cancel", {"reason": secret})
+    assert r.status_code == 200, r.text
+    # One entry about two items: a department's item replaced by the commune's school.
+    r = await post(
+        http,
+        people,
+        "coordinator",
+        f"{base}",
+        {"items": [{"unit_id": b.HOME_AFFAIRS, "period": f"{year}-Q4"}]},
+    )
+    assert r.status_code == 201, r.text
+    other = item_of(r.json(), b.HOME_AFFAIRS)
+    r = await post(
+        http,
+        people,
+        "coordinator",
+        f"{base}/{other['id']}/replace",
+        {"reason": "Thay bằng trường", "unit_id": b.SCHOOL, "period": f"{year}-Q4"},
+    )
+    assert r.status_code == 201, r.text
+    school = item_of(r.json(), b.SCHOOL)
+
+    everything = (
+        await http.get(f"/plans/{plan['id']}", headers=people.headers["coordinator"])
+    ).json()
+    assert [(h["action"], h["item_ids"]) for h in everything["history"]] == [
+        ("created", [mine["id"], theirs["id"]]),
+        ("item_cancelled", [theirs["id"]]),
+        ("items_added", [other["id"]]),
+        ("item_replaced", [other["id"], school["id"]]),
+    ]
+
+    r = await http.get(f"/plans/{plan['id']}", headers=people.headers["unit_rep"])
+    assert r.status_code == 200, r.text
+    seen = r.json()
+    assert {i["id"] for i in seen["items"]} == {mine["id"], school["id"]}
+    assert [(h["action"], h["item_ids"], h["reason"]) for h in seen["history"]] == [
+        ("created", [mine["id"]], ""),
+        ("item_replaced", [school["id"]], "Thay bằng trường"),
+    ]
+    # Nothing else names the other units' items or their reasons either.
+    text = json.dumps(seen, ensure_ascii=False)
+    assert secret not in text and theirs["id"] not in text and other["id"] not in text
+    assert seen["items"][1]["replaces_id"] is None
+    assert item_of(everything, b.SCHOOL)["replaces_id"] == other["id"]
