@@ -28,6 +28,10 @@ def list_(user: CurrentUser, session: SessionDep, parent: str | None = None) -> 
 @router.post("", status_code=201, response_model=OrganisationPublic)
 def create(body: OrganisationCreate, user: CurrentUser, session: SessionDep) -> OrganisationPublic:
     require_role(user, Role.ADMIN)
+    if body.id and "/" in body.id:
+        # Subtree filters read "/root/…/id/" paths: a slash inside an id would make the
+        # organisation look like a descendant of another one.
+        raise ApiError(422, "invalid_payload", "an organisation id cannot contain '/'", None)
     if organisation_by_code(session, body.code) is not None:
         raise ApiError(409, "conflict", f"organisation code {body.code} exists", None)
     if body.id and session.get(Organisation, body.id) is not None:

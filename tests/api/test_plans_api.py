@@ -341,3 +341,55 @@ async def test_plan_history_shows_only_the_callers_items(
     assert secret not in text and theirs["id"] not in text and other["id"] not in text
     assert seen["items"][1]["replaces_id"] is None
     assert item_of(everything, b.SCHOOL)["replaces_id"] == other["id"]
+
+
+async def sign_in_new_rep(
+    http: httpx.AsyncClient, people: People, organisation_id: str
+) -> dict[str, str]:
+    username = f"rep-{uuid.uuid4().hex[:8]}"
+    account = {
+        "username": username,
+        "password": "mat-khau-dai-du",
+        "role": "unit_rep",
+        "organisation_id": organisation_id,
+    }
+    assert (await post(http, people, "admin", "/users", account)).status_code == 201
+    r = await http.post("/auth/token", data={"username": username, "password": "mat-khau-dai-du"})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+async def test_wildcards_in_an_organisation_id_match_nothing_else(
+    http: httpx.AsyncClient, people: People
+) -> None:
+    """A unit's plan items are found by its place in the tree, with a LIKE on the path: a
+    "%" or "_" in the unit's id must not reach other units' items."""
+    tag = uuid.uuid4().hex[:6]
+    # Each wildcard id, and a neighbour its pattern would match were it not escaped.
+    pairs = [(f"pct%{tag}", f"pct-neighbour-{tag}"), (f"und_{tag}", f"undX{tag}")]
+    for org_id in [org for pair in pairs for org in pair]:
+        body = {"id": org_id, "code": org_id, "name": org_id, "level": "commune"}
+        r = await post(http, people, "admin", "/organisations", body | {"parent_id": b.PROVINCE})
+        assert r.status_code == 201, r.text
+    slash = {"id": f"a/{tag}", "code": f"a/{tag}", "name": "x", "level": "commune"}
+    assert (await post(http, people, "admin", "/organisations", slash)).status_code == 422
+
+    year = this_year()
+    plan = await new_plan(
+        http,
+        people,
+        items=[{"unit_id": org, "period": f"{year}-Q4"} for pair in pairs for org in pair],
+    )
+    theirs = await new_plan(
+        http, people, items=[{"unit_id": n, "period": f"{year}-Q4"} for _, n in pairs]
+    )
+    for wild, _ in pairs:
+        rep = await sign_in_new_rep(http, people, wild)
+        seen = (await http.get(f"/plans/{plan['id']}", headers=rep)).json()
+        assert [i["unit_id"] for i in seen["items"]] == [wild], seen
+        assert seen["coverage"]["planned"] == 1
+        listed = {p["id"]: p for p in (await http.get("/plans", headers=rep)).json()["data"]}
+        assert listed[plan["id"]]["units"] == 1
+        # A plan of the neighbours alone does not exist for the wildcard unit's representative.
+        assert theirs["id"] not in listed
+        assert (await http.get(f"/plans/{theirs['id']}", headers=rep)).status_code == 404
