@@ -32,6 +32,12 @@ def create(body: OrganisationCreate, user: CurrentUser, session: SessionDep) -> 
         # Subtree filters read "/root/…/id/" paths: a slash inside an id would make the
         # organisation look like a descendant of another one.
         raise ApiError(422, "invalid_payload", "an organisation id cannot contain '/'", None)
+    for field in ("id", "code", "name", "level"):
+        control = org_import.CONTROL.search(getattr(body, field) or "")
+        if control:
+            # As in an import; PostgreSQL could not even store a NUL (a 500 otherwise).
+            message = f"{field}: control character U+{ord(control[0]):04X}"
+            raise ApiError(422, "invalid_payload", message, {"field": field})
     if organisation_by_code(session, body.code) is not None:
         raise ApiError(409, "conflict", f"organisation code {body.code} exists", None)
     if body.id and session.get(Organisation, body.id) is not None:

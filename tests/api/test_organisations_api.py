@@ -112,3 +112,20 @@ async def test_a_good_file_with_bom_parents_first_and_blank_lines(
     assert mine[f"{tag}-P"]["valid_from"] == "2025-07-01"
     assert mine[f"{tag}-C"]["name"] == "UBND xã Một, tỉnh Thử"
     assert mine[f"{tag}-C"]["parent_id"] == mine[f"{tag}-P"]["id"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("id", "a/b"), ("code", "X\x00"), ("name", "UBND xã\x0bAn Phú"), ("level", "commune\n")],
+)
+async def test_an_organisation_with_a_bad_character_is_refused(
+    http: httpx.AsyncClient, people: People, field: str, value: str
+) -> None:
+    tag = uuid.uuid4().hex[:6].upper()
+    body = {"id": tag, "code": tag, "name": "UBND xã Thử", "level": "commune"} | {field: value}
+
+    r = await http.post("/organisations", json=body, headers=people.headers["admin"])
+
+    assert_error(r, 422, "invalid_payload")
+    listed = (await http.get("/organisations", headers=people.headers["admin"])).json()
+    assert not [o for o in listed["data"] if tag in (o["id"], o["code"])]
