@@ -3,7 +3,8 @@
 Both activities are idempotent. ``notify`` inserts by key, so a retry or a replayed workflow
 adds nothing; ``deliver_email`` returns at once for a row already sent, so a retry after a
 success never sends twice. A failed send leaves the row ``failed`` with its error and raises,
-and Temporal retries it with the backoff the workflow chose.
+and Temporal retries it with the backoff the workflow chose; a message that cannot even be
+built is ``failed`` with the reason at once and not retried (building again cannot help).
 """
 
 import smtplib
@@ -17,7 +18,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import recipients, templates
-from activities.mailer import OutgoingMail, SmtpMailer
+from activities.mailer import OutgoingMail, SmtpMailer, UnbuildableMail
 from activities.names import DELIVER_EMAIL, NOTIFY
 from states.errors import ErrorType
 from states.models import NotifyInput
@@ -28,6 +29,7 @@ from store.tables import Notification, User
 
 SMTP_ERROR = "smtp_error"
 SMTP_NOT_CONFIGURED = "smtp_not_configured"
+UNBUILDABLE = "email_unbuildable"
 NO_ADDRESS = "no_email_address"
 
 
@@ -76,6 +78,14 @@ class NotifyActivities:
             self._mailer.send(
                 mail, accepted=lambda: self._record_sent(notification_id, datetime.now(UTC))
             )
+        except UnbuildableMail as exc:
+            # Without this the activity would raise the build error on every attempt and
+            # the row would stay "pending" with no reason once the attempts ran out.
+            reason = f"message cannot be built: {exc}"
+            self._failed(notification_id, reason)
+            raise ApplicationError(
+                f"e-mail {notification_id} not sent: {reason}", type=UNBUILDABLE, non_retryable=True
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"
             self._failed(notification_id, error)

@@ -6,10 +6,11 @@ Pure functions of the notification's kind, deadline key and payload. Payload key
 ``title``, ``unit_name``, ``decision_number``, ``number`` (or ``notice_number`` /
 ``conclusion_number``), ``deadline_kind`` (else the deadline key's first part names the
 deadline), ``due_on`` (ISO date), ``days_left`` or ``days_before`` (working days),
-``days_overdue``, ``criterion``, ``level`` (escalation level: a number from 1, or a chain step
-such as ``head_of_unit``), ``outcome`` (``granted`` | ``refused``), ``reason``, ``on`` (the
-digest's date) and ``due`` / ``overdue`` (the digest's items, each with ``title``,
-``unit_name``, ``deadline``, ``due_on``).
+``days_overdue``, ``criterion``, ``finding_no``, ``level`` (escalation level: a number from 1,
+or a chain step such as ``head_of_unit``), ``reason`` (an extension request's), ``outcome``
+(``granted`` | ``refused``) and ``note`` (an extension decision's; its ``due_on`` is the new
+due date, or the one that stays), ``on`` (the digest's date) and ``due`` / ``overdue`` (the
+digest's items, each with ``title``, ``unit_name``, ``deadline``, ``due_on``).
 """
 
 from collections.abc import Callable, Mapping
@@ -272,23 +273,35 @@ def _extension_requested(c: _Context) -> Rendered:
 
 
 def _extension_decided(c: _Context) -> Rendered:
-    granted = c.payload.get("outcome") == "granted"
-    vi = "Đồng ý gia hạn" if granted else "Không đồng ý gia hạn"
-    en = "Extension granted" if granted else "Extension refused"
+    outcome = c.payload.get("outcome")
+    note = str(c.payload.get("note") or "")
+    if outcome == "granted":
+        vi, en = "Đồng ý gia hạn", "Extension granted"
+        when_vi, when_en = f"Thời hạn mới: {c.due_vi}.", f"New due date: {c.due_en}."
+    elif outcome == "refused":
+        vi, en = "Không đồng ý gia hạn", "Extension refused"
+        when_vi, when_en = f"Thời hạn giữ nguyên: {c.due_vi}.", f"The due date stays {c.due_en}."
+    else:
+        # Without the outcome say only that it was decided: never the wrong answer.
+        vi, en = "Đã xem xét đề nghị gia hạn", "Extension request decided"
+        when_vi, when_en = f"Thời hạn: {c.due_vi}.", f"Due on {c.due_en}."
+    finding = _int(c.payload.get("finding_no"))
     return Rendered(
         subject_vi=f"{vi}: {c.title}",
         subject_en=f"{en}: {c.title}",
         body_vi=_lines(
             f"{vi} {c.what_vi} của {c.about_vi()}.",
-            _if(c.criterion, f"Tiêu chí: {c.criterion}."),
-            _if(c.due_vi, f"Thời hạn: {c.due_vi}."),
-            _if(c.reason, f"Ý kiến: {c.reason}"),
+            _if(finding, f"Tồn tại số {finding}" + _paren(c.criterion) + "."),
+            _if(c.criterion and not finding, f"Tiêu chí: {c.criterion}."),
+            _if(c.due_vi, when_vi),
+            _if(note, f"Ý kiến: {note}"),
         ),
         body_en=_lines(
             f"{en} for {c.what_en} of {c.about_en()}.",
-            _if(c.criterion, f"Criterion: {c.criterion}."),
-            _if(c.due_en, f"Due on {c.due_en}."),
-            _if(c.reason, f"Note: {c.reason}"),
+            _if(finding, f"Finding {finding}" + _paren(c.criterion) + "."),
+            _if(c.criterion and not finding, f"Criterion: {c.criterion}."),
+            _if(c.due_en, when_en),
+            _if(note, f"Note: {note}"),
         ),
     )
 

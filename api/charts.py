@@ -2,13 +2,16 @@
 report (Word and LibreOffice take SVG), labelled in Vietnamese.
 
 Plain strings rather than a plotting package: the charts are a few rectangles and texts,
-and a string renders the same on the API server, in a browser and in a test.
+and a string renders the same on the API server, in a browser and in a test. Every text and
+attribute goes through ``_esc``/``_attr``: names and titles come from people, so they are
+escaped and stripped of characters XML forbids, and the chart always parses.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from api.xmltext import xml_text
 from states.labels import KIND_LABELS
 from states.plans import COVERAGE_LABELS, CoverageStatus
 from states.reports import CoverageFigures, CoverageReport, SummaryReport
@@ -56,20 +59,24 @@ def vi_percent(pct: float) -> str:
 
 
 def _attr(value: object) -> str:
-    return quoteattr(str(value))
+    return quoteattr(xml_text(str(value)))
+
+
+def _esc(content: str) -> str:
+    return escape(xml_text(content))
 
 
 def _text(x: float, y: float, content: str, css: str = "", **attrs: object) -> str:
     """A text element; ``font_size=14`` becomes ``font-size="14"``, ``css`` the class."""
     extra = f" class={_attr(css)}" if css else ""
     extra += "".join(f" {k.replace('_', '-')}={_attr(v)}" for k, v in attrs.items())
-    return f"<text x={_attr(_n(x))} y={_attr(_n(y))}{extra}>{escape(content)}</text>"
+    return f"<text x={_attr(_n(x))} y={_attr(_n(y))}{extra}>{_esc(content)}</text>"
 
 
 def _rect(x: float, y: float, w: float, h: float, fill: str, css: str, tip: str = "") -> str:
     geometry = f"x={_attr(_n(x))} y={_attr(_n(y))} width={_attr(_n(w))} height={_attr(_n(h))}"
     start = f"<rect class={_attr(css)} {geometry} fill={_attr(fill)}"
-    return f"{start}><title>{escape(tip)}</title></rect>" if tip else f"{start}/>"
+    return f"{start}><title>{_esc(tip)}</title></rect>" if tip else f"{start}/>"
 
 
 def _n(value: float) -> str:
@@ -92,7 +99,7 @@ def _document(title: str, body: list[str], height: float) -> str:
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{h}" '
             f'viewBox="0 0 {WIDTH} {h}" font-family="sans-serif" font-size="12" role="img">',
-            f"<title>{escape(title)}</title>",
+            f"<title>{_esc(title)}</title>",
             # Opaque: a transparent chart pasted on a dark page or slide loses its text.
             f'<rect class="background" width="{WIDTH}" height="{h}" fill="#ffffff"/>',
             *body,

@@ -4,6 +4,10 @@ Pure rendering of the report contracts (``states.reports``): no queries, no cloc
 JSON, workbook and CSV of one report always show the same figures. Workbooks keep numbers
 as numbers (counts, fractions, dates) so that offices can go on computing with them; CSV
 keeps the report's own percent figures as text with one decimal.
+
+Every text comes from people (titles, names, plan numbers), so none may become a formula:
+workbook text cells are typed as strings, and CSV text that a spreadsheet would read as a
+formula is quoted with a leading apostrophe (OWASP, CSV injection).
 """
 
 import csv
@@ -14,11 +18,13 @@ from datetime import date
 from typing import NamedTuple
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.schemas import InspectionPublic
+from api.xmltext import xml_text
 from states.calendar import local_date
 from states.labels import KIND_LABELS, STATE_LABELS, level_group, level_group_label
 from states.plans import COVERAGE_LABELS, CoverageStatus
@@ -31,6 +37,9 @@ COUNT_FORMAT = "#,##0"
 SHARE_FORMAT = "0.0%"
 DATE_FORMAT = "dd/mm/yyyy"
 _SEP = " — "
+# A spreadsheet reads a CSV cell starting with one of these as a formula (tab and carriage
+# return because some programs strip them first and then see the formula behind them).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 TOTAL_LABELS: dict[str, str] = {
     "inspections": "Số cuộc kiểm tra",
@@ -132,8 +141,15 @@ def _write(ws: Worksheet, row: int, col: int, value: Cell, column: Column) -> No
     elif isinstance(value, int):
         cell.value = value
         cell.number_format = column.int_format
-    else:
-        cell.value = value
+    elif value is not None:
+        _text(cell, value)
+
+
+def _text(cell: SheetCell, value: str) -> None:
+    """A text cell that stays text: openpyxl makes "=…" a formula and "#N/A" an error value
+    when it guesses the type, so the type is set after the value."""
+    cell.value = xml_text(value)
+    cell.data_type = "s"
 
 
 def _sheet(wb: Workbook, title: str, columns: list[Column], rows: Iterable[Sequence[Cell]]) -> None:
@@ -141,7 +157,9 @@ def _sheet(wb: Workbook, title: str, columns: list[Column], rows: Iterable[Seque
     ws = wb.create_sheet(title)
     widths = [len(c.header) for c in columns]
     for i, column in enumerate(columns, start=1):
-        ws.cell(row=1, column=i, value=column.header).font = Font(bold=True)
+        header = ws.cell(row=1, column=i)
+        _text(header, column.header)
+        header.font = Font(bold=True)
     for r, row in enumerate(rows, start=2):
         for i, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
             _write(ws, r, i, value, column)
@@ -160,7 +178,7 @@ def _workbook_bytes(wb: Workbook) -> bytes:
 def _new_workbook(title: str) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)  # every sheet is created by name, in order
-    wb.properties.title = title
+    wb.properties.title = xml_text(title)
     return wb
 
 
@@ -339,10 +357,20 @@ def inspections_xlsx(rows: Sequence[InspectionPublic]) -> bytes:
     return _workbook_bytes(wb)
 
 
+def csv_cell(value: object) -> object:
+    """Text a spreadsheet would run as a formula, quoted with a leading apostrophe; numbers
+    (never text here) stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_text(rows: Iterable[Sequence[object]]) -> str:
     buffer = io.StringIO()
     buffer.write(BOM)
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(
+        [csv_cell(value) for value in row] for row in rows
+    )
     return buffer.getvalue()
 
 

@@ -1,10 +1,12 @@
 """HTTP schemas of annual plans: ``PlanCreate`` in, ``PlanDetail`` out."""
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.schemas import UtcDatetime
+from states.bounds import Code, Id, LegalBasis, Name, Number, Reason, Title
 from states.contract import Contract
 from states.plans import CoverageStatus, PlanKind
 from states.reports import CoverageFigures
@@ -16,18 +18,18 @@ class PlanTarget(Contract):
     """Every organisation of these levels under one node, resolved when the item is written:
     "all schools under ward X" is ``{"under": X, "levels": ["school"]}``."""
 
-    under: str = Field(max_length=64)
-    levels: list[str] = Field(min_length=1, max_length=10)
+    under: Id
+    levels: list[Id] = Field(min_length=1, max_length=10)
 
 
 class PlanItemCreate(Contract):
     """One planned unit (``unit_id``) or many (``target``), for a month or a quarter."""
 
-    unit_id: str | None = Field(default=None, max_length=64)
+    unit_id: Id | None = None
     target: PlanTarget | None = None
     period: str = Field(pattern=PERIOD, description="2026-03 (month) or 2026-Q2 (quarter)")
     kind: PlanKind | None = Field(default=None, description="defaults to the plan's kind")
-    content: list[str] = Field(
+    content: list[Code] = Field(
         default_factory=list,
         max_length=50,
         description="checklist groups (IR) or criteria (IR-01); empty: the standard checklist",
@@ -41,17 +43,21 @@ class PlanItemCreate(Contract):
 
 
 class PlanCreate(Contract):
-    number: str = Field(pattern=r"^\d{1,6}/KH(-[^\s/]+)?$", description="e.g. 207/KH-UBND")
+    number: Annotated[Number, Field(pattern=r"^\d{1,6}/KH(-[^\s/]+)?$")] = Field(
+        description="e.g. 207/KH-UBND"
+    )
     year: int = Field(ge=2000, le=2100)
     kind: PlanKind = PlanKind.PLANNED
-    issuer_id: str | None = Field(
-        default=None, max_length=64, description="defaults to the caller's People's Committee"
+    issuer_id: Id | None = Field(
+        default=None, description="defaults to the caller's People's Committee"
     )
     issued_on: date
-    title: str = Field(min_length=1, max_length=500)
-    topic: str = Field(default="", max_length=500, description="the theme of a thematic plan")
-    focus: list[str] = Field(default_factory=list, max_length=20)
-    legal_basis: str = Field(default="", max_length=2000)
+    title: Title
+    topic: Annotated[Name, Field(max_length=500)] = Field(
+        default="", description="the theme of a thematic plan"
+    )
+    focus: list[Name] = Field(default_factory=list, max_length=20)
+    legal_basis: LegalBasis = ""
     items: list[PlanItemCreate] = Field(default_factory=list, max_length=500)
 
 
@@ -60,16 +66,16 @@ class PlanItemsCreate(Contract):
 
 
 class PlanItemCancel(Contract):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Reason
 
 
 class PlanItemReplace(Contract):
     """Plan adjustment: another unit (or period) instead of this item."""
 
-    reason: str = Field(min_length=1, max_length=2000)
-    unit_id: str = Field(max_length=64)
+    reason: Reason
+    unit_id: Id
     period: str = Field(pattern=PERIOD)
-    content: list[str] | None = Field(default=None, max_length=50, description="default: kept")
+    content: list[Code] | None = Field(default=None, max_length=50, description="default: kept")
 
 
 class PlanPublic(BaseModel):

@@ -5,6 +5,7 @@ anything is written.
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session
@@ -12,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.commands import Commander, release
 from api.errors import ApiError, not_found
-from api.plan_schemas import PlanCreate, PlanItemCreate, PlanItemReplace
+from api.plan_schemas import PlanChangePublic, PlanCreate, PlanItemCreate, PlanItemReplace
 from states.checklist import unknown_content
 from states.machine import DECIDE_ROLES, TRIGGER_ROLES
 from states.models import Actor, CancelInput
@@ -22,7 +23,7 @@ from states.sides import may_start
 from states.vocabulary import Role, Trigger
 from store import plans as store
 from store.queries import ancestry
-from store.tables import Organisation, Plan, PlanItem
+from store.tables import Organisation, Plan, PlanChange, PlanItem
 
 
 def _require(actor: Actor, roles: frozenset[Role], what: str) -> None:
@@ -100,6 +101,20 @@ def item_specs(
             {"units": duplicates},
         )
     return specs
+
+
+def visible_history(changes: Sequence[PlanChange], visible: set[str]) -> list[PlanChangePublic]:
+    """The plan's history as a viewer who sees the items ``visible`` may read it: an entry
+    names only those items, and an entry about none of them is left out (its reason and its
+    actor concern other units' items)."""
+    shown: list[PlanChangePublic] = []
+    for change in changes:
+        items = [i for i in change.item_ids if i in visible]
+        if change.item_ids and not items:
+            continue
+        public = PlanChangePublic.model_validate(change)
+        shown.append(public.model_copy(update={"item_ids": items}))
+    return shown
 
 
 def create_plan(session: Session, viewer: Viewer, actor: Actor, body: PlanCreate) -> Plan:

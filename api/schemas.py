@@ -16,7 +16,16 @@ from pydantic import (
     model_validator,
 )
 
-from states.bounds import CRITERIA_MAX, TEAM_MAX, Code, Id, LegalBasis, Name, Title
+from states.bounds import (
+    CRITERIA_MAX,
+    TEAM_MAX,
+    Code,
+    Id,
+    LegalBasis,
+    Name,
+    OrganisationName,
+    Title,
+)
 from states.checklist import STANDARD_CODES
 from states.contract import Contract
 from states.models import COMMAND_TYPES, Decision, InspectionSnapshot
@@ -164,14 +173,14 @@ class EventsPublic(BaseModel):
 
 
 class OrganisationCreate(Contract):
-    id: str | None = Field(default=None, max_length=64)
-    code: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=300)
-    level: str = Field(min_length=1, max_length=64)
-    parent_id: str | None = None
+    id: Id | None = None
+    code: Annotated[Id, Field(min_length=1)]
+    name: Annotated[OrganisationName, Field(min_length=1)]
+    level: Annotated[Id, Field(min_length=1)]
+    parent_id: Id | None = None
     valid_from: date | None = None
     valid_to: date | None = None
-    successor_id: str | None = None
+    successor_id: Id | None = None
 
 
 class OrganisationPublic(BaseModel):

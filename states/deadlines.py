@@ -337,13 +337,15 @@ def announcement_details(
         return {}
     finding = after.finding(request.finding_no)
     details: dict[str, object] = {
+        "deadline_kind": "remediation",
         "finding_no": request.finding_no,
         "due_on": request.due_on.isoformat(),
         "previous_due_on": request.previous_due_on.isoformat(),
-        "reason": request.note if trigger is Trigger.DECIDE_EXTENSION else request.reason,
+        "reason": request.reason,
     }
     if trigger is Trigger.DECIDE_EXTENSION:
         details["outcome"] = request.status.value
+        details["note"] = request.note
         if request.status is not ExtensionStatus.GRANTED:
             details["due_on"] = request.previous_due_on.isoformat()  # the date still due
     if finding is not None:

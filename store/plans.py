@@ -182,7 +182,9 @@ def replace_item(
 
 
 def _under(column: Any, org_id: str) -> Any:
-    return col(column).contains(f"/{org_id}/")
+    # Escaped: an organisation id is data, and a "%" or "_" in it must not match other
+    # organisations' paths as a wildcard.
+    return col(column).contains(f"/{org_id}/", autoescape=True)
 
 
 def item_scope(viewer: Viewer) -> ColumnElement[bool]:

@@ -21,6 +21,8 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        # Every envelope recipient accepted, in order (a message's headers need not say).
+        self.recipients: list[str] = []
         self.refuse = 0
         # Called once a message is accepted, before the client hears so: a fault can land
         # exactly in the window between the server's acceptance and the sender's bookkeeping.
@@ -33,6 +35,7 @@ class Mailbox:
             self.refuse -= 1
             return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)
+        self.recipients.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:

@@ -3,19 +3,26 @@
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query
+from fastapi import APIRouter, BackgroundTasks, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from activities.calendar import broadcast_calendar
+from api.bounds import DAY_RANGE, MAX_WORKING_DAYS, Day
 from api.commands import calendar_years
 from api.deps import CurrentUser, SessionDep, TemporalDep, require_role
-from api.errors import ApiError, not_found
+from api.errors import not_found
 from states.calendar import ConfiguredDay, local_date
 from states.vocabulary import Role
 from store.calendar import calendar_for, configured_days, delete_day, set_day
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
+
+
+class ConfiguredDayCreate(ConfiguredDay):
+    """A configured day within the calendar's range (the same range every date query has)."""
+
+    day: Day
 
 
 class ConfiguredDaysPublic(BaseModel):
@@ -48,7 +55,7 @@ def list_days(user: CurrentUser, session: SessionDep) -> ConfiguredDaysPublic:
 
 @router.post("/days", status_code=201, response_model=ConfiguredDay)
 def add_day(
-    body: ConfiguredDay,
+    body: ConfiguredDayCreate,
     user: CurrentUser,
     session: SessionDep,
     client: TemporalDep,
@@ -63,7 +70,11 @@ def add_day(
 
 @router.delete("/days/{day}", status_code=204)
 def remove_day(
-    day: date, user: CurrentUser, session: SessionDep, client: TemporalDep, tasks: BackgroundTasks
+    day: Annotated[Day, Path(description=DAY_RANGE)],
+    user: CurrentUser,
+    session: SessionDep,
+    client: TemporalDep,
+    tasks: BackgroundTasks,
 ) -> Response:
     require_role(user, Role.ADMIN)
     if not delete_day(session, day):
@@ -76,12 +87,10 @@ def remove_day(
 def add_working_days(
     user: CurrentUser,
     session: SessionDep,
-    start: Annotated[date, Query(alias="from")],
-    days: Annotated[int, Query(ge=0, le=3660)],
+    start: Annotated[Day, Query(alias="from", description=DAY_RANGE)],
+    days: Annotated[int, Query(ge=0, le=MAX_WORKING_DAYS)],
 ) -> WorkingDaysAnswer:
     """N working days after a date, with every skipped day and why, so a person can check."""
-    if not 1900 <= start.year <= 2200:
-        raise ApiError(422, "invalid_payload", "from must lie between 1900 and 2200", None)
     years = range(start.year, start.year + days // 200 + 2)
     calendar = calendar_for(session, years)
     result = calendar.add_working_days(start, days)

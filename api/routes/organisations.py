@@ -1,14 +1,12 @@
 """The organisation tree (read by every user, edited by admins)."""
 
-import csv
-import io
 import uuid
-from datetime import date
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from api import org_import
 from api.deps import CurrentUser, SessionDep, require_role
 from api.errors import ApiError
 from api.schemas import OrganisationCreate, OrganisationPublic, OrganisationsPublic
@@ -30,6 +28,10 @@ def list_(user: CurrentUser, session: SessionDep, parent: str | None = None) -> 
 @router.post("", status_code=201, response_model=OrganisationPublic)
 def create(body: OrganisationCreate, user: CurrentUser, session: SessionDep) -> OrganisationPublic:
     require_role(user, Role.ADMIN)
+    if body.id and "/" in body.id:
+        # Subtree filters read "/root/…/id/" paths: a slash inside an id would make the
+        # organisation look like a descendant of another one.
+        raise ApiError(422, "invalid_payload", "an organisation id cannot contain '/'", None)
     if organisation_by_code(session, body.code) is not None:
         raise ApiError(409, "conflict", f"organisation code {body.code} exists", None)
     if body.id and session.get(Organisation, body.id) is not None:
@@ -51,58 +53,63 @@ class ImportResult(BaseModel):
 
 @router.post("/import", response_model=ImportResult)
 async def import_csv(request: Request, user: CurrentUser, session: SessionDep) -> ImportResult:
-    """Load a tree from CSV (``code,name,level,parent_code[,valid_from,valid_to]``).
+    """Load a tree from CSV (``code,name,level,parent_code[,valid_from,valid_to]``, UTF-8).
 
     Parents may appear earlier in the same file; existing codes are skipped, so re-importing
-    a file is harmless. A bad row refuses the whole file.
+    a file is harmless. Any bad line refuses the whole file (422 naming the line and the
+    column) and nothing is written.
     """
     require_role(user, Role.ADMIN)
-    text = (await request.body()).decode("utf-8-sig", errors="replace")
+    rows = org_import.parse(await request.body())
     # The rows are written in a thread: the database must not stall the event loop.
-    return await run_in_threadpool(_import_rows, session, text)
+    return await run_in_threadpool(_import_rows, session, rows)
 
 
-def _import_rows(session: SessionDep, text: str) -> ImportResult:
-    rows = list(csv.DictReader(io.StringIO(text)))
-    missing = {"code", "name", "level"} - set(rows[0] if rows else {})
-    if not rows or missing:
-        raise ApiError(422, "invalid_payload", "CSV needs a header with code,name,level", None)
-    created = skipped = 0
-    by_code: dict[str, str] = {}
-    for line, row in enumerate(rows, start=2):
-        code = (row.get("code") or "").strip()
-        if not code or not (row.get("name") or "").strip():
-            raise ApiError(422, "invalid_payload", f"line {line}: code and name are required", None)
-        existing = organisation_by_code(session, code)
+def _import_rows(session: SessionDep, rows: list[org_import.ImportRow]) -> ImportResult:
+    """Resolve every parent and check every code first, then write all rows at once."""
+    lines = {row.code: row.line for row in rows}
+    ids: dict[str, str] = {}
+    new: list[Organisation] = []
+    for row in rows:
+        existing = organisation_by_code(session, row.code)
         if existing is not None:
-            by_code[code] = existing.id
-            skipped += 1
+            ids[row.code] = existing.id
             continue
-        parent_code = (row.get("parent_code") or "").strip()
-        parent = by_code.get(parent_code) or (
-            getattr(organisation_by_code(session, parent_code), "id", None) if parent_code else None
+        parent = _parent(session, row, ids, lines)
+        org = Organisation(
+            id=uuid.uuid4().hex[:12],
+            code=row.code,
+            name=row.name,
+            level=row.level,
+            parent_id=parent,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
         )
-        if parent_code and parent is None:
-            raise ApiError(
-                422, "invalid_payload", f"line {line}: unknown parent {parent_code}", None
-            )
-        try:
-            org = Organisation(
-                id=uuid.uuid4().hex[:12],
-                code=code,
-                name=row["name"].strip(),
-                level=row["level"].strip(),
-                parent_id=parent,
-                valid_from=date.fromisoformat(row["valid_from"]) if row.get("valid_from") else None,
-                valid_to=date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None,
-            )
-        except ValueError:
-            raise ApiError(
-                422, "invalid_payload", f"line {line}: dates are YYYY-MM-DD", None
-            ) from None
-        session.add(org)
-        session.flush()
-        by_code[code] = org.id
-        created += 1
+        ids[row.code] = org.id
+        new.append(org)
+    # In file order, so that every parent is inserted before its children.
+    session.add_all(new)
     session.commit()
-    return ImportResult(created=created, skipped=skipped)
+    return ImportResult(created=len(new), skipped=len(rows) - len(new))
+
+
+def _parent(
+    session: SessionDep, row: org_import.ImportRow, ids: dict[str, str], lines: dict[str, int]
+) -> str | None:
+    """The parent's id: a row above in the file or an organisation already recorded."""
+    code = row.parent_code
+    if not code:
+        return None
+    if code in ids:
+        return ids[code]
+    parent = organisation_by_code(session, code)
+    if parent is not None:
+        return parent.id
+    if code in lines:
+        raise org_import.refused(
+            row.line,
+            f"parent {code} comes later in the file (line {lines[code]}); "
+            "list parents before their children",
+            "parent_code",
+        )
+    raise org_import.refused(row.line, f"unknown parent {code}", "parent_code")

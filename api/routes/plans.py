@@ -16,7 +16,6 @@ from api.deps import (
 )
 from api.errors import not_found
 from api.plan_schemas import (
-    PlanChangePublic,
     PlanCreate,
     PlanDetail,
     PlanItemCancel,
@@ -47,8 +46,10 @@ def detail_of(session: SessionDep, viewer: Viewer, plan: Plan) -> PlanDetail:
     """The plan as the viewer sees it: items with where each stands, coverage, history."""
     report = coverage(session, viewer, plan, local_date(datetime.now(UTC)))
     covered = {row.item_id: row for row in report.items}
+    visible = store.items_of(session, plan.id, viewer)
+    ids = {item.id for item in visible}
     items = []
-    for item in store.items_of(session, plan.id, viewer):
+    for item in visible:
         row = covered.get(item.id)
         items.append(
             PlanItemPublic.model_validate(item).model_copy(
@@ -56,6 +57,10 @@ def detail_of(session: SessionDep, viewer: Viewer, plan: Plan) -> PlanDetail:
                     "coverage": row.status if row else None,
                     "inspection_id": row.inspection_id if row else None,
                     "inspection_state": row.inspection_state if row else None,
+                    # An item another unit's item replaced (or that replaced it) names it
+                    # only for a caller who may see that one too.
+                    "replaces_id": item.replaces_id if item.replaces_id in ids else None,
+                    "replaced_by_id": item.replaced_by_id if item.replaced_by_id in ids else None,
                 }
             )
         )
@@ -64,7 +69,7 @@ def detail_of(session: SessionDep, viewer: Viewer, plan: Plan) -> PlanDetail:
         units=report.overall.planned,
         items=items,
         coverage=report.overall,
-        history=[PlanChangePublic.model_validate(c) for c in store.history_of(session, plan.id)],
+        history=service.visible_history(store.history_of(session, plan.id), ids),
     )
 
 

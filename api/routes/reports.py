@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from api import charts, exports
+from api.bounds import DAY_RANGE, Day
 from api.deps import SessionDep
 from api.errors import ApiError, not_found
-from api.files import CSV, SVG, XLSX, attachment, file_response
+from api.files import CSV, SVG, XLSX, attachment, file_response, svg
 from api.scope import ViewerDep
 from states.calendar import local_date
 from states.reports import CoverageReport, SummaryReport
@@ -30,10 +31,12 @@ def summary_report(
     viewer: ViewerDep,
     session: SessionDep,
     date_from: Annotated[
-        date | None, Query(alias="from", description="first decision day; default 1 January")
+        Day | None,
+        Query(alias="from", description=f"first decision day, {DAY_RANGE}; default 1 January"),
     ] = None,
     date_to: Annotated[
-        date | None, Query(alias="to", description="last decision day; default 31 December")
+        Day | None,
+        Query(alias="to", description=f"last decision day, {DAY_RANGE}; default 31 December"),
     ] = None,
     organisation: Annotated[
         str | None, Query(max_length=64, description="only units in this organisation's subtree")
@@ -68,7 +71,7 @@ def coverage_report(
     session: SessionDep,
     plan: Annotated[str, Query(max_length=64, description="the plan's id")],
     on: Annotated[
-        date | None, Query(description="count 'this quarter' from; default today")
+        Day | None, Query(description=f"count 'this quarter' from, {DAY_RANGE}; default today")
     ] = None,
 ) -> CoverageReport:
     found = store_plans.visible_plan(session, viewer, plan)
@@ -103,7 +106,7 @@ def summary_svg(
     report: SummaryDep,
     chart: Annotated[str, Query(pattern="^(all|kind|level|criterion)$")] = "all",
 ) -> Response:
-    return Response(charts.summary_svg(report, chart), media_type=SVG)
+    return svg(charts.summary_svg(report, chart))
 
 
 @router.get("/coverage", response_model=CoverageReport)
@@ -125,4 +128,4 @@ def coverage_csv(report: CoverageDep) -> Response:
 
 @router.get("/coverage.svg", response_class=Response, responses=file_response(SVG))
 def coverage_svg(report: CoverageDep) -> Response:
-    return Response(charts.coverage_svg(report), media_type=SVG)
+    return svg(charts.coverage_svg(report))

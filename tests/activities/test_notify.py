@@ -17,12 +17,15 @@ from temporalio.testing import ActivityEnvironment
 from activities.mailer import SmtpMailer, message_id_for
 from activities.notify import NotifyActivities
 from activities.templates import render, vi_date
-from states.models import NotifyInput
-from states.vocabulary import Audience, NoticeKind, Role
+from states import deadlines, procedure
+from states.models import DecideExtensionInput, NotifyInput
+from states.vocabulary import Audience, InspectionKind, NoticeKind, Role, Trigger
 from store.db import make_engine
+from store.projection import project
 from store.tables import Notification, Organisation, User
 from tests.conftest import migrated_sqlite
 from tests.mailbox import Mailbox, free_port, smtp_server
+from tests.unit import builders
 
 PROVINCE, SNV, COMMUNE, SCHOOL, OTHER = "p", "snv", "commune", "school", "other"
 TREE = [
@@ -363,3 +366,156 @@ def test_templates_format_the_payload_in_both_languages():
     for kind in NoticeKind:  # every kind renders, even from an empty payload
         empty = render(kind, {})
         assert empty.subject_vi and empty.subject_en and "None" not in empty.body_vi
+
+
+INJECTED = "Kiểm tra công vụ\r\nBcc: evil@example.vn\r\nX-Injected: yes\n\nThân giả"
+
+
+def test_line_breaks_in_a_title_never_become_headers(engine: Engine, smtp: tuple[Mailbox, int]):
+    mailbox, port = smtp
+    acts = NotifyActivities(engine, mailer_on(port))
+    inp = notice([Audience.COORDINATOR], payload={"title": INJECTED, "due_on": "2025-03-05"})
+    (notification_id,) = env.run(acts.notify, inp)
+
+    env.run(acts.deliver_email, notification_id)
+
+    sent = row(engine, notification_id)
+    assert (sent.status, sent.last_error) == ("sent", "")
+    assert mailbox.recipients == [address("coord")]
+    (message,) = mailbox.messages
+    subject = str(message["Subject"])
+    assert "\r" not in subject and "\n" not in subject
+    assert subject.startswith("Nhắc hạn: việc khắc phục tồn tại, hạn chế — Kiểm tra công vụ Bcc:")
+    assert message["Bcc"] is None and message["X-Injected"] is None
+    assert set(message.keys()) == {
+        "From",
+        "To",
+        "Subject",
+        "Message-ID",
+        "Auto-Submitted",
+        "Content-Type",
+        "Content-Transfer-Encoding",
+        "MIME-Version",
+    }
+    # The body may keep the line breaks: there they are only text.
+    assert "Bcc: evil@example.vn" in message.get_content()
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "coord@example.vn\r\nBcc: evil@example.vn",
+        "coord@example.vn, evil@example.vn",
+        "not an address",
+    ],
+)
+def test_a_message_that_cannot_be_built_fails_at_once_with_the_reason(
+    engine: Engine, smtp: tuple[Mailbox, int], email: str
+):
+    mailbox, port = smtp
+    with Session(engine) as session:
+        coord = session.get(User, "coord")
+        assert coord is not None
+        coord.email = email
+        session.add(coord)
+        session.commit()
+    acts = NotifyActivities(engine, mailer_on(port))
+    (notification_id,) = env.run(acts.notify, notice([Audience.COORDINATOR]))
+
+    with pytest.raises(ApplicationError) as refused:
+        env.run(acts.deliver_email, notification_id)
+
+    assert refused.value.type == "email_unbuildable" and refused.value.non_retryable
+    failed = row(engine, notification_id)
+    assert (failed.status, failed.attempts, failed.sent_at) == ("failed", 1, None)
+    assert failed.last_error.startswith("message cannot be built: not one e-mail address")
+    assert mailbox.messages == [] and mailbox.recipients == []
+
+
+DECIDED = {
+    "title": "Kiểm tra công vụ tại UBND xã An Phú",
+    "finding_no": 2,
+    "criterion": "ID-01",
+    "deadline_kind": "remediation",
+}
+
+
+def test_extension_decision_says_what_was_decided():
+    granted = render(
+        NoticeKind.EXTENSION_DECIDED,
+        DECIDED | {"outcome": "granted", "due_on": "2026-03-02", "note": "đồng ý"},
+    )
+    assert granted.subject_vi.startswith("Đồng ý gia hạn:")
+    assert granted.subject_en.startswith("Extension granted:")
+    assert "Thời hạn mới: ngày 02 tháng 3 năm 2026." in granted.body_vi
+    assert "New due date: 2026-03-02." in granted.body_en
+    assert "Tồn tại số 2 (ID-01)." in granted.body_vi and "Ý kiến: đồng ý" in granted.body_vi
+    assert "Không" not in granted.subject_vi + granted.body_vi
+    assert "refused" not in granted.subject_en + granted.body_en
+
+    refused = render(
+        NoticeKind.EXTENSION_DECIDED,
+        DECIDED | {"outcome": "refused", "due_on": "2025-04-14", "note": "không có căn cứ"},
+    )
+    assert refused.subject_vi.startswith("Không đồng ý gia hạn:")
+    assert refused.subject_en.startswith("Extension refused:")
+    assert "Thời hạn giữ nguyên: ngày 14 tháng 4 năm 2025." in refused.body_vi
+    assert "The due date stays 2025-04-14." in refused.body_en
+    assert "Ý kiến: không có căn cứ" in refused.body_vi
+    assert "Note: không có căn cứ" in refused.body_en
+
+    # A payload without the outcome claims neither.
+    unknown = render(NoticeKind.EXTENSION_DECIDED, {"title": "x"}, "decide_extension:9")
+    assert "đồng ý" not in unknown.subject_vi.lower()
+    assert "granted" not in unknown.subject_en and "refused" not in unknown.subject_en
+
+
+def decided_inspection(engine: Engine, grant: bool) -> NotifyInput:
+    """An inspection whose unit asked more time for finding 2 and was answered, projected
+    as the workflow projects it; returns the notification the workflow then sends, with
+    what the workflow says about the decision (``deadlines.announcement_details``)."""
+    asked = builders.reach("remediation_requested", InspectionKind.PLANNED)
+    asked = builders.advance(asked, builders.EXTEND_2)
+    decide = DecideExtensionInput(
+        actor=builders.COORDINATOR, n=1, grant=grant, note="Ý kiến của Sở Nội vụ"
+    )
+    snapshot, event = procedure.apply(asked, Trigger.DECIDE_EXTENSION, decide, builders.T0)
+    project(engine, event, snapshot)
+    inp = deadlines.notification(
+        snapshot,
+        NoticeKind.EXTENSION_DECIDED,
+        [Audience.UNIT],
+        f"{Trigger.DECIDE_EXTENSION}:{snapshot.seq}",
+        deadlines.announcement_details(Trigger.DECIDE_EXTENSION, asked, snapshot),
+    )
+    return inp.model_copy(update={"unit_id": COMMUNE})
+
+
+@pytest.mark.parametrize("grant", [True, False])
+def test_notify_tells_the_unit_what_was_decided(
+    engine: Engine, smtp: tuple[Mailbox, int], grant: bool
+):
+    mailbox, port = smtp
+    acts = NotifyActivities(engine, mailer_on(port))
+    inp = decided_inspection(engine, grant)
+    assert inp.payload["outcome"] == ("granted" if grant else "refused")
+
+    for notification_id in env.run(acts.notify, inp):
+        env.run(acts.deliver_email, notification_id)
+
+    (told,) = rows(engine, inp.inspection_id, "in_app")
+    assert told.recipient_user_id == "rep"
+    due = builders.EXTEND_2[1].due_on if grant else told.payload["due_on"]
+    if grant:
+        assert told.subject_vi.startswith("Đồng ý gia hạn: ")
+        assert told.subject_en.startswith("Extension granted: ")
+        assert f"Thời hạn mới: {vi_date(due)}." in told.body_vi
+    else:
+        assert told.subject_vi.startswith("Không đồng ý gia hạn: ")
+        assert told.subject_en.startswith("Extension refused: ")
+        assert f"Thời hạn giữ nguyên: {vi_date(date.fromisoformat(due))}." in told.body_vi
+        assert due != builders.EXTEND_2[1].due_on.isoformat()
+    assert "Ý kiến: Ý kiến của Sở Nội vụ" in told.body_vi
+    assert "việc khắc phục tồn tại, hạn chế" in told.body_vi
+    (message,) = mailbox.to(address("rep"))
+    assert message["Subject"] == told.subject_vi

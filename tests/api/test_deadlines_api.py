@@ -151,3 +151,12 @@ async def test_extension_requested_and_granted(http: httpx.AsyncClient, people: 
     kinds = {(n["kind"], n["inspection_id"]) for n in inbox["data"]}
     assert ("extension_decided", iid) in kinds and ("conclusion_issued", iid) in kinds
     assert ("notice_issued", iid) in kinds
+    (decided,) = [
+        n for n in inbox["data"] if (n["kind"], n["inspection_id"]) == ("extension_decided", iid)
+    ]
+    assert decided["subject_vi"].startswith("Đồng ý gia hạn: ")
+    assert decided["subject_en"].startswith("Extension granted: ")
+    new_due = date.fromisoformat(later)
+    assert f"Thời hạn mới: ngày {new_due.day:02d}" in decided["body_vi"]
+    assert f"New due date: {later}." in decided["body_en"]
+    assert "Ý kiến: đồng ý" in decided["body_vi"]

@@ -1,5 +1,6 @@
 """Annual plans over HTTP: items from the tree, starting from an item, plan adjustments."""
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -278,3 +279,115 @@ async def test_cancelling_past_the_conclusion_is_refused(
     detail = (await http.get(f"/plans/{plan['id']}", headers=people.headers["coordinator"])).json()
     assert (detail["items"][0]["status"], detail["items"][0]["coverage"]) == ("active", "inspected")
     assert [h["action"] for h in detail["history"]] == ["created"]
+
+
+async def test_plan_history_shows_only_the_callers_items(
+    http: httpx.AsyncClient, people: People
+) -> None:
+    year = this_year()
+    plan = await new_plan(
+        http,
+        people,
+        items=[
+            {"unit_id": b.COMMUNE, "period": f"{year}-Q3"},
+            {"unit_id": "org-commune-binh-an", "period": f"{year}-Q3"},
+        ],
+    )
+    mine, theirs = item_of(plan, b.COMMUNE), item_of(plan, "org-commune-binh-an")
+    secret = "Xã Bình An đang bị thanh tra về tài chính"
+    base = f"/plans/{plan['id']}/items"
+    r = await post(http, people, "coordinator", f"{base}/{theirs['id']}/cancel", {"reason": secret})
+    assert r.status_code == 200, r.text
+    # One entry about two items: a department's item replaced by the commune's school.
+    r = await post(
+        http,
+        people,
+        "coordinator",
+        f"{base}",
+        {"items": [{"unit_id": b.JUSTICE, "period": f"{year}-Q4"}]},
+    )
+    assert r.status_code == 201, r.text
+    other = item_of(r.json(), b.JUSTICE)
+    r = await post(
+        http,
+        people,
+        "coordinator",
+        f"{base}/{other['id']}/replace",
+        {"reason": "Thay bằng trường", "unit_id": b.SCHOOL, "period": f"{year}-Q4"},
+    )
+    assert r.status_code == 201, r.text
+    school = item_of(r.json(), b.SCHOOL)
+
+    everything = (
+        await http.get(f"/plans/{plan['id']}", headers=people.headers["coordinator"])
+    ).json()
+    assert [(h["action"], h["item_ids"]) for h in everything["history"]] == [
+        ("created", [mine["id"], theirs["id"]]),
+        ("item_cancelled", [theirs["id"]]),
+        ("items_added", [other["id"]]),
+        ("item_replaced", [other["id"], school["id"]]),
+    ]
+
+    r = await http.get(f"/plans/{plan['id']}", headers=people.headers["unit_rep"])
+    assert r.status_code == 200, r.text
+    seen = r.json()
+    assert {i["id"] for i in seen["items"]} == {mine["id"], school["id"]}
+    assert [(h["action"], h["item_ids"], h["reason"]) for h in seen["history"]] == [
+        ("created", [mine["id"]], ""),
+        ("item_replaced", [school["id"]], "Thay bằng trường"),
+    ]
+    # Nothing else names the other units' items or their reasons either.
+    text = json.dumps(seen, ensure_ascii=False)
+    assert secret not in text and theirs["id"] not in text and other["id"] not in text
+    assert seen["items"][1]["replaces_id"] is None
+    assert item_of(everything, b.SCHOOL)["replaces_id"] == other["id"]
+
+
+async def sign_in_new_rep(
+    http: httpx.AsyncClient, people: People, organisation_id: str
+) -> dict[str, str]:
+    username = f"rep-{uuid.uuid4().hex[:8]}"
+    account = {
+        "username": username,
+        "password": "mat-khau-dai-du",
+        "role": "unit_rep",
+        "organisation_id": organisation_id,
+    }
+    assert (await post(http, people, "admin", "/users", account)).status_code == 201
+    r = await http.post("/auth/token", data={"username": username, "password": "mat-khau-dai-du"})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+async def test_wildcards_in_an_organisation_id_match_nothing_else(
+    http: httpx.AsyncClient, people: People
+) -> None:
+    """A unit's plan items are found by its place in the tree, with a LIKE on the path: a
+    "%" or "_" in the unit's id must not reach other units' items."""
+    tag = uuid.uuid4().hex[:6]
+    # Each wildcard id, and a neighbour its pattern would match were it not escaped.
+    pairs = [(f"pct%{tag}", f"pct-neighbour-{tag}"), (f"und_{tag}", f"undX{tag}")]
+    for org_id in [org for pair in pairs for org in pair]:
+        body = {"id": org_id, "code": org_id, "name": org_id, "level": "commune"}
+        r = await post(http, people, "admin", "/organisations", body | {"parent_id": b.PROVINCE})
+        assert r.status_code == 201, r.text
+
+    year = this_year()
+    plan = await new_plan(
+        http,
+        people,
+        items=[{"unit_id": org, "period": f"{year}-Q4"} for pair in pairs for org in pair],
+    )
+    theirs = await new_plan(
+        http, people, items=[{"unit_id": n, "period": f"{year}-Q4"} for _, n in pairs]
+    )
+    for wild, _ in pairs:
+        rep = await sign_in_new_rep(http, people, wild)
+        seen = (await http.get(f"/plans/{plan['id']}", headers=rep)).json()
+        assert [i["unit_id"] for i in seen["items"]] == [wild], seen
+        assert seen["coverage"]["planned"] == 1
+        listed = {p["id"]: p for p in (await http.get("/plans", headers=rep)).json()["data"]}
+        assert listed[plan["id"]]["units"] == 1
+        # A plan of the neighbours alone does not exist for the wildcard unit's representative.
+        assert theirs["id"] not in listed
+        assert (await http.get(f"/plans/{theirs['id']}", headers=rep)).status_code == 404

@@ -209,3 +209,49 @@ def test_coverage_of_an_empty_plan_draws_empty_segments() -> None:
 
     assert [float(r.get("width") or "nan") for r in rects(root, "segment")[:4]] == [0.0] * 4
     assert "Toàn kế hoạch (0 đơn vị)" in texts(root)
+
+
+# A paste from Word (vertical tab), stray control bytes, a lone surrogate, a non-character.
+CONTROLS = "Phòng\x0bR&D\x01<thử>\x1f\ud800\ufffe\tx"
+SHOWN = "Phòng\ufffdR&D\ufffd<thử>\ufffd\ufffd\ufffd\tx"
+
+
+def test_control_characters_never_break_a_summary_chart() -> None:
+    report = summary_report(
+        organisation_name=CONTROLS,
+        by_level=[line("lab", CONTROLS, 7, 100.0)],
+        findings_by_criterion=[
+            CriterionLine(
+                key="XX-01", group="XX", label_vi=CONTROLS, label_en="x", count=1, pct=100.0
+            )
+        ],
+    )
+    for chart in charts.SUMMARY_CHARTS:
+        svg = charts.summary_svg(report, chart)
+        svg.encode("utf-8")  # a lone surrogate would not even encode
+        root = parse(svg)
+        assert f"Kỳ báo cáo: 01/01/2026 – 31/03/2026 — {SHOWN}" in texts(root)
+    root = parse(charts.summary_svg(report, "level"))
+    assert SHOWN in texts(root)
+    assert [r.findtext(f"{SVG}title") for r in rects(root, "bar")] == [f"{SHOWN}: 7"]
+
+
+def test_control_characters_never_break_a_coverage_chart() -> None:
+    report = coverage_report().model_copy(
+        update={
+            "plan_number": "1/KH-\x01",
+            "plan_title": CONTROLS,
+            "by_level": [
+                CoverageLevel(
+                    level=CONTROLS, label_vi=CONTROLS, label_en="x", **figures(1, 1, 0, 0, 0)
+                )
+            ],
+        }
+    )
+    svg = charts.coverage_svg(report)
+    root = parse(svg)
+    words = texts(root)
+    assert "Tiến độ thực hiện kế hoạch 1/KH-\ufffd" in words
+    assert root.findtext(f"{SVG}title") == "Tiến độ thực hiện kế hoạch 1/KH-\ufffd"
+    assert f"{SHOWN} — tính đến 15/05/2026" in words
+    assert SHOWN in words

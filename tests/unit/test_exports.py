@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -348,3 +349,106 @@ def test_csv_starts_with_a_bom_once(render: Callable[[], str]) -> None:
     assert text.startswith("\ufeff")
     assert text.count("\ufeff") == 1
     assert text.endswith("\r\n")
+
+
+# What people type or import: formulas (and what Excel strips before seeing one), an error
+# literal, and the control characters of a paste from Word or a broken import.
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+CONTROLS = "Kiểm\x01tra\x0bcông\x1fvụ\ud800\uffff"
+CONTROLS_SHOWN = "Kiểm\ufffdtra\ufffdcông\ufffdvụ\ufffd\ufffd"
+
+
+def hostile_workbooks(text: str) -> dict[str, bytes]:
+    """Each workbook with ``text`` in every field a person or an import fills in."""
+    summary = summary_report(organisation_name=text).model_copy(
+        update={
+            "discipline": [
+                d.model_copy(update={"person": text, "unit_name": text})
+                for d in summary_report().discipline
+            ]
+        }
+    )
+    coverage = coverage_report(plan_number=text, plan_title=text)
+    coverage = coverage.model_copy(
+        update={"items": [i.model_copy(update={"unit_name": text}) for i in coverage.items]}
+    )
+    rows = [inspection(title=text, unit_name=text, decision_number=text, id=text)]
+    return {
+        "summary": exports.summary_xlsx(summary),
+        "coverage": exports.coverage_xlsx(coverage),
+        "inspections": exports.inspections_xlsx(rows),
+    }
+
+
+def sheet_xml(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [
+            archive.read(name).decode()
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/")
+        ]
+
+
+@pytest.mark.parametrize("text", [*FORMULAS, "#N/A"])
+def test_workbook_text_never_becomes_a_formula(text: str) -> None:
+    for name, data in hostile_workbooks(text).items():
+        # No formula element anywhere, whatever a reader makes of the cells.
+        assert all("<f>" not in xml and "<f " not in xml for xml in sheet_xml(data)), name
+        cells = [c for ws in workbook(data).worksheets for row in ws.iter_rows() for c in row]
+        # XML reads a carriage return in text back as a newline.
+        found = [c for c in cells if c.value == text.replace("\r", "\n")]
+        assert found, f"{text!r} not written to {name}"
+        assert all(c.data_type == "s" for c in found), name
+        assert all(c.data_type != "f" for c in cells), name
+
+
+def test_workbook_numbers_stay_numbers_next_to_hostile_text() -> None:
+    ws = workbook(hostile_workbooks("=1+1")["inspections"]).active
+    assert ws is not None
+    year, cycle = ws["G2"], ws["H2"]
+    assert (year.value, year.data_type, cycle.value, cycle.data_type) == (2026, "n", 1, "n")
+    assert (ws["I2"].data_type, ws["I2"].number_format) == ("d", "dd/mm/yyyy")
+
+
+def test_control_characters_never_break_a_workbook() -> None:
+    # Tab and newline are text a cell may hold; the rest is shown as U+FFFD.
+    for name, data in hostile_workbooks(CONTROLS + "\ttab\nline").items():
+        cells = [c.value for ws in workbook(data).worksheets for row in ws.iter_rows() for c in row]
+        assert CONTROLS_SHOWN + "\ttab\nline" in cells, name
+    title = "1/KH-\x01"
+    book = workbook(exports.coverage_xlsx(coverage_report(plan_number=title)))
+    assert book.properties.title == "Tiến độ thực hiện kế hoạch 1/KH-\ufffd"
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_csv_quotes_text_a_spreadsheet_would_run(text: str) -> None:
+    rows = read_csv(exports.inspections_csv([inspection(title=text, unit_name=text)]))
+    assert rows[1][2] == rows[1][3] == "'" + text
+    # Numbers and dates are not text and stay as they were.
+    assert rows[1][6:9] == ["2026", "1", "2026-03-03"]
+
+    summary = summary_report(
+        discipline=[d.model_copy(update={"person": text}) for d in summary_report().discipline]
+    )
+    discipline = [r for r in read_csv(exports.summary_csv(summary)) if r[0] == "discipline"]
+    assert discipline[0][2].startswith("'" + text)
+    items = [
+        r
+        for r in read_csv(
+            exports.coverage_csv(
+                coverage_report(
+                    items=[
+                        i.model_copy(update={"unit_name": text}) for i in coverage_report().items
+                    ]
+                )
+            )
+        )
+        if r[0] == "items"
+    ]
+    assert all(r[2].startswith("'" + text) for r in items)
+
+
+def test_csv_leaves_harmless_text_alone() -> None:
+    for text in ("Kiểm tra =1", "1-2", "'quoted", "UBND xã An Phú"):
+        assert exports.csv_cell(text) == text
+    assert exports.csv_cell(-5) == -5
