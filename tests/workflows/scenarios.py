@@ -7,15 +7,18 @@ from temporalio.client import Client, WorkflowHandle
 from activities.names import inspection_workflow_id
 from states.models import (
     CancelInput,
+    ChecklistResult,
     DisputeDecision,
     DisputeInput,
     InspectionSnapshot,
+    RecordVisitInput,
     ResolveDisputeInput,
     ResumeInput,
     StartInspectionInput,
     SuspendInput,
 )
-from states.vocabulary import DisputeOutcome, InspectionKind, InspectionState
+from states.reinspection import scope_of
+from states.vocabulary import CheckResult, DisputeOutcome, InspectionKind, InspectionState
 from states.vocabulary import VerificationOutcome as V
 from tests import support as b
 from workflows.inspection import InspectionWorkflow
@@ -107,10 +110,52 @@ async def suspended_and_resumed(client: Client, queue: str) -> Handle:
     return handle
 
 
+async def _reinspected(client: Client, queue: str) -> tuple[Handle, Handle]:
+    """A parent in remediation; its verification re-inspection finds both findings in
+    order and closes, settling the parent, which closes too."""
+    parent = await to_visited(client, queue)
+    concluded = await parent.execute_update(InspectionWorkflow.conclude, b.conclude())
+    await parent.execute_update(InspectionWorkflow.acknowledge, b.acknowledge())
+    inp = StartInspectionInput.model_validate(
+        b.start_input().model_dump()
+        | {
+            "kind": InspectionKind.REINSPECTION,
+            "parent_inspection_id": concluded.inspection_id,
+            "scope": [s.model_dump() for s in scope_of(concluded)],
+            "checklist": [f.criterion for f in concluded.findings],
+        }
+    )
+    child = await start(client, queue, inp)
+    await child.execute_update(InspectionWorkflow.form_team, b.form_team())
+    await child.execute_update(InspectionWorkflow.send_notice, b.send_notice())
+    await child.execute_update(InspectionWorkflow.start_visit, b.start_visit())
+    in_order = [
+        ChecklistResult(criterion=f.criterion, result=CheckResult.COMPLIANT)
+        for f in concluded.findings
+    ]
+    await child.execute_update(
+        InspectionWorkflow.record_visit, RecordVisitInput(actor=b.LEADER, results=in_order)
+    )
+    await child.execute_update(InspectionWorkflow.conclude, b.conclude())
+    return parent, child
+
+
+async def reinspection_closes_its_parent(client: Client, queue: str) -> Handle:
+    parent, _ = await _reinspected(client, queue)
+    return parent
+
+
+async def reinspection(client: Client, queue: str) -> Handle:
+    _, child = await _reinspected(client, queue)
+    return child
+
+
 SCENARIOS: dict[str, Callable[[Client, str], Awaitable[Handle]]] = {
     "full_path_with_dispute": full_path_with_dispute,
     "second_cycle": second_cycle,
     "no_findings": no_findings,
     "surprise_cancelled": surprise_cancelled,
     "suspended_and_resumed": suspended_and_resumed,
+    "reinspection_closes_its_parent": reinspection_closes_its_parent,
+    "reinspection": reinspection,
 }

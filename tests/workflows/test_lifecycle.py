@@ -143,3 +143,13 @@ def test_every_trigger_is_an_update() -> None:
     for trigger in Trigger:
         method = getattr(InspectionWorkflow, trigger.value)
         assert callable(method), trigger
+
+
+async def test_a_closed_reinspection_settles_and_closes_its_parent(
+    client: Client, task_queue: str
+) -> None:
+    parent = await scenarios.reinspection_closes_its_parent(client, task_queue)
+    result = await parent.result()
+    assert result.state is S.CLOSED
+    assert {f.status.value for f in result.findings} == {"resolved"}
+    assert result.history[-1].trigger == Trigger.RECORD_REINSPECTION.value
