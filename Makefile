@@ -60,10 +60,13 @@ bench-quick: venv
 	$(BIN)/python -m bench.read_side --quick --samples 20
 	$(BIN)/python -m bench.open_inspections --quick
 
-# Faults injected into real processes (kill -9 of the worker, dev-server restart, database
-# outage) while 200 inspections run through the API; `make test` runs a reduced version.
+# Faults injected into real processes (kill -9 of workers, dev-server restart, database
+# outage) while 200 inspections run through the API: once with one worker and one API
+# process, once with two of each, clients spread over both APIs and API processes killed too.
+# `make test` runs reduced versions of both.
 chaos: venv
 	$(BIN)/python -m bench.chaos
+	$(BIN)/python -m bench.chaos --workers 2 --apis 2
 
 diagram: venv
 	$(BIN)/python -m worker.diagram

@@ -1,20 +1,20 @@
-"""Durability under faults (``make chaos``): lifecycles over HTTP while the worker is killed
-with SIGKILL, the Temporal dev server is restarted on its file and the database is locked;
-then every invariant is counted (``bench.chaos_checks``).
+"""Durability under faults (``make chaos``): lifecycles over HTTP while workers (and API
+processes) are killed with SIGKILL, the Temporal dev server is restarted on its file and the
+database is locked; then every invariant is counted (``bench.chaos_checks``).
 
     python -m bench.chaos [--inspections 200] [--quick] [--seed S] [--kills 6] [--keep]
-                          [--database sqlite|postgres]
+                          [--database sqlite|postgres] [--workers 2 --apis 2 [--api-kills 3]]
 
 Clients retry each command with the same Idempotency-Key on 503, connection errors and
-timeouts until it succeeds, so a command is lost only if kiemtra loses it. The phases and
-checks are importable: ``tests/chaos`` runs a reduced run through ``run_chaos``.
+timeouts until it succeeds, so a command is lost only if kiemtra loses it; with several API
+processes each retry goes to the next one (``bench.chaos_fleet``). The phases and checks are
+importable: ``tests/chaos`` runs reduced runs through ``run_chaos``.
 """
 
 import argparse
 import asyncio
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -30,6 +30,8 @@ from temporalio.client import Client
 
 from bench import chaos_checks as checks
 from bench import chaos_faults as faults
+from bench.chaos_faults import database_outage, server_restart
+from bench.chaos_fleet import Api, Fleet, api_chaos, supervise, worker_chaos
 from bench.common import record, show
 from bench.lifecycle import ACCOUNTS, COMMANDS_PER_LIFECYCLE, HTTP_STEPS, PASSWORD, add_people
 from bench.lifecycle import START_BODY as START
@@ -50,14 +52,17 @@ class ChaosConfig:
     concurrency: int = 20
     seed: int = 0
     database: str = "sqlite"  # or "postgres" (KIEMTRA_TEST_POSTGRES_URL)
+    workers: int = 1
+    apis: int = 1  # on their own ports; clients spread their requests over them
     # Random intervals, seconds. A kill stalls the commands in flight until what they wait on
     # times out (a workflow task 10 s, an activity up to 60 s): kills come less often.
     kill_every: tuple[float, float] | None = (20.0, 45.0)
     kill_at: tuple[float, ...] = ()  # or at these fractions of progress
-    kill_pause: tuple[float, float] = (0.5, 3.0)
-    server_restart_at: float = 0.5
+    kill_pause: tuple[float, float] = (0.5, 3.0)  # before a killed process is started again
+    api_kill_at: tuple[float, ...] = ()  # SIGKILL of an API process at these fractions
+    server_restart_at: float | None = 0.5  # None: no restart (and nothing parked)
     server_down: float = 5.0
-    db_outage_at: float = 0.7
+    db_outage_at: float | None = 0.7
     db_outage: float = 30.0
     parked: int = 4  # lifecycles held open across the server restart
     idempotency_requests: int = 50
@@ -66,6 +71,13 @@ class ChaosConfig:
     command_deadline: float = 600.0  # one command retried this long is given up: lost
     settle_timeout: float = 600.0  # for every workflow to finish once the faults stop
     verbose: bool = True  # the timeline of faults and phases, on stderr
+
+    @property
+    def name(self) -> str:
+        """The result's name: one per process layout, so that each keeps its figures."""
+        if (self.workers, self.apis) == (1, 1):
+            return "chaos"
+        return f"chaos_w{self.workers}_a{self.apis}"
 
 
 class CommandLost(Exception):
@@ -87,6 +99,9 @@ class Counters:
 
     worker_kills: int = 0
     worker_exits: int = 0  # a worker that ended without being killed
+    api_kills: int = 0
+    api_exits: int = 0
+    api_requests_cut: int = 0  # in flight on an API when it was killed
     server_restarts: int = 0
     server_down_seconds: float = 0.0
     db_outage_seconds: float = 0.0
@@ -110,12 +125,14 @@ class ChaosRun:
         self,
         cfg: ChaosConfig,
         stack: Stack,
+        fleet: Fleet,
         engine: Engine,
         mailbox: Mailbox,
         http: httpx.AsyncClient,
     ) -> None:
         self.cfg = cfg
         self.stack = stack
+        self.fleet = fleet
         self.mailbox = mailbox
         self.http = http
         self.client: Client | None = None
@@ -126,12 +143,12 @@ class ChaosRun:
         self.errors: list[str] = []  # where the first 500s were answered
         self.headers: dict[str, dict[str, str]] = {}
         self.ids: list[str] = []
-        self.parks = [Park() for _ in range(min(cfg.parked, cfg.inspections))]
+        parked = cfg.parked if cfg.server_restart_at is not None else 0
+        self.parks = [Park() for _ in range(min(parked, cfg.inspections))]
         self.server_is_down = False
         self.others_done = asyncio.Event()
         # Faults never overlap: the figures of each stay its own.
         self.fault_lock = asyncio.Lock()
-        self.worker: subprocess.Popen[bytes] | None = None
         self.total = cfg.inspections * COMMANDS_PER_LIFECYCLE
         self.started = time.monotonic()
 
@@ -144,9 +161,11 @@ class ChaosRun:
             )
 
     async def sign_in(self) -> None:
+        """One token per account, for every API: they share the key and the sessions."""
         for username, *_ in ACCOUNTS:
             r = await self.http.post(
-                "/auth/token", data={"username": username, "password": PASSWORD}
+                f"{self.fleet.apis[0].url}/auth/token",
+                data={"username": username, "password": PASSWORD},
             )
             r.raise_for_status()
             self.headers[username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
@@ -167,12 +186,14 @@ class ChaosRun:
         Returns (status, JSON body, attempts)."""
         headers = {**self.headers[who], "Idempotency-Key": key}
         started = time.monotonic()
+        first = self.fleet.first()
         attempt = 0
         while True:
             attempt += 1
             self.counters.retries += attempt > 1
+            api = self.fleet.api_for(first, attempt)
             try:
-                r = await self.http.post(path, json=body, headers=headers)
+                r = await self.post(api, path, body, headers)
             except httpx.TransportError as exc:
                 self.counters.transport_errors += 1
                 last = f"{type(exc).__name__}"
@@ -198,6 +219,35 @@ class ChaosRun:
             # Jitter apart, the backoff is fixed: the seed decides the faults, not this.
             await asyncio.sleep(min(3.0, 0.2 * 2 ** min(attempt, 4)) * random.uniform(0.5, 1.5))
 
+    async def post(self, api: Api, path: str, body: Any, headers: dict[str, str]) -> httpx.Response:
+        """One attempt, counted in flight on its API (what a kill of that API cuts off)."""
+        api.in_flight += 1
+        try:
+            return await self.http.post(f"{api.url}{path}", json=body, headers=headers)
+        finally:
+            api.in_flight -= 1
+
+    async def inspection(self, who: str, inspection_id: str) -> dict[str, Any] | None:
+        """The inspection as an API answers it, retried for a minute as commands are (the
+        next API each time, or the only one once it is back)."""
+        first, attempt = self.fleet.first(), 0
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            attempt += 1
+            api = self.fleet.api_for(first, attempt)
+            try:
+                r = await self.http.get(
+                    f"{api.url}/inspections/{inspection_id}", headers=self.headers[who]
+                )
+            except httpx.TransportError:
+                r = None
+            if r is not None and r.status_code == 200:
+                return dict(r.json())
+            if r is not None and r.status_code not in (500, 503):
+                return None
+            await asyncio.sleep(1.0)
+        return None
+
     async def command(
         self, who: str, path: str, body: Any, key: str, inspection_id: str | None, seq: int
     ) -> dict[str, Any]:
@@ -208,10 +258,10 @@ class ChaosRun:
             return dict(doc)
         if status == 409 and attempts > 1 and inspection_id is not None:
             # An earlier attempt may have applied before its answer was lost: read the state.
-            r = await self.http.get(f"/inspections/{inspection_id}", headers=self.headers[who])
-            if r.status_code == 200 and r.json()["seq"] >= seq:
+            now = await self.inspection(who, inspection_id)
+            if now is not None and now["seq"] >= seq:
                 self.counters.conflicts_checked += 1
-                return dict(r.json())
+                return now
         self.counters.unexpected_answers.append(f"{path} -> {status} after {attempts}: {doc}")
         raise CommandLost(f"{path}: {status} {doc}")
 
@@ -232,13 +282,11 @@ class ChaosRun:
             self.done += 1
 
     async def start_worker(self) -> None:
-        self.worker = self.stack.start_worker()
-        await self.polling()
+        await self.polling(self.fleet.start_worker())
 
-    async def polling(self) -> None:
+    async def polling(self, worker: subprocess.Popen[bytes]) -> None:
         """Wait until the worker polls, so that a kill always hits a live one."""
-        worker = self.worker
-        assert worker is not None and self.client is not None
+        assert self.client is not None
         deadline = time.monotonic() + 120
         while worker.poll() is None and time.monotonic() < deadline:
             if await faults.polling(self.client, self.stack.task_queue, worker.pid):
@@ -246,13 +294,6 @@ class ChaosRun:
                 return
             await asyncio.sleep(0.5)
         self.say(f"worker {worker.pid} not polling (exit code {worker.poll()})")
-
-    def kill_worker(self) -> None:
-        if self.worker is not None:
-            self.say(f"worker {self.worker.pid}: SIGKILL")
-            self.stack.kill_worker(self.worker, signal.SIGKILL)
-            self.worker = None
-            self.counters.worker_kills += 1
 
 
 async def drive(run: ChaosRun) -> None:
@@ -279,102 +320,20 @@ async def drive(run: ChaosRun) -> None:
     await asyncio.gather(others(), *(one(n) for n in range(len(run.parks))))
 
 
-async def worker_chaos(run: ChaosRun, stop: asyncio.Event) -> None:
-    """SIGKILL the worker at random intervals (or progress moments), restart it after a pause."""
-    moments = list(run.cfg.kill_at)
-    while True:
-        if run.cfg.kill_at:
-            if not moments or not await run.reached(moments.pop(0), stop):
-                return
-        elif run.cfg.kill_every is None or await _stopped(
-            stop, run.rng.uniform(*run.cfg.kill_every)
-        ):
-            return
-        async with run.fault_lock:
-            run.kill_worker()
-            await asyncio.sleep(run.rng.uniform(*run.cfg.kill_pause))
-            await run.start_worker()
-
-
-async def supervise(run: ChaosRun, stop: asyncio.Event) -> None:
-    """Restart a worker that ended on its own (counted: kiemtra should not need this)."""
-    while not await _stopped(stop, 1.0):
-        async with run.fault_lock:
-            if run.worker is not None and run.worker.poll() is not None:
-                run.counters.worker_exits += 1
-                run.say(f"worker {run.worker.pid} exited by itself ({run.worker.returncode})")
-                run.stack.workers.remove(run.worker)
-                await run.start_worker()
-
-
-async def _stopped(stop: asyncio.Event, seconds: float) -> bool:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        return False
-    return True
-
-
-async def server_restart(run: ChaosRun, stop: asyncio.Event) -> None:
-    """Stop the dev server mid-run, send commands into the outage, start it on the same file.
-
-    Half the parked inspections (the holders) must come back with the same status, open
-    timers and agenda; the other half send their next command while the server is down.
-    """
-    # Also when the other lifecycles end first (some lost): the parked ones wait for this.
-    await run.reached(run.cfg.server_restart_at, run.others_done)
-    for park in run.parks:
-        await park.arrived.wait()
-    holders = [p for p in run.parks[::2] if p.inspection_id]
-    senders = run.parks[1::2]
-    assert run.client is not None
-    before = {p.inspection_id: await checks.survival(run.client, p.inspection_id) for p in holders}
-    async with run.fault_lock:
-        run.server_is_down = True
-        started = time.monotonic()
-        await run.stack.server.stop()
-        run.say("dev server stopped")
-        answered = run.counters.http_503_server_down
-        for park in senders:
-            park.go.set()
-        await asyncio.sleep(run.cfg.server_down)
-        # Down until a command was answered 503 during the outage (bounded, in case none is).
-        deadline = time.monotonic() + 30
-        while run.counters.http_503_server_down == answered and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)
-        run.client = await run.stack.server.start(run.stack.settings)
-        run.say("dev server started again on the same file")
-        run.server_is_down = False
-        run.counters.server_down_seconds += time.monotonic() - started
-        run.counters.server_restarts += 1
-    for iid, was in before.items():
-        now = await checks.survival(run.client, iid)
-        run.counters.timers_checked += len(was.open_timers)
-        if now != was or not was.open_timers:
-            run.counters.timers_lost.append(f"{iid}: before {was}, after {now}")
-    for park in run.parks:
-        park.go.set()
-
-
-async def database_outage(run: ChaosRun, stop: asyncio.Event) -> None:
-    """Make the database unavailable for ``db_outage`` seconds mid-run."""
-    if not await run.reached(run.cfg.db_outage_at, stop):
-        return
-    outage = faults.sqlite_lock if run.cfg.database == "sqlite" else faults.postgres_block
-    async with run.fault_lock:
-        run.say(f"database unavailable for {run.cfg.db_outage:g} s")
-        run.counters.db_outage_seconds += await asyncio.to_thread(
-            outage, run.stack.database_url, run.cfg.db_outage
-        )
-        run.say("database back")
-
-
 @asynccontextmanager
 async def chaos_stack(cfg: ChaosConfig, root: Path) -> AsyncIterator[ChaosRun]:
-    """A fresh stack with people, an SMTP mailbox, one API and one worker; stopped on exit."""
+    """A fresh stack with people, an SMTP mailbox, its APIs and workers; stopped on exit."""
     shutil.rmtree(root, ignore_errors=True)
     database_url, drop = faults.fresh_database(cfg.database, root)
     stack = Stack(root, database_url=database_url)
+    fleet = Fleet(
+        stack,
+        cfg.apis,
+        {
+            "KIEMTRA_UPDATE_TIMEOUT_SECONDS": str(cfg.update_timeout),
+            "KIEMTRA_ACCESS_TOKEN_MINUTES": "720",  # outlives the longest run
+        },
+    )
     engine: Engine | None = None
     with smtp_server() as (mailbox, port):
         stack.smtp = ("127.0.0.1", port)
@@ -382,17 +341,14 @@ async def chaos_stack(cfg: ChaosConfig, root: Path) -> AsyncIterator[ChaosRun]:
             client = await stack.start_server()
             engine = make_engine(stack.database_url)
             add_people(engine)
-            stack.start_worker()  # boots while the API does
-            url = await asyncio.to_thread(
-                stack.start_api,
-                KIEMTRA_UPDATE_TIMEOUT_SECONDS=str(cfg.update_timeout),
-                KIEMTRA_ACCESS_TOKEN_MINUTES="720",  # outlives the longest run
-            )
-            async with httpx.AsyncClient(base_url=url, timeout=30) as http:
-                run = ChaosRun(cfg, stack, engine, mailbox, http)
+            for _ in range(cfg.workers):
+                fleet.start_worker()  # they boot while the APIs do
+            await asyncio.gather(*(fleet.start_api(api) for api in fleet.apis))
+            async with httpx.AsyncClient(timeout=30) as http:
+                run = ChaosRun(cfg, stack, fleet, engine, mailbox, http)
                 run.client = client
-                run.worker = stack.workers[0]
-                await run.polling()
+                for worker in fleet.workers:
+                    await run.polling(worker)
                 await run.sign_in()
                 yield run
         finally:
@@ -417,10 +373,13 @@ async def run_chaos(cfg: ChaosConfig, root: Path = ROOT) -> dict[str, Any]:
         # A fault phase that fails (the server does not come back) ends the run at once.
         async with asyncio.TaskGroup() as group:
             group.create_task(lifecycles())
-            for phase in (worker_chaos, supervise, server_restart, database_outage):
+            for phase in (worker_chaos, api_chaos, supervise, server_restart, database_outage):
                 group.create_task(phase(run, stop))
-        if run.worker is None or run.worker.poll() is not None:
+        run.fleet.exited_workers()
+        while len(run.fleet.workers) < cfg.workers:
             await run.start_worker()
+        for api in run.fleet.exited_apis():
+            await run.fleet.start_api(api)
         run.say("lifecycles done; idempotency phase")
         idempotency = await checks.idempotency_phase(run)
         run.say("checking")
@@ -446,26 +405,41 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help=f"keep {ROOT} (logs, databases)")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--kills", type=int, help="worker kills at random progress (6; quick 2)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+    parser.add_argument("--apis", type=int, default=1, help="API processes, clients spread (1)")
+    parser.add_argument(
+        "--api-kills", type=int, help="API kills at random progress (3, quick 1; one API: 0)"
+    )
     args = parser.parse_args()
+    if args.workers < 1 or args.apis < 1:
+        parser.error("--workers and --apis are at least 1")
     sizes: dict[str, Any] = dict(QUICK) if args.quick else {}
     # Moments of progress, not of the clock: a faster machine gets as many kills.
     moments = random.Random(args.seed)
     kills = args.kills if args.kills is not None else (2 if args.quick else 6)
     kill_at = sorted(round(moments.uniform(0.03, 0.95), 3) for _ in range(kills))
-    sizes.update(kill_at=tuple(kill_at), kill_every=None)
+    api_kills = args.api_kills
+    if api_kills is None:
+        api_kills = 0 if args.apis == 1 else (1 if args.quick else 3)
+    # Drawn after the worker kills, so that one seed gives the same worker kills either way.
+    api_kill_at = sorted(round(moments.uniform(0.03, 0.95), 3) for _ in range(api_kills))
+    sizes.update(kill_at=tuple(kill_at), api_kill_at=tuple(api_kill_at), kill_every=None)
     if args.inspections:
         sizes["inspections"] = args.inspections
-    cfg = ChaosConfig(seed=args.seed, database=args.database, **sizes)
-    result = asyncio.run(run_chaos(cfg))
+    cfg = ChaosConfig(
+        seed=args.seed, database=args.database, workers=args.workers, apis=args.apis, **sizes
+    )
+    root = ROOT.with_name(cfg.name)  # each layout its own: a failed run's logs stay
+    result = asyncio.run(run_chaos(cfg, root))
     problems = result.pop("problems") + checks.failures(result["figures"])
     record([result])
     show(result)
     for problem in problems:
         print(f"   ! {problem}")
     if problems or args.keep:
-        print(f"   logs and databases kept in {ROOT}")
+        print(f"   logs and databases kept in {root}")
     else:
-        shutil.rmtree(ROOT, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
     sys.exit(1 if problems else 0)
 
 

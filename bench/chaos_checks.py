@@ -342,8 +342,14 @@ def report(
     }
     cfg = run.cfg
     return {
-        "name": "chaos",
-        "parameters": {"inspections": cfg.inspections, "seed": cfg.seed, "database": cfg.database},
+        "name": cfg.name,
+        "parameters": {
+            "inspections": cfg.inspections,
+            "seed": cfg.seed,
+            "database": cfg.database,
+            "workers": cfg.workers,
+            "apis": cfg.apis,
+        },
         "figures": figures,
         "problems": [
             *c.lifecycles_failed,

@@ -32,6 +32,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def api_url(port: int) -> str:
+    """The base URL of the API process listening on ``port``."""
+    return f"http://127.0.0.1:{port}/api/v1"
+
+
+def _end(child: subprocess.Popen[bytes], sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        child.send_signal(sig)
+    child.wait()
+
+
 def rss_mib(pid: int) -> float:
     """Resident memory of a process, in MiB (Linux /proc)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -52,6 +63,7 @@ class Stack:
         self.workers: list[subprocess.Popen[bytes]] = []
         self.apis: list[subprocess.Popen[bytes]] = []
         self.smtp: tuple[str, int] | None = None
+        self._workers_started = 0  # each worker its own log, also after kills
 
     @property
     def settings(self) -> Settings:
@@ -102,33 +114,40 @@ class Stack:
             )
 
     def start_worker(self, **env: str) -> subprocess.Popen[bytes]:
-        worker = self._child(["worker"], f"worker-{len(self.workers)}.log", **env)
+        worker = self._child(["worker"], f"worker-{self._workers_started}.log", **env)
+        self._workers_started += 1
         self.workers.append(worker)
         return worker
 
     def kill_worker(self, worker: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            worker.send_signal(sig)
-        worker.wait()
+        _end(worker, sig)
         self.workers.remove(worker)
 
     def start_api(self, port: int | None = None, **env: str) -> str:
         """An API process; returns its base URL once it answers."""
         port = port or free_port()
+        self.serve_api(port, **env)
+        return api_url(port)
+
+    def serve_api(self, port: int, **env: str) -> subprocess.Popen[bytes]:
+        """An API process on ``port`` (again on the same one after a kill), once it answers."""
         api = self._child(
             ["api", "--host", "127.0.0.1", "--port", str(port)], f"api-{port}.log", **env
         )
         self.apis.append(api)
-        url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if api.poll() is not None:
                 raise RuntimeError(f"the API exited; see {self.root / f'api-{port}.log'}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    return f"{url}/api/v1"
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    return api
             time.sleep(0.1)
         raise RuntimeError("the API did not answer within 60 s")
+
+    def kill_api(self, api: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
+        _end(api, sig)
+        self.apis.remove(api)
 
     async def stop(self) -> None:
         for child in [*self.workers, *self.apis]:

@@ -1,12 +1,14 @@
 """Durability, reduced: a dozen lifecycles over HTTP through worker kills, a dev-server restart
 and a locked database, then fifty concurrent commands; nothing lost, mismatched or doubled.
+Then the same with two workers and two API processes, one of each killed.
 
-The same run as ``python -m bench.chaos`` (its own dev server, worker and API processes,
+The same runs as ``python -m bench.chaos`` (their own dev server, worker and API processes,
 none of the session fixtures), with the fault moments fixed by a seed and tied to progress
-rather than to the clock, so a loaded machine changes how long it takes, not what it tests.
+rather than to the clock, so a loaded machine changes how long they take, not what they test.
 """
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 from bench.chaos import ChaosConfig, run_chaos
@@ -51,4 +53,35 @@ async def test_nothing_is_lost_or_doubled_through_faults(tmp_path: Path) -> None
     assert value["timers_checked"] >= 1
     assert value["completed"] == CONFIG.inspections + 1
     assert value["duplicated_distinct"] == 0
+    assert value["idempotency_distinct_accepted"] == 1
+
+
+_two = random.Random(SEED + 2)
+# Two workers and two APIs, requests spread over both; the server restart and the database
+# outage are left to the run above, so that this one adds what only it tests: a worker
+# killed while another serves (each of the first two once) and an API killed with requests
+# in flight, which its clients retry on the other one.
+TWO_AND_TWO = replace(
+    CONFIG,
+    inspections=8,
+    workers=2,
+    apis=2,
+    kill_at=tuple(sorted(round(_two.uniform(0.02, 0.09), 3) for _ in range(2))),
+    api_kill_at=(round(_two.uniform(0.3, 0.7), 3),),
+    server_restart_at=None,
+    db_outage_at=None,
+)
+
+
+async def test_two_workers_and_two_apis_lose_and_double_nothing(tmp_path: Path) -> None:
+    result = await run_chaos(TWO_AND_TWO, tmp_path / "chaos")
+    show(result)
+    value = {name: f["value"] for name, f in result["figures"].items()}
+
+    assert failures(result["figures"]) == []
+    assert result["problems"] == []
+    assert value["worker_kills"] == 2
+    assert value["api_kills"] == 1
+    assert value["api_requests_cut"] >= 1
+    assert value["completed"] == TWO_AND_TWO.inspections + 1
     assert value["idempotency_distinct_accepted"] == 1
