@@ -91,7 +91,7 @@ class DigestActivities:
             stored = updated_at if updated_at.tzinfo else updated_at.replace(tzinfo=UTC)
             if (snapshot.seq, snapshot.updated_at) <= (seq, stored):
                 return 0
-            await asyncio.to_thread(project, self._engine, None, snapshot)
+            await asyncio.to_thread(project, self._engine, snapshot)
             return 1
 
         repaired = sum(await asyncio.gather(*(repair(*row) for row in rows)))

@@ -24,7 +24,7 @@ class RecordsActivities:
         """Event, read model and outbox in one transaction, each written once however often
         this runs. Returns the e-mail rows still to deliver."""
         with session_scope(self._engine) as session:
-            project_in(session, inp.event, inp.snapshot)
+            project_in(session, inp.snapshot, inp.events, inp.changed)
             emails: list[int] = []
             for notice in inp.notices:
                 emails += write_outbox(session, notice, email=self._mailer is not None)
@@ -34,4 +34,4 @@ class RecordsActivities:
     def record_transition(self, inp: RecordTransitionInput) -> None:
         """Write the event once and bring the read model up to the snapshot (histories
         recorded before ``record`` replay with it)."""
-        project(self._engine, inp.event, inp.snapshot)
+        project(self._engine, inp.snapshot, [inp.event] if inp.event else [])

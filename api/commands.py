@@ -5,14 +5,16 @@ Every Temporal call is bounded; what goes wrong becomes an ``ApiError`` here and
 """
 
 import asyncio
+import logging
 import secrets
 import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.client import (
     Client,
@@ -20,7 +22,12 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -39,20 +46,25 @@ from states.models import (
     ScopedFinding,
     StartInspectionInput,
     TeamMember,
+    changed_collections,
 )
 from states.plans import PlanItemStatus
 from states.policies import PolicySet, UnitLevel
+from states.procedure import command_payload, decision_payload, last_event
 from states.reinspection import scope_of
 from states.scope import Viewer
 from states.sides import issuers_for, may_start, office_inspected
 from states.vocabulary import InspectionKind, Role, Trigger
 from store import plans, starts
 from store.calendar import calendar_for
+from store.projection import project
 from store.queries import ancestry, user_by_username, visible_snapshot
 from store.tables import Organisation, PlanItem, User
 from workflows.inspection import InspectionWorkflow
+from workflows.search_attributes import KIEMTRA_KIND, KIEMTRA_UNIT
 
 R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 
 async def bounded(
@@ -301,6 +313,13 @@ def start_operation(
         task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        # What never changes, for operators finding a workflow in Temporal's own lists.
+        search_attributes=TypedSearchAttributes(
+            [
+                SearchAttributePair(KIEMTRA_UNIT, inp.unit_id),
+                SearchAttributePair(KIEMTRA_KIND, inp.kind.value),
+            ]
+        ),
     )
 
 
@@ -331,39 +350,85 @@ async def start_inspection(
 
 @dataclass(frozen=True)
 class Commander:
-    """How commands reach Temporal: the client, the task queue, the bound on every call and
-    this process's per-inspection gates (the HTTP API has them; the seeder runs alone)."""
+    """How commands reach Temporal: the client, the task queue, the bound on every call,
+    this process's per-inspection gates (the HTTP API has them; the seeder runs alone) and
+    the database the caller records each committed command in before it answers."""
 
     client: Client
     task_queue: str
     timeout: float
+    engine: Engine | None = None
     gates: CommandGates | None = None
 
-    async def start(self, session: Session, inp: StartInspectionInput) -> InspectionSnapshot:
+    async def start(self, session: Session | None, inp: StartInspectionInput) -> InspectionSnapshot:
         release(session)
-        return await start_inspection(self.client, self.task_queue, inp, self.timeout, self.gates)
+        inp = inp.model_copy(update={"caller_records": self.engine is not None})
+        snapshot = await start_inspection(
+            self.client, self.task_queue, inp, self.timeout, self.gates
+        )
+        if snapshot.seq == 1:  # the decision itself (a late retry answers the final state)
+            await self._record(snapshot, inp.actor, "decide", decision_payload(inp), None)
+        return snapshot
 
     async def fire(
         self,
-        session: Session,
+        session: Session | None,
         inspection_id: str,
         trigger: Trigger,
         command: Command,
         key: str | None,
+        before: InspectionSnapshot | None = None,
     ) -> InspectionSnapshot:
-        return await fire(
+        """``before``: the snapshot the caller saw, so only the collections that changed are
+        rewritten when it was the latest."""
+        command = command.model_copy(update={"caller_records": self.engine is not None})
+        snapshot = await fire(
             self.client, session, inspection_id, trigger, command, key, self.timeout, self.gates
         )
+        payload = command_payload(command)
+        await self._record(snapshot, command.actor, trigger.value, payload, before)
+        return snapshot
+
+    async def _record(
+        self,
+        snapshot: InspectionSnapshot,
+        actor: Actor,
+        trigger: str,
+        payload: dict[str, Any],
+        before: InspectionSnapshot | None,
+    ) -> None:
+        """Write what Temporal committed — the command's event and the snapshot after it —
+        before answering: read-your-writes without a second workflow task. Should this
+        fail, the workflow writes it itself within ``CATCH_UP``; the command stands."""
+        last = snapshot.history[-1] if snapshot.history else None
+        if (
+            self.engine is None
+            or last is None
+            or (last.trigger, last.actor_id)
+            != (
+                trigger,
+                actor.user_id,
+            )
+        ):
+            return
+        event = last_event(snapshot, actor, payload)
+        fresh = before is not None and before.seq == snapshot.seq - 1
+        changed = changed_collections(before, snapshot) if before and fresh else None
+        try:
+            await asyncio.to_thread(project, self.engine, snapshot, [event], changed)
+        except Exception:
+            log.warning("command recorded by its workflow only: %s", snapshot.inspection_id)
 
 
 COMMUNE_LEVELS = frozenset({"commune", "ward", "special_zone"})
 
 
-def release(session: Session) -> None:
+def release(session: Session | None) -> None:
     """End the request's read transaction before waiting on Temporal: its connection goes
     back to the pool, so fifty requests waiting on commands do not hold fifty connections
     (and starve the projection of the worker that would answer them)."""
-    session.rollback()
+    if session is not None:
+        session.rollback()
 
 
 def unit_level(session: Session, path: list[str]) -> UnitLevel:
@@ -400,7 +465,7 @@ def team_input(session: Session, actor: Actor, body: TeamCreate) -> FormTeamInpu
 
 async def fire(
     client: Client,
-    session: Session,
+    session: Session | None,
     inspection_id: str,
     trigger: Trigger,
     command: Command,

@@ -45,7 +45,8 @@ def get_commander(request: Request) -> Commander:
         request.app.state.client,
         settings.task_queue,
         settings.update_timeout_seconds,
-        request.app.state.gates,
+        engine=request.app.state.engine,
+        gates=request.app.state.gates,
     )
 
 

@@ -28,7 +28,7 @@ from states.bounds import (
 )
 from states.checklist import STANDARD_CODES
 from states.contract import Contract
-from states.models import COMMAND_TYPES, Decision, InspectionSnapshot
+from states.models import COMMAND_TYPES, NOT_RECORDED, Decision, InspectionSnapshot
 from states.vocabulary import InspectionKind, NoticeKind, Role, TeamRole, Trigger
 
 # Where each command lives under /inspections/{id}/ (DESIGN.md §6). A trigger only kiemtra
@@ -89,7 +89,7 @@ def _body_model(trigger: Trigger) -> type[BaseModel]:
     fields: dict[str, Any] = {
         name: (info.annotation, info)
         for name, info in command.model_fields.items()
-        if name != "actor"
+        if name not in NOT_RECORDED
     }
     return create_model(
         f"{command.__name__.removesuffix('Input')}Body", __base__=Contract, **fields

@@ -1,6 +1,6 @@
 """Floor vs kiemtra: what one inspection lifecycle costs above Temporal's own floor.
 
-    python -m bench.floor [--quick]
+    python -m bench.floor [--quick] [--database sqlite|postgres]
 
 One file-backed dev server (as ``kiemtra up`` runs it), one client, two workers in this
 process with the same settings: the real kiemtra worker (``build_worker``) and a bare one
@@ -29,19 +29,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sqlalchemy import Engine
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.worker import Worker
 
 from activities.names import inspection_workflow_id
-from api.commands import start_operation
+from api.commands import Commander
+from bench.chaos_faults import fresh_database
 from bench.common import figure, percentiles, publish
 from bench.floor_workflow import FloorWorkflow, bench_noop
 from bench.lifecycle import COMMANDS_PER_LIFECYCLE, DIRECT_STEPS
 from bench.stack import Stack
-from states.models import InspectionSnapshot
-from states.vocabulary import InspectionState
+from states.vocabulary import InspectionState, Trigger
 from store.db import make_engine
 from tests import support as b
 from worker.build import build_worker
@@ -183,31 +184,21 @@ def floor_lifecycle(client: Client, task_queue: str) -> Lifecycle:
     return lifecycle
 
 
-def kiemtra_lifecycle(client: Client, task_queue: str) -> Lifecycle:
-    """Decided → … → closed as direct updates, exactly as ``api.commands`` sends them."""
+def kiemtra_lifecycle(client: Client, task_queue: str, engine: Engine) -> Lifecycle:
+    """Decided → … → closed exactly as the API sends the commands (``api.commands``): each
+    one an update, answered once its record is in SQLite."""
+    commander = Commander(client, task_queue, COMMAND_TIMEOUT, engine)
 
     async def lifecycle(run: Run) -> str:
         inp = b.start_input(inspection_id=b.new_id())
         workflow_id = inspection_workflow_id(inp.inspection_id)
-        operation = start_operation(inp, task_queue)
-        snapshot = await timed(
-            run,
-            "opened",
-            client.execute_update_with_start_workflow(
-                InspectionWorkflow.opened, start_workflow_operation=operation, id="opened"
-            ),
-            workflow_id,
-        )
-        handle = client.get_workflow_handle_for(InspectionWorkflow.run, workflow_id)
+        snapshot = await timed(run, "opened", commander.start(None, inp), workflow_id)
         for name, command in DIRECT_STEPS:
-            snapshot = await timed(
-                run,
-                name,
-                handle.execute_update(name, command, result_type=InspectionSnapshot),
-                workflow_id,
-            )
+            fired = commander.fire(None, inp.inspection_id, Trigger(name), command, None, snapshot)
+            snapshot = await timed(run, name, fired, workflow_id)
         if snapshot.state is not InspectionState.CLOSED:
             raise BenchFailure(f"{workflow_id} ended the lifecycle {snapshot.state}, not closed")
+        handle = client.get_workflow_handle_for(InspectionWorkflow.run, workflow_id)
         final = await handle.result()
         if final.state is not InspectionState.CLOSED:
             raise BenchFailure(f"{workflow_id} completed {final.state}, not closed")
@@ -299,6 +290,7 @@ def result_of(
     order: list[str],
     histories: dict[str, Counter[str]],
     code_changed: bool,
+    database: str = "sqlite",
 ) -> dict[str, Any]:
     floor, kiemtra = runs["floor"], runs["kiemtra"]
     figures = {name: run.figures() for name, run in runs.items()}
@@ -308,12 +300,13 @@ def result_of(
     figures["ratio_commands_per_s"] = figure(ratio, "ratio")
     figures["ratio_latency_p50"] = figure(kiemtra.p50() / floor.p50(), "ratio")
     result: dict[str, Any] = {
-        "name": f"floor_vs_kiemtra_c{concurrency}",
+        # SQLite keeps the historical name; PostgreSQL runs sit beside it.
+        "name": f"floor_vs_kiemtra{'' if database == 'sqlite' else '_pg'}_c{concurrency}",
         "parameters": {
             "lifecycles": lifecycles,
             "concurrency": concurrency,
             "commands_per_lifecycle": COMMANDS_PER_LIFECYCLE,
-            "database": "sqlite",
+            "database": database,
             "server": SERVER,
             "max_concurrent_activities": MAX_CONCURRENT_ACTIVITIES,
             "max_concurrent_workflow_tasks": MAX_CONCURRENT_WORKFLOW_TASKS,
@@ -333,9 +326,11 @@ def result_of(
     return result
 
 
-async def measure(sizes: dict[int, int]) -> list[dict[str, Any]]:
+async def measure(sizes: dict[int, int], database: str = "sqlite") -> list[dict[str, Any]]:
     shutil.rmtree(WORK, ignore_errors=True)
-    stack = Stack(WORK)
+    WORK.mkdir(parents=True)
+    url, drop = fresh_database(database, WORK)
+    stack = Stack(WORK, url)
     floor_queue, kiemtra_queue = "bench-floor", "bench-kiemtra"
     results = []
     code = code_fingerprint()
@@ -363,7 +358,7 @@ async def measure(sizes: dict[int, int]) -> list[dict[str, Any]]:
             )
             drivers = {
                 "floor": floor_lifecycle(client, floor_queue),
-                "kiemtra": kiemtra_lifecycle(client, kiemtra_queue),
+                "kiemtra": kiemtra_lifecycle(client, kiemtra_queue, engine),
             }
             async with floor_worker, kiemtra_worker:
                 for lifecycle in drivers.values():
@@ -376,12 +371,15 @@ async def measure(sizes: dict[int, int]) -> list[dict[str, Any]]:
                     }
                     changed = code_fingerprint() != code
                     results.append(
-                        result_of(concurrency, lifecycles, runs, order, histories, changed)
+                        result_of(
+                            concurrency, lifecycles, runs, order, histories, changed, database
+                        )
                     )
         engine.dispose()
         finished = True
     finally:
         await stack.stop()
+        drop()
         keep_on_failure(WORK, finished)
     return results
 
@@ -399,8 +397,15 @@ def keep_on_failure(directory: Path, finished: bool) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="5 and 50 lifecycles")
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgres"],
+        default="sqlite",
+        help="where kiemtra records (postgres: KIEMTRA_BENCH_POSTGRES_URL or _TEST_POSTGRES_URL)",
+    )
     args = parser.parse_args(argv)
-    results = asyncio.run(measure(QUICK_LIFECYCLES if args.quick else LIFECYCLES))
+    sizes = QUICK_LIFECYCLES if args.quick else LIFECYCLES
+    results = asyncio.run(measure(sizes, args.database))
     publish(results)
 
 

@@ -179,13 +179,13 @@ async def measure(sizes: tuple[tuple[int, int], ...]) -> list[dict[str, Any]]:
         client = await stack.start_server()
         engine = make_engine(stack.database_url)
         add_people(engine)
-        engine.dispose()
         stack.start_worker()
         base = await asyncio.to_thread(stack.start_api, KIEMTRA_ACCESS_TOKEN_MINUTES=TOKEN_MINUTES)
         async with httpx.AsyncClient(base_url=base, timeout=120) as http:
             headers = await sign_in(http)
             drivers = {
-                "direct": kiemtra_lifecycle(client, stack.task_queue),
+                # Direct updates, recorded by this process as the API records them.
+                "direct": kiemtra_lifecycle(client, stack.task_queue, engine),
                 "http": http_lifecycle(http, client, headers),
             }
             for lifecycle in drivers.values():

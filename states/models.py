@@ -100,6 +100,15 @@ class ScopedFinding(Contract):
 
 class Command(Contract):
     actor: Actor
+    # Set by kiemtra's own callers (the API, the seeder), which write the command's record
+    # themselves once Temporal has committed it; the workflow then catches up later instead
+    # of writing it before it answers. Never part of what the command says.
+    caller_records: bool = False
+
+
+# What a command's event records of it: everything it says, without who sent it (the
+# event's actor) or how its record is written.
+NOT_RECORDED = frozenset({"actor", "caller_records"})
 
 
 class StartInspectionInput(Contract):
@@ -133,6 +142,8 @@ class StartInspectionInput(Contract):
     decided_at: datetime | None = None
     # Set when the workflow continues as new: the inspection goes on from this snapshot.
     resume_from: "InspectionSnapshot | None" = None
+    # As ``Command.caller_records``, for the decision: the API records it itself.
+    caller_records: bool = False
 
     @model_validator(mode="after")
     def _reinspection_needs_scope(self) -> "StartInspectionInput":
@@ -455,13 +466,26 @@ class RecordTransitionInput(Contract):
     snapshot: InspectionSnapshot
 
 
-class RecordInput(Contract):
-    """What one committed change leaves behind, written in one transaction: its event (none
-    for a deadline status change), the read model at ``snapshot`` and the notifications."""
+# The snapshot's collections the read model keeps in tables of their own.
+COLLECTIONS = ("team", "findings", "remediation")
 
-    event: TransitionEvent | None
+
+class RecordInput(Contract):
+    """What committed changes leave behind, written in one transaction: their events (none
+    for a deadline status change), the read model at ``snapshot`` and the notifications.
+
+    ``changed`` names the collections (``COLLECTIONS``) that differ from the snapshot the
+    workflow last recorded; the others' rows are left as they are. None: rewrite them all."""
+
+    events: list[TransitionEvent] = Field(default_factory=list)
     snapshot: InspectionSnapshot
     notices: list["NotifyInput"] = Field(default_factory=list)
+    changed: list[str] | None = None
+
+
+def changed_collections(before: InspectionSnapshot, after: InspectionSnapshot) -> list[str]:
+    """The collections of ``COLLECTIONS`` that differ between two snapshots."""
+    return [name for name in COLLECTIONS if getattr(before, name) != getattr(after, name)]
 
 
 class NotifyInput(Contract):

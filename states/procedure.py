@@ -22,6 +22,7 @@ from states.calendar import WorkingCalendar, local_date
 from states.errors import GuardFailed, InvalidCommand, InvalidTransition, NotAllowed
 from states.machine import TRANSITIONS, positioned, triggers_from
 from states.models import (
+    NOT_RECORDED,
     AcknowledgeInput,
     Actor,
     CancelInput,
@@ -74,12 +75,40 @@ HISTORY_KEPT = 50
 def start(inp: StartInspectionInput, now: datetime) -> tuple[InspectionSnapshot, TransitionEvent]:
     """The snapshot of a newly decided inspection and its first event."""
     decided_at = inp.decided_at or now
-    fields = inp.model_dump(exclude={"actor", "decided_at", "calendar", "resume_from"})
+    fields = inp.model_dump(
+        exclude={"actor", "decided_at", "calendar", "resume_from", "caller_records"}
+    )
     snapshot = InspectionSnapshot(
         **fields, coordinator_id=inp.actor.user_id, decided_at=decided_at, updated_at=now
     )
-    event = _record(snapshot, DECIDE, None, inp.actor, now, inp.model_dump(mode="json"))
+    event = _record(snapshot, DECIDE, None, inp.actor, now, decision_payload(inp))
     return snapshot, event
+
+
+def decision_payload(inp: StartInspectionInput) -> dict[str, Any]:
+    """What the decision's event records of the workflow's input."""
+    return inp.model_dump(mode="json", exclude={"caller_records"})
+
+
+def command_payload(cmd: Command) -> dict[str, Any]:
+    """What a command's event records of it."""
+    return cmd.model_dump(mode="json", exclude=set(NOT_RECORDED))
+
+
+def last_event(s: InspectionSnapshot, actor: Actor, payload: dict[str, Any]) -> TransitionEvent:
+    """The event of the change ``s`` ends with, as ``start`` or ``apply`` made it: for a caller
+    that records a command it sent from the snapshot the workflow answered."""
+    h = s.history[-1]
+    return TransitionEvent(
+        inspection_id=s.inspection_id,
+        seq=h.seq,
+        trigger=h.trigger,
+        from_state=h.from_state,
+        to_state=h.to_state,
+        actor=actor,
+        at=h.at,
+        payload=payload,
+    )
 
 
 def allowed_triggers(snapshot: InspectionSnapshot, actor: Actor | None = None) -> list[Trigger]:
@@ -182,7 +211,7 @@ def apply(
     EFFECTS[trigger](after, cmd, now, calendar or WorkingCalendar())
     after.state = dest
     after.updated_at = now
-    payload = cmd.model_dump(mode="json", exclude={"actor"})
+    payload = command_payload(cmd)
     event = _record(after, trigger.value, snapshot.state, cmd.actor, now, payload)
     return after, event
 

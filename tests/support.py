@@ -36,6 +36,13 @@ HOME_AFFAIRS = "org-snv"
 COMMUNE = "org-commune-an-phu"
 SCHOOL = "org-school-an-phu-1"
 JUSTICE = "org-justice"
+# The organisations above as rows for ``tests.people.add_people``, parents first.
+ORGANISATION_ROWS: list[tuple[str, str, str, str, str | None]] = [
+    (PROVINCE, "P", "UBND tỉnh", "province", None),
+    (HOME_AFFAIRS, "SNV", "Sở Nội vụ", "department", PROVINCE),
+    (JUSTICE, "STP", "Sở Tư pháp", "department", PROVINCE),
+    (COMMUNE, "X", "UBND xã An Phú", "commune", PROVINCE),
+]
 
 # Actors carry their organisation chain (root … own organisation), as the API fills it in.
 COORDINATOR = Actor(

@@ -146,7 +146,7 @@ async def _drive(
     items: dict[tuple[str, str], str],
 ) -> None:
     """Start one inspection and fire its steps; fail loudly if it misses its state."""
-    commander = Commander(client, settings.task_queue, settings.update_timeout_seconds)
+    commander = Commander(client, settings.task_queue, settings.update_timeout_seconds, engine)
     coordinator = actors["coordinator"]
     body = InspectionCreate(
         kind=scenario.kind,

@@ -56,6 +56,7 @@ with workflow.unsafe.imports_passed_through():
         SuspendInput,
         TransitionEvent,
         VerifyInput,
+        changed_collections,
     )
     from states.reinspection import results_for_parent
     from states.vocabulary import (
@@ -93,11 +94,17 @@ EMAIL_RETRY = RetryPolicy(
 # Patch: projection and outbox ran as local activities (one workflow task per command instead
 # of two). Histories written before it replay with the regular activities they recorded.
 LOCAL_RECORDS = "local-records-v1"
-# Patch: event, read model and outbox are written by one regular activity, scheduled with
-# the workflow task that commits the command, so nothing is recorded for a command Temporal
-# did not commit (a local activity runs before its task is committed). Histories of both
-# earlier kinds replay on their own paths.
+# Patch: records exist only for what Temporal committed (a local activity runs before its
+# task is committed). A command from kiemtra's own callers (``caller_records``) is recorded
+# by that caller once the update has answered — the update is then one workflow task — and
+# the workflow records whatever is left itself, by one regular activity scheduled after the
+# commit: at once for a command with notifications or from anyone else, within
+# ``CATCH_UP`` otherwise, and always before the run ends. Histories of both earlier kinds
+# replay on their own paths.
 COMMITTED_RECORDS = "committed-records-v2"
+# How long the workflow lets a caller's record stand alone before writing it again itself
+# (a caller killed between the answer and its write leaves the read model behind that long).
+CATCH_UP = timedelta(seconds=30)
 
 
 def domain_failure(error: DomainError) -> ApplicationError:
@@ -130,21 +137,28 @@ class InspectionWorkflow:
         self._recorded = inp.resume_from is not None
         self._changed = False
         self._deliveries: set[asyncio.Task[None]] = set()
+        # Committed events the workflow has not written itself (a caller may have), and the
+        # collections changed since it last did (None: all of them).
+        self._unrecorded: list[TransitionEvent] = []
+        self._dirty: set[str] | None = None
 
     @workflow.run
     async def run(self, inp: StartInspectionInput) -> InspectionSnapshot:
         if self._decided is not None:
             self._upsert_search_attributes()
             if workflow.patched(COMMITTED_RECORDS):
-                await self._record(self._decided, [])
+                self._unrecorded.append(self._decided)
+                if not inp.caller_records:
+                    await self._record([])
             else:
                 await self._project(self._decided)
         self._recorded = True
         while not self._ended():
             async with self._lock:
                 await self._keep_agenda()
-            wake = deadlines.next_wake(self._snapshot, self._calendar)
-            timeout = None if wake is None else wake - workflow.now()
+                if self._unrecorded and workflow.now() >= self._catch_up_at():
+                    await self._record([])
+            timeout = self._sleep()
             if timeout is None or timeout > timedelta(0):
                 with contextlib.suppress(TimeoutError):
                     await workflow.wait_condition(
@@ -161,12 +175,27 @@ class InspectionWorkflow:
         await self._drain()
         return self._snapshot
 
+    def _catch_up_at(self) -> datetime:
+        return self._unrecorded[0].at + CATCH_UP
+
+    def _sleep(self) -> timedelta | None:
+        """Until the agenda's next item or the catch-up of unrecorded events, if any."""
+        wake = deadlines.next_wake(self._snapshot, self._calendar)
+        if self._unrecorded:
+            catch_up = self._catch_up_at()
+            wake = catch_up if wake is None else min(wake, catch_up)
+        return None if wake is None else wake - workflow.now()
+
     def _ended(self) -> bool:
         return self._snapshot.state in TERMINAL_STATES
 
     async def _drain(self) -> None:
-        """Let every handler and every e-mail delivery finish before the run ends."""
+        """Let every handler finish, record what is left, and let every e-mail delivery
+        finish before the run ends (or continues as new)."""
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._unrecorded:
+            async with self._lock:
+                await self._record([])
         if self._deliveries:
             await asyncio.gather(*self._deliveries)
 
@@ -235,7 +264,11 @@ class InspectionWorkflow:
         self._upsert_search_attributes()
         notices = self._announcements(trigger, before)
         if workflow.patched(COMMITTED_RECORDS):
-            await self._record(event, notices)
+            self._unrecorded.append(event)
+            if self._dirty is not None:
+                self._dirty.update(changed_collections(before, self._snapshot))
+            if notices or not cmd.caller_records:
+                await self._record(notices)
         else:
             await self._project(event)
             for notice in notices:
@@ -295,20 +328,25 @@ class InspectionWorkflow:
             self._snapshot.updated_at = now
             self._upsert_search_attributes()
         if committed and (changed or notices):
-            await self._record(None, notices)
+            await self._record(notices)
         elif changed:
             await self._project(None)
 
-    async def _record(self, event: TransitionEvent | None, notices: list[NotifyInput]) -> None:
-        """Event, read model and outbox in one transaction, once this task is committed; then
-        deliver the e-mails it queued."""
+    async def _record(self, notices: list[NotifyInput]) -> None:
+        """The events not yet written by the workflow, the read model at the snapshot and
+        ``notices``, in one transaction once this task is committed; then deliver the
+        e-mails it queued."""
+        events = list(self._unrecorded)
+        changed = None if self._dirty is None else sorted(self._dirty)
         emails = await workflow.execute_activity(
             RECORD,
-            RecordInput(event=event, snapshot=self._snapshot, notices=notices),
+            RecordInput(events=events, snapshot=self._snapshot, notices=notices, changed=changed),
             start_to_close_timeout=PROJECTION_TIMEOUT,
             retry_policy=PROJECTION_RETRY,
             result_type=list[int],
         )
+        self._unrecorded = self._unrecorded[len(events) :]
+        self._dirty = set()
         self._deliver_all(emails)
 
     def _refresh_status(self, now: datetime) -> bool:
@@ -371,6 +409,14 @@ class InspectionWorkflow:
             )
 
     def _upsert_search_attributes(self) -> None:
+        """Histories before ``committed-records-v2`` kept their search attributes current.
+
+        Since then the unit and the kind are set once, when the workflow starts (the API's
+        start operation), and nothing is upserted per command: each upsert is an event and a
+        visibility write on the server, a fifth of a command's cost, for values the read
+        model already answers (state, next deadline)."""
+        if workflow.patched(COMMITTED_RECORDS):
+            return
         s = self._snapshot
         workflow.upsert_search_attributes(
             [

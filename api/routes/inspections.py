@@ -205,10 +205,12 @@ async def _fire(
     commander: CommanderDep,
     idempotency_key: str | None,
 ) -> InspectionDetail:
-    command = await run_in_threadpool(
+    before, command = await run_in_threadpool(
         _command_for, trigger, inspection_id, payload, request, user, session
     )
-    snapshot = await commander.fire(session, inspection_id, trigger, command, idempotency_key)
+    snapshot = await commander.fire(
+        session, inspection_id, trigger, command, idempotency_key, before
+    )
     return detail_of(snapshot, command.actor)
 
 
@@ -219,7 +221,7 @@ def _command_for(
     request: Request,
     user: User,
     session: Session,
-) -> Command:
+) -> tuple[InspectionSnapshot, Command]:
     """The command, checked against the records off the event loop (see ``_start_input``).
 
     Who may fire it is checked here already, against the read model (the workflow's
@@ -227,14 +229,15 @@ def _command_for(
     form the team learns nothing about which accounts exist."""
     viewer = get_viewer(user, session)
     actor = actor_of(user, request, viewer)
-    check_actor(load_visible(session, viewer, inspection_id), trigger, actor)
+    before = load_visible(session, viewer, inspection_id)
+    check_actor(before, trigger, actor)
     command: Command
     if isinstance(payload, TeamCreate):
         command = commands.team_input(session, actor, payload)
     else:
         command = COMMAND_TYPES[trigger].model_validate({**payload.model_dump(), "actor": actor})
     commands.release(session)
-    return command
+    return before, command
 
 
 def _command_endpoint(trigger: Trigger) -> Any:

@@ -480,7 +480,7 @@ def decided_inspection(engine: Engine, grant: bool) -> NotifyInput:
         actor=builders.COORDINATOR, n=1, grant=grant, note="Ý kiến của Sở Nội vụ"
     )
     snapshot, event = procedure.apply(asked, Trigger.DECIDE_EXTENSION, decide, builders.T0)
-    project(engine, event, snapshot)
+    project(engine, snapshot, [event])
     inp = deadlines.notification(
         snapshot,
         NoticeKind.EXTENSION_DECIDED,

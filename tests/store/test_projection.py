@@ -1,7 +1,11 @@
 """The read model and the event table follow every accepted command, on SQLite and PostgreSQL."""
 
+import random
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -19,10 +23,13 @@ from states.models import (
     InspectionSnapshot,
     RecordTransitionInput,
     ResolveDisputeInput,
+    TransitionEvent,
+    changed_collections,
 )
 from states.vocabulary import DisputeOutcome, Trigger
 from states.vocabulary import VerificationOutcome as V
 from store.db import make_engine
+from store.projection import project
 from store.queries import snapshot_of
 from store.tables import Event, FindingRecord, Inspection, RemediationRecord, TeamMemberRecord
 from tests import support as b
@@ -135,6 +142,73 @@ def test_projection_twice_leaves_one_row(db_engine: Engine) -> None:
         assert members == len(b.TEAM)
     # A late retry of the first event did not roll the read model back.
     assert_projected(db_engine, after)
+
+
+def lifecycle_steps() -> list[tuple[InspectionSnapshot, TransitionEvent]]:
+    """Each snapshot of a lifecycle with the event that led to it, as the workflow made them."""
+    now = b.DECIDED_AT
+    snapshot, event = procedure.start(b.start_input(), now)
+    steps = [(snapshot, event)]
+    for trigger, command in [
+        (Trigger.FORM_TEAM, b.form_team()),
+        (Trigger.SEND_NOTICE, b.send_notice()),
+        (Trigger.START_VISIT, b.start_visit()),
+        (Trigger.RECORD_VISIT, b.record_visit(2)),
+        (Trigger.CONCLUDE, b.conclude()),
+        (Trigger.ACKNOWLEDGE, b.acknowledge()),
+        (Trigger.REPORT_REMEDIATION, b.report([1, 2])),
+    ]:
+        now += timedelta(hours=1)
+        snapshot, event = procedure.apply(snapshot, trigger, command, now)
+        steps.append((snapshot, event))
+    return steps
+
+
+def race(
+    engine: Engine, steps: list[tuple[InspectionSnapshot, TransitionEvent]], seed: int
+) -> None:
+    """The API writes each command as it answers (only what changed since the one before);
+    meanwhile the workflow writes everything it has seen so far, whole, at random moments,
+    often behind."""
+    seen = threading.Event()  # the workflow writes only what a command has answered
+    answered: list[int] = []
+    chance = random.Random(seed)
+
+    def caller() -> None:
+        before: InspectionSnapshot | None = None
+        for k, (snapshot, event) in enumerate(steps):
+            changed = changed_collections(before, snapshot) if before else None
+            project(engine, snapshot, [event], changed)
+            answered.append(k)
+            seen.set()
+            before = snapshot
+
+    def workflow_writer() -> None:
+        seen.wait()
+        for _ in range(len(steps)):
+            upto = chance.choice(answered)
+            project(engine, steps[upto][0], [e for _, e in steps[: upto + 1]])
+            time.sleep(chance.random() / 200)
+
+    threads = [threading.Thread(target=caller), threading.Thread(target=workflow_writer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def test_caller_and_workflow_racing_leave_the_latest_once(db_engine: Engine) -> None:
+    """Whatever the interleaving of the two writers, each event is there once and the read
+    model is the last snapshot, never an older one."""
+    for seed in range(4):
+        steps = lifecycle_steps()
+        race(db_engine, steps, seed)
+        # The workflow's last write before its run ends: everything, whole.
+        project(db_engine, steps[-1][0], [e for _, e in steps])
+        assert_projected(db_engine, steps[-1][0])
+        # An older snapshot arriving last changes nothing.
+        project(db_engine, steps[2][0], [steps[2][1]], ["team"])
+        assert_projected(db_engine, steps[-1][0])
 
 
 def test_migrations_match_the_tables(db_engine: Engine) -> None:

@@ -94,7 +94,7 @@ def database(
                 )
         session.commit()
     for snapshot in inspections:
-        project(engine, None, snapshot)
+        project(engine, snapshot)
     return engine
 
 

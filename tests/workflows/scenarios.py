@@ -1,10 +1,12 @@
 """Whole lifecycles driven through updates; shared by the tests and the history generator."""
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from temporalio.client import Client, WorkflowHandle
 
 from activities.names import inspection_workflow_id
+from states.contract import Contract
 from states.models import (
     CancelInput,
     ChecklistResult,
@@ -150,6 +152,30 @@ async def reinspection(client: Client, queue: str) -> Handle:
     return child
 
 
+M = TypeVar("M", bound=Contract)
+
+
+def _by_caller(cmd: M) -> M:
+    return cmd.model_copy(update={"caller_records": True})
+
+
+async def recorded_by_callers(client: Client, queue: str) -> Handle:
+    """Every command from a caller that records it (the API): the workflow writes at once
+    only what notifies someone, and the rest when the run ends."""
+    h = await start(client, queue, _by_caller(b.start_input()))
+    w = InspectionWorkflow
+    await h.execute_update(w.form_team, _by_caller(b.form_team()))
+    await h.execute_update(w.send_notice, _by_caller(b.send_notice()))
+    await h.execute_update(w.start_visit, _by_caller(b.start_visit()))
+    await h.execute_update(w.record_visit, _by_caller(b.record_visit(1)))
+    await h.execute_update(w.conclude, _by_caller(b.conclude()))
+    await h.execute_update(w.acknowledge, _by_caller(b.acknowledge()))
+    await h.execute_update(w.report_remediation, _by_caller(b.report([1])))
+    await h.execute_update(w.schedule_reinspection, _by_caller(b.schedule()))
+    await h.execute_update(w.verify, _by_caller(b.verify({1: V.RESOLVED})))
+    return h
+
+
 SCENARIOS: dict[str, Callable[[Client, str], Awaitable[Handle]]] = {
     "full_path_with_dispute": full_path_with_dispute,
     "second_cycle": second_cycle,
@@ -158,4 +184,5 @@ SCENARIOS: dict[str, Callable[[Client, str], Awaitable[Handle]]] = {
     "suspended_and_resumed": suspended_and_resumed,
     "reinspection_closes_its_parent": reinspection_closes_its_parent,
     "reinspection": reinspection,
+    "recorded_by_callers": recorded_by_callers,
 }

@@ -27,12 +27,10 @@ from temporalio.testing import WorkflowEnvironment
 from activities.names import inspection_workflow_id
 from states.models import Actor, ConcludeInput, RemediationOrder
 from states.vocabulary import Role
-from store.db import make_engine
 from store.tables import Event, Inspection, Notification
 from tests import support as b
-from tests.conftest import migrated_sqlite
-from tests.people import add_people
 from tests.workflows import scenarios
+from tests.workflows.servers import records_database
 from worker.binaries import temporal_cli
 from worker.build import build_worker
 from worker.devserver import pick_port
@@ -43,12 +41,6 @@ R = TypeVar("R")
 # Far below the 2 MiB default, above what the lifecycle's ordinary payloads weigh here
 # (under 8 KiB), below what the oversized conclusion below weighs (about 16 KiB).
 LOW_LIMIT = 12 * 1024
-ORGANISATIONS = [
-    (b.PROVINCE, "P", "UBND tỉnh", "province", None),
-    (b.HOME_AFFAIRS, "SNV", "Sở Nội vụ", "department", b.PROVINCE),
-    (b.JUSTICE, "STP", "Sở Tư pháp", "department", b.PROVINCE),
-    (b.COMMUNE, "X", "UBND xã An Phú", "commune", b.PROVINCE),
-]
 ACCOUNTS = [("dai_dien_xa", Role.UNIT_REP, b.COMMUNE, "")]
 OTHER_CHAIR = Actor(
     user_id="u-vice-chair",
@@ -61,8 +53,7 @@ OTHER_CHAIR = Actor(
 
 @pytest.fixture
 def records(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(migrated_sqlite(tmp_path))
-    add_people(engine, ORGANISATIONS, ACCOUNTS, "mat-khau-dai-du")
+    engine = records_database(tmp_path, ACCOUNTS)
     yield engine
     engine.dispose()
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from states.calendar import VN_TZ, ConfiguredDay, DayKind, build_calendar
@@ -23,9 +22,8 @@ from store.tables import Inspection, Notification, Organisation, User
 from tests import support as b
 from tests.conftest import migrated_sqlite
 from tests.workflows.scenarios import Handle, start
-from worker.binaries import temporal_test_server
+from tests.workflows.servers import time_skipping
 from worker.build import build_worker
-from worker.search_attributes import register_search_attributes
 from workflows.inspection import InspectionWorkflow
 
 CALENDAR = build_calendar([2026, 2027, 2028])
@@ -83,14 +81,8 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 
 @pytest.fixture
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=temporal_test_server(), data_converter=pydantic_data_converter
-    )
-    try:
-        await register_search_attributes(env.client)
+    async with time_skipping() as env:
         yield env
-    finally:
-        await env.shutdown()
 
 
 @pytest.fixture

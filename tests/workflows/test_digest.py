@@ -73,7 +73,7 @@ def put(engine: Engine, coordinator: str, due: date | None, overdue: bool = Fals
             microsecond=0
         )
     snapshot.overdue = overdue
-    project(engine, event, snapshot)
+    project(engine, snapshot, [event])
     return snapshot.inspection_id
 
 
