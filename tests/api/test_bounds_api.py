@@ -18,7 +18,8 @@ BIG = 2**63  # one past the largest 64-bit database integer
 # (name, method, path, role, params, status); "{plan}" and "{iid}" are filled in per test.
 Case = tuple[str, str, str, str, dict[str, Any], int]
 
-DATES = ["0001-01-01", "1899-12-31", "2200-01-01", "9999-12-31"]
+# Beyond the range, and numbers that pydantic alone would read as seconds since 1970.
+DATES = ["0001-01-01", "1899-12-31", "2200-01-01", "9999-12-31", "0", "0.0", "1733011200"]
 
 CASES: list[Case] = [
     # Reports: decision dates and the coverage day, in every format.
