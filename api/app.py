@@ -27,10 +27,10 @@ from api.routes import (
     users,
 )
 from api.schemas import ErrorPublic
+from api.settings import ApiSettings
+from api.temporal_client import connect
 from api.throttle import TokenBuckets
 from store.db import make_engine
-from worker.client import connect
-from worker.settings import ApiSettings
 
 API_PREFIX = "/api/v1"
 ERROR_RESPONSES = {

@@ -12,12 +12,12 @@ from temporalio.client import Client
 
 from api.commands import Commander
 from api.errors import ApiError
+from api.settings import ApiSettings
 from api.signin import authenticate
 from states.models import Actor
 from states.scope import Viewer
 from states.vocabulary import Role
 from store.tables import User
-from worker.settings import ApiSettings
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 

@@ -25,6 +25,7 @@ from api.security import (
     session_of_refresh_token,
     verify_password,
 )
+from api.settings import ApiSettings
 from store.logins import (
     SessionState,
     count_attempt,
@@ -35,7 +36,6 @@ from store.logins import (
     state_of,
 )
 from store.tables import AuthSession, User, username_key
-from worker.settings import ApiSettings
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 from temporalio.client import Client
 
+from api.settings import Settings
 from store.migrate import upgrade
 from worker.devserver import DevServer, pick_port
-from worker.settings import Settings
 
 KIEMTRA = str(Path(sys.executable).with_name("kiemtra"))
 SECRET_KEY = "bench-secret-key-that-is-long-enough-for-hs256"

@@ -14,17 +14,18 @@ from sqlmodel import Session
 from api.app import create_app
 from api.schemas import UserCreate
 from api.security import hash_password
+from api.settings import ApiSettings, Settings
+from api.temporal_client import connect
 from states.vocabulary import Role
 from store.accounts import AccountError, create_user
 from store.db import make_engine
 from store.migrate import upgrade
 from store.queries import organisation_by_code
 from worker.build import build_mailer, build_worker
-from worker.client import connect
 from worker.diagram import main as write_diagram
 from worker.schedules import ensure_digest_schedule
 from worker.seed import SeedError, seed_demo
-from worker.settings import ApiSettings, Settings, WorkerSettings
+from worker.settings import WorkerSettings
 from worker.stack import StackOptions, on_stop_signals, run_stack
 
 # Secrets travel through arguments (--password): never print locals in a traceback.

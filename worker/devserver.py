@@ -18,9 +18,9 @@ from pathlib import Path
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
+from api.settings import Settings
+from api.temporal_client import connect
 from worker.binaries import temporal_cli
-from worker.client import connect
-from worker.settings import Settings
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 NAMESPACE = "default"

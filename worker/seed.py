@@ -26,6 +26,7 @@ from api.errors import ApiError
 from api.plan_schemas import PlanCreate
 from api.schemas import COMMAND_BODIES, InspectionCreate, TeamCreate
 from api.security import hash_password
+from api.settings import ApiSettings
 from states.calendar import local_date
 from states.models import COMMAND_TYPES, Actor, Command, Decision, InspectionSnapshot
 from states.scope import Viewer
@@ -37,7 +38,6 @@ from store.tables import Organisation, Plan, PlanItem, User
 from worker.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, PROVINCE, PROVINCE_CODE
 from worker.demo_inspections import Scenario, Step, scenarios
 from worker.demo_plans import plans
-from worker.settings import ApiSettings
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "SeedError", "seed_demo"]
 

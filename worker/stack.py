@@ -21,13 +21,14 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from api.app import API_PREFIX, create_app
+from api.settings import ApiSettings
 from store.db import make_engine
 from store.migrate import upgrade
 from worker.build import build_mailer, build_worker
 from worker.devserver import NAMESPACE, DevServer, DevServerError
 from worker.schedules import ensure_digest_schedule
 from worker.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, SeedError, seed_demo
-from worker.settings import ApiSettings, WorkerSettings
+from worker.settings import WorkerSettings
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 SEED_GRACE = 60.0  # seconds a stop waits for the demo data (about 5 s on a laptop)

@@ -14,10 +14,10 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 
 from api.app import create_app
+from api.settings import ApiSettings
 from states.vocabulary import Role
 from tests import support as b
 from tests.people import add_people
-from worker.settings import ApiSettings
 
 PASSWORD = "matkhau-2025"
 SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 from temporalio.client import Client
 
 from api.security import verify_password
+from api.settings import ApiSettings
 from states.scope import Viewer
 from states.vocabulary import FindingStatus, InspectionKind, InspectionState, Role
 from store.db import make_engine
@@ -24,7 +25,6 @@ from worker.build import build_worker
 from worker.demo_inspections import ADJUSTMENT, scenarios
 from worker.demo_plans import ANNUAL, SCHOOLS
 from worker.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, SeedError, seed_demo
-from worker.settings import ApiSettings
 
 
 @dataclass

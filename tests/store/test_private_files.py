@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from api.settings import ApiSettings
 from store.db import default_url, make_engine
-from worker.settings import ApiSettings
 
 
 def mode(path: Path) -> int:

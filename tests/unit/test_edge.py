@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from api.edge import client_address
+from api.settings import ApiSettings
 from api.throttle import TokenBuckets, Verdict
-from worker.settings import ApiSettings
 
 PROXIES = (ip_network("10.0.0.0/8"), ip_network("127.0.0.1/32"), ip_network("fd00::/8"))
 

@@ -6,7 +6,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.envconfig import ClientConfigProfile
 
-from worker.settings import Settings
+from api.settings import Settings
 
 
 def connect_options(settings: Settings) -> dict[str, Any]:
