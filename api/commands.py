@@ -60,7 +60,7 @@ from store.calendar import calendar_for
 from store.projection import project
 from store.queries import ancestry, user_by_username, visible_snapshot
 from store.tables import Organisation, PlanItem, User
-from workflows.inspection import InspectionWorkflow
+from workflows.inspection import UPDATES, InspectionWorkflow
 from workflows.search_attributes import KIEMTRA_KIND, KIEMTRA_UNIT
 
 R = TypeVar("R")
@@ -481,11 +481,10 @@ async def fire(
     )
     return await bounded(
         lambda: handle.execute_update(
-            trigger.value,
+            UPDATES[trigger],
             command,
             # Keys are the caller's: another user's key never replays someone else's answer.
             id=f"{command.actor.user_id}:{key}" if key else uuid.uuid4().hex,
-            result_type=InspectionSnapshot,
         ),
         timeout,
         gates.hold(inspection_id) if gates else None,

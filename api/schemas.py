@@ -28,30 +28,9 @@ from states.bounds import (
 )
 from states.checklist import STANDARD_CODES
 from states.contract import Contract
-from states.models import COMMAND_TYPES, NOT_RECORDED, Decision, InspectionSnapshot
+from states.models import NOT_RECORDED, Decision, InspectionSnapshot
+from states.triggers import COMMAND_PATHS, COMMAND_TYPES
 from states.vocabulary import InspectionKind, NoticeKind, Role, TeamRole, Trigger
-
-# Where each command lives under /inspections/{id}/ (DESIGN.md §6). A trigger only kiemtra
-# fires (record_reinspection) has no route.
-COMMAND_PATHS: dict[Trigger, str] = {
-    Trigger.FORM_TEAM: "team",
-    Trigger.SEND_NOTICE: "notice",
-    Trigger.START_VISIT: "visit/start",
-    Trigger.RECORD_VISIT: "visit",
-    Trigger.CONCLUDE: "conclusion",
-    Trigger.ACKNOWLEDGE: "acknowledge",
-    Trigger.DISPUTE: "dispute",
-    Trigger.RESOLVE_DISPUTE: "dispute/resolve",
-    Trigger.REPORT_REMEDIATION: "remediation-report",
-    Trigger.SCHEDULE_REINSPECTION: "reinspection",
-    Trigger.VERIFY: "verification",
-    Trigger.CANCEL: "cancel",
-    Trigger.SUSPEND: "suspend",
-    Trigger.RESUME: "resume",
-    Trigger.REQUEST_EXTENSION: "extensions",
-    Trigger.DECIDE_EXTENSION: "extensions/{n}/decide",
-    Trigger.EXTEND_VISIT: "visit/extend",
-}
 
 
 def _utc(moment: datetime) -> datetime:

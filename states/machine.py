@@ -20,6 +20,7 @@ from states.models import (
     ResolveDisputeInput,
     VerifyInput,
 )
+from states.triggers import TRIGGER_PARTIES
 from states.vocabulary import (
     CANCELLABLE_STATES,
     NOTICED_KINDS,
@@ -266,29 +267,9 @@ TRANSITIONS: list[dict[str, Any]] = [
     _internal(T.RECORD_REINSPECTION, S.SUSPENDED, suspended_after_conclusion),
 ]
 
-# Who may fire each trigger, by their place in the inspection (states.sides): the issuing
+# Who may fire each trigger is declared with the trigger (states.triggers): the issuing
 # side leads, the issuing organisation's decision-maker signs, the team checks, the unit
 # and its managing chain answer. Nobody on the inspected side does anything but answer.
-TRIGGER_PARTIES: dict[Trigger, Party] = {
-    T.FORM_TEAM: Party.LEADERSHIP,
-    T.SEND_NOTICE: Party.LEADERSHIP,
-    T.START_VISIT: Party.TEAM,
-    T.RECORD_VISIT: Party.TEAM,
-    T.CONCLUDE: Party.SIGNER,
-    T.ACKNOWLEDGE: Party.UNIT,
-    T.DISPUTE: Party.UNIT,
-    T.RESOLVE_DISPUTE: Party.LEADERSHIP,
-    T.REPORT_REMEDIATION: Party.UNIT,
-    T.SCHEDULE_REINSPECTION: Party.LEADERSHIP,
-    T.VERIFY: Party.TEAM,
-    T.CANCEL: Party.LEADERSHIP,
-    T.SUSPEND: Party.LEADERSHIP,
-    T.RESUME: Party.LEADERSHIP,
-    T.REQUEST_EXTENSION: Party.UNIT,
-    T.DECIDE_EXTENSION: Party.LEADERSHIP,
-    T.EXTEND_VISIT: Party.SIGNER,
-    T.RECORD_REINSPECTION: Party.SYSTEM,
-}
 
 PARTY_ROLES: dict[Party, frozenset[Role]] = {
     Party.LEADERSHIP: frozenset({Role.COORDINATOR, Role.DECISION_MAKER}),

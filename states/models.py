@@ -47,7 +47,6 @@ from states.vocabulary import (
     Role,
     Severity,
     TeamRole,
-    Trigger,
     VerificationOutcome,
 )
 
@@ -292,28 +291,6 @@ class RecordReinspectionInput(Command):
 
     reinspection_id: Id
     results: list[Verification] = Field(min_length=1, max_length=FINDINGS_MAX)
-
-
-COMMAND_TYPES: dict[Trigger, type[Command]] = {
-    Trigger.FORM_TEAM: FormTeamInput,
-    Trigger.SEND_NOTICE: SendNoticeInput,
-    Trigger.START_VISIT: StartVisitInput,
-    Trigger.RECORD_VISIT: RecordVisitInput,
-    Trigger.CONCLUDE: ConcludeInput,
-    Trigger.ACKNOWLEDGE: AcknowledgeInput,
-    Trigger.DISPUTE: DisputeInput,
-    Trigger.RESOLVE_DISPUTE: ResolveDisputeInput,
-    Trigger.REPORT_REMEDIATION: ReportRemediationInput,
-    Trigger.SCHEDULE_REINSPECTION: ScheduleReinspectionInput,
-    Trigger.VERIFY: VerifyInput,
-    Trigger.CANCEL: CancelInput,
-    Trigger.SUSPEND: SuspendInput,
-    Trigger.RESUME: ResumeInput,
-    Trigger.REQUEST_EXTENSION: RequestExtensionInput,
-    Trigger.DECIDE_EXTENSION: DecideExtensionInput,
-    Trigger.EXTEND_VISIT: ExtendVisitInput,
-    Trigger.RECORD_REINSPECTION: RecordReinspectionInput,
-}
 
 
 # The snapshot.

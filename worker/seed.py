@@ -28,8 +28,9 @@ from api.schemas import COMMAND_BODIES, InspectionCreate, TeamCreate
 from api.security import hash_password
 from api.settings import ApiSettings
 from states.calendar import local_date
-from states.models import COMMAND_TYPES, Actor, Command, Decision, InspectionSnapshot
+from states.models import Actor, Command, Decision, InspectionSnapshot
 from states.scope import Viewer
+from states.triggers import COMMAND_TYPES
 from states.vocabulary import Trigger
 from store import plans as plan_store
 from store.accounts import create_user

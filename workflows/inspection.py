@@ -14,10 +14,12 @@ applied in memory leaves nothing behind in SQL.
 import asyncio
 import contextlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
+from temporalio.workflow import UpdateMethodMultiParam
 
 with workflow.unsafe.imports_passed_through():
     from activities.names import (
@@ -59,6 +61,7 @@ with workflow.unsafe.imports_passed_through():
         changed_collections,
     )
     from states.reinspection import results_for_parent
+    from states.triggers import ANNOUNCEMENTS, TRIGGERS
     from states.vocabulary import (
         TERMINAL_STATES,
         Audience,
@@ -113,11 +116,6 @@ def domain_failure(error: DomainError) -> ApplicationError:
 
 
 # Who hears of a command as it happens (the agenda covers what is due later).
-ANNOUNCEMENTS: dict[Trigger, tuple[NoticeKind, list[Audience]]] = {
-    T.SEND_NOTICE: (NoticeKind.NOTICE_ISSUED, [Audience.UNIT, Audience.TEAM]),
-    T.REQUEST_EXTENSION: (NoticeKind.EXTENSION_REQUESTED, [Audience.COORDINATOR]),
-    T.DECIDE_EXTENSION: (NoticeKind.EXTENSION_DECIDED, [Audience.UNIT]),
-}
 # A parent inspection that has ended cannot take its re-inspection's results any more.
 PARENT_GONE = "the parent inspection no longer takes results"
 
@@ -287,10 +285,18 @@ class InspectionWorkflow:
                     s, NoticeKind.CONCLUSION_ISSUED, [Audience.UNIT], f"request:{s.cycle}"
                 )
             )
-        if trigger in ANNOUNCEMENTS:
-            kind, audiences = ANNOUNCEMENTS[trigger]
+        announcement = ANNOUNCEMENTS.get(trigger)
+        if announcement is not None:
             extra = deadlines.announcement_details(trigger, before, s)
-            notices.append(deadlines.notification(s, kind, audiences, f"{trigger}:{s.seq}", extra))
+            notices.append(
+                deadlines.notification(
+                    s,
+                    announcement.kind,
+                    list(announcement.audiences),
+                    f"{trigger}:{s.seq}",
+                    extra,
+                )
+            )
         return notices
 
     async def _report_to_parent(self) -> None:
@@ -566,3 +572,10 @@ class InspectionWorkflow:
     @extend_visit.validator
     def validate_extend_visit(self, cmd: ExtendVisitInput) -> None:
         self._check(T.EXTEND_VISIT, cmd)
+
+
+# Each trigger's update, by method reference: the API sends commands through this table
+# (typed), and a test holds it to the declaration (states.triggers).
+UPDATES: dict[Trigger, UpdateMethodMultiParam[[InspectionWorkflow, Any], InspectionSnapshot]] = {
+    t: getattr(InspectionWorkflow, t.value) for t, spec in TRIGGERS.items() if spec.path
+}

@@ -19,7 +19,6 @@ from api.errors import ApiError
 from api.files import CSV, XLSX, attachment, file_response
 from api.schemas import (
     COMMAND_BODIES,
-    COMMAND_PATHS,
     AllowedAction,
     EventPublic,
     EventsPublic,
@@ -35,7 +34,6 @@ from states.bounds import EXTENSIONS_MAX, ID_MAX, Note
 from states.contract import Contract
 from states.diagram import mermaid
 from states.models import (
-    COMMAND_TYPES,
     Actor,
     Command,
     InspectionSnapshot,
@@ -44,6 +42,7 @@ from states.models import (
 from states.policies import PolicySet
 from states.rules import check_actor
 from states.scope import Viewer
+from states.triggers import COMMAND_PATHS, COMMAND_TYPES
 from states.vocabulary import InspectionKind, InspectionState, Trigger
 from store import plans
 from store.queries import InspectionFilter, events_of, list_inspections

@@ -5,10 +5,10 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import CurrentUser
-from api.schemas import COMMAND_PATHS
 from states.checklist import GROUPS, STANDARD_CHECKLIST
 from states.diagram import mermaid
-from states.machine import TRANSITIONS, TRIGGER_PARTIES, TRIGGER_ROLES
+from states.machine import TRANSITIONS, TRIGGER_ROLES
+from states.triggers import COMMAND_PATHS, TRIGGER_PARTIES
 from states.vocabulary import NOTICED_KINDS, SECRET_KINDS, InspectionKind, InspectionState
 
 router = APIRouter(tags=["procedure"])

@@ -1,0 +1,204 @@
+"""Whether a command's payload fits the inspection: pure checks per trigger, declared in
+``states.triggers``. Each raises a ``DomainError``; nothing here changes the snapshot."""
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from states.bounds import EXTENSIONS_MAX
+from states.errors import ConflictOfInterest, InvalidCommand, NotAllowed
+from states.models import (
+    ConcludeInput,
+    DecideExtensionInput,
+    DisputeInput,
+    FormTeamInput,
+    InspectionSnapshot,
+    RecordReinspectionInput,
+    RecordVisitInput,
+    ReportRemediationInput,
+    RequestExtensionInput,
+    ResolveDisputeInput,
+    ScheduleReinspectionInput,
+    SendNoticeInput,
+    VerifyInput,
+)
+from states.sides import inspected_side
+from states.vocabulary import (
+    ExtensionStatus,
+    FindingStatus,
+    RemediationStatus,
+    Role,
+    TeamRole,
+)
+
+
+def duplicates(values: list[Any]) -> list[Any]:
+    """The values that occur more than once, sorted (linear in the list)."""
+    return sorted(v for v, n in Counter(values).items() if n > 1)
+
+
+def _known(snapshot: InspectionSnapshot, nos: list[int]) -> None:
+    unknown = sorted(set(nos) - {f.no for f in snapshot.findings})
+    if unknown:
+        raise InvalidCommand(f"unknown finding(s): {unknown}", {"finding_nos": unknown})
+    twice = duplicates(nos)
+    if twice:
+        raise InvalidCommand(f"finding(s) named twice: {twice}", {"finding_nos": twice})
+
+
+def _exactly(
+    snapshot: InspectionSnapshot, nos: list[int], status: FindingStatus, what: str
+) -> None:
+    """``nos`` must name exactly the findings that are in ``status``."""
+    _known(snapshot, nos)
+    expected = sorted(f.no for f in snapshot.findings if f.status is status)
+    if sorted(nos) != expected:
+        raise InvalidCommand(
+            f"{what} must cover exactly the {status.value} findings {expected}",
+            {"expected": expected, "given": sorted(nos)},
+        )
+
+
+def _not_past(day: date | None, today: date, field: str) -> None:
+    if day is not None and day < today:
+        raise InvalidCommand(f"{field} {day} is in the past", {field: day.isoformat()})
+
+
+def form_team(snapshot: InspectionSnapshot, cmd: FormTeamInput, today: date) -> None:
+    if not cmd.members:
+        raise InvalidCommand("a team needs at least one member")
+    leaders = [m for m in cmd.members if m.team_role is TeamRole.TEAM_LEADER]
+    if len(leaders) != 1:
+        raise InvalidCommand(
+            f"a team needs exactly one team leader, got {len(leaders)}", {"leaders": len(leaders)}
+        )
+    twice = duplicates([m.user_id for m in cmd.members])
+    if twice:
+        raise InvalidCommand("a person appears twice in the team", {"user_ids": twice})
+    for member in cmd.members:
+        if member.role is not Role.INSPECTOR:
+            raise InvalidCommand(
+                f"{member.name} is not an inspector account; a team is made of inspectors",
+                {"user_id": member.user_id, "name": member.name, "role": member.role.value},
+            )
+    for member in cmd.members:
+        if inspected_side(snapshot, member.organisation_id, member.organisation_path):
+            raise ConflictOfInterest(
+                f"{member.name} belongs to the inspected side (the unit, its sub-units or its "
+                "managing chain) and cannot be on its team",
+                {"user_id": member.user_id, "name": member.name},
+            )
+
+
+def send_notice(snapshot: InspectionSnapshot, cmd: SendNoticeInput, today: date) -> None:
+    _not_past(cmd.visit_planned_on, today, "visit_planned_on")
+
+
+def record_visit(snapshot: InspectionSnapshot, cmd: RecordVisitInput, today: date) -> None:
+    if not cmd.results:
+        raise InvalidCommand("the minutes need at least one checklist result")
+    codes = [r.criterion for r in cmd.results]
+    twice = duplicates(codes)
+    if twice:
+        raise InvalidCommand("a criterion appears twice in the minutes", {"criteria": twice})
+    allowed = {s.criterion for s in snapshot.scope} if snapshot.scope else set(snapshot.checklist)
+    outside = sorted(set(codes) - allowed) if allowed else []
+    if outside:
+        raise InvalidCommand(
+            f"criteria outside this inspection's scope: {outside}", {"criteria": outside}
+        )
+    if not cmd.signed_by_leader or not (cmd.signed_by_unit or cmd.witness):
+        raise InvalidCommand(
+            "the minutes must be signed by the team leader and by the unit "
+            "(or by a witness when the unit refuses)"
+        )
+
+
+def conclude(snapshot: InspectionSnapshot, cmd: ConcludeInput, today: date) -> None:
+    _known(snapshot, [o.finding_no for o in cmd.orders])
+    for order in cmd.orders:
+        _not_past(order.due_on, today, "due_on")
+
+
+def dispute(snapshot: InspectionSnapshot, cmd: DisputeInput, today: date) -> None:
+    _known(snapshot, cmd.finding_nos)
+    not_open = [
+        f.no
+        for f in snapshot.findings
+        if f.no in cmd.finding_nos and f.status is not FindingStatus.OPEN
+    ]
+    if not_open:
+        raise InvalidCommand(
+            f"only open findings can be disputed: {not_open}", {"finding_nos": not_open}
+        )
+
+
+def resolve_dispute(snapshot: InspectionSnapshot, cmd: ResolveDisputeInput, today: date) -> None:
+    nos = [d.finding_no for d in cmd.decisions]
+    _exactly(snapshot, nos, FindingStatus.DISPUTED, "the decisions")
+
+
+def report_remediation(
+    snapshot: InspectionSnapshot, cmd: ReportRemediationInput, today: date
+) -> None:
+    nos = [i.finding_no for i in cmd.items]
+    _exactly(snapshot, nos, FindingStatus.ACKNOWLEDGED, "the report")
+
+
+def schedule_reinspection(
+    snapshot: InspectionSnapshot, cmd: ScheduleReinspectionInput, today: date
+) -> None:
+    _not_past(cmd.planned_on, today, "planned_on")
+
+
+def verify(snapshot: InspectionSnapshot, cmd: VerifyInput, today: date) -> None:
+    nos = [r.finding_no for r in cmd.results]
+    _exactly(snapshot, nos, FindingStatus.REPORTED, "the verification")
+    reporters = {r.reported_by for r in snapshot.current_items() if r.reported_by}
+    if cmd.actor.user_id in reporters:
+        raise NotAllowed("the person who reported remediation cannot verify it")
+    _not_past(cmd.next_due_on, today, "next_due_on")
+
+
+def request_extension(
+    snapshot: InspectionSnapshot, cmd: RequestExtensionInput, today: date
+) -> None:
+    item = next(
+        (
+            r
+            for r in snapshot.current_items()
+            if r.finding_no == cmd.finding_no and r.status is RemediationStatus.OPEN
+        ),
+        None,
+    )
+    if item is None:
+        raise InvalidCommand(
+            f"finding {cmd.finding_no} has no open remediation item", {"finding_no": cmd.finding_no}
+        )
+    if cmd.due_on <= item.due_on:
+        raise InvalidCommand(
+            f"the new due date must be after {item.due_on}", {"due_on": item.due_on.isoformat()}
+        )
+    if any(
+        e.finding_no == cmd.finding_no and e.status is ExtensionStatus.PENDING
+        for e in snapshot.extensions
+    ):
+        raise InvalidCommand(f"an extension for finding {cmd.finding_no} is already pending")
+    if len(snapshot.extensions) >= EXTENSIONS_MAX:
+        raise InvalidCommand(
+            f"an inspection takes at most {EXTENSIONS_MAX} extension requests",
+            {"limit": EXTENSIONS_MAX},
+        )
+
+
+def record_reinspection(
+    snapshot: InspectionSnapshot, cmd: RecordReinspectionInput, today: date
+) -> None:
+    _known(snapshot, [r.finding_no for r in cmd.results])
+
+
+def decide_extension(snapshot: InspectionSnapshot, cmd: DecideExtensionInput, today: date) -> None:
+    if not 1 <= cmd.n <= len(snapshot.extensions):
+        raise InvalidCommand(f"no extension request {cmd.n}", {"n": cmd.n})
+    if snapshot.extensions[cmd.n - 1].status is not ExtensionStatus.PENDING:
+        raise InvalidCommand(f"extension request {cmd.n} is already decided", {"n": cmd.n})
