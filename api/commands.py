@@ -32,7 +32,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.names import inspection_workflow_id
-from api.errors import ApiError, unavailable
+from api.errors import ApiError, ErrorCode, unavailable
 from api.gates import CommandGates
 from api.schemas import InspectionCreate, TeamCreate
 from states.calendar import local_date
@@ -103,7 +103,7 @@ async def bounded(
             # worker); it takes updates again once a task succeeds.
             raise unavailable("the inspection's workflow is recovering; retry later") from None
         if rpc.status is RPCStatusCode.NOT_FOUND:
-            raise ApiError(409, "invalid_transition", "the inspection has ended", None) from None
+            raise ApiError(ErrorCode.INVALID_TRANSITION, "the inspection has ended", None) from None
         raise
 
 
@@ -140,37 +140,32 @@ def _plan_item(
     item = session.get(PlanItem, body.plan_item_id)
     if item is None:
         raise ApiError(
-            422,
-            "invalid_command",
+            ErrorCode.INVALID_COMMAND,
             f"unknown plan item {body.plan_item_id}",
             {"id": body.plan_item_id},
         )
     if item.status != PlanItemStatus.ACTIVE:
         raise ApiError(
-            409,
-            "conflict",
+            ErrorCode.CONFLICT,
             f"the plan item was {item.status} by plan adjustment: {item.reason}",
             {"status": item.status},
         )
     if body.unit_id and body.unit_id != item.unit_id:
         raise ApiError(
-            422,
-            "invalid_command",
+            ErrorCode.INVALID_COMMAND,
             f"the plan item is for {item.unit_name}",
             {"unit_id": item.unit_id},
         )
     if body.kind.value != item.kind:
         raise ApiError(
-            422,
-            "invalid_command",
+            ErrorCode.INVALID_COMMAND,
             f"the plan item starts a {item.kind} inspection",
             {"kind": item.kind},
         )
     live = plans.live_inspection(session, item.id)
     if live is not None and not (key and live.coordinator_id == actor.user_id):
         raise ApiError(
-            409,
-            "conflict",
+            ErrorCode.CONFLICT,
             f"the plan item is already being inspected ({live.decision_number or live.id})",
             {"inspection_id": live.id},
         )
@@ -188,8 +183,7 @@ def _parent_scope(
     scope = scope_of(parent) if parent is not None else []
     if parent is None or not scope or (unit_id and unit_id != parent.unit_id):
         raise ApiError(
-            422,
-            "invalid_command",
+            ErrorCode.INVALID_COMMAND,
             "a re-inspection names an earlier inspection of the same unit, visible to you, "
             "with open findings",
             {"parent_inspection_id": parent_id},
@@ -213,7 +207,9 @@ def start_input(
     """Check the request against the records and the caller's place, and build the
     workflow's input with the inspection's id (claimed last, once everything else holds)."""
     if actor.role not in DECIDE_ROLES:
-        raise ApiError(403, "not_allowed", f"role '{actor.role}' may not start an inspection", None)
+        raise ApiError(
+            ErrorCode.NOT_ALLOWED, f"role '{actor.role}' may not start an inspection", None
+        )
     item = _plan_item(session, actor, body, key)
     reinspection = body.kind is InspectionKind.REINSPECTION
     scope: list[ScopedFinding] = []
@@ -223,14 +219,15 @@ def start_input(
     unit = session.get(Organisation, unit_id) if unit_id else None
     if unit is None:
         raise ApiError(
-            422,
-            "invalid_command",
+            ErrorCode.INVALID_COMMAND,
             f"unknown unit {unit_id}" if unit_id else "name the unit_id or a plan_item_id",
             {"unit_id": unit_id},
         )
     unknown = sorted(set(body.checklist) - set(CRITERIA))
     if unknown:
-        raise ApiError(422, "invalid_command", f"unknown criteria {unknown}", {"criteria": unknown})
+        raise ApiError(
+            ErrorCode.INVALID_COMMAND, f"unknown criteria {unknown}", {"criteria": unknown}
+        )
     path = ancestry(session, unit.id)
     issuer_id, issuer_path = _issuer(session, viewer, body, unit, path)
     if scope:
@@ -271,8 +268,7 @@ def _issuer(
     unit_chain = [*path, unit.id]
     if not may_start(viewer, unit_chain):
         raise ApiError(
-            403,
-            "not_allowed",
+            ErrorCode.NOT_ALLOWED,
             f"{unit.name} is outside the authority of your organisation, or above it",
             {"unit_id": unit.id, "authority": viewer.authority_root},
         )
@@ -280,8 +276,7 @@ def _issuer(
     issuer_id = body.decision.issuer_id or viewer.authority_root or ""
     if issuer_id not in allowed:
         raise ApiError(
-            422,
-            "invalid_command",
+            ErrorCode.INVALID_COMMAND,
             "the decision is issued by your People's Committee or your own agency: "
             + ", ".join(allowed),
             {"issuer_id": issuer_id, "allowed": allowed},
@@ -289,8 +284,7 @@ def _issuer(
     issuer_path = ancestry(session, issuer_id)
     if office_inspected(viewer, unit_chain, issuer_id, issuer_path):
         raise ApiError(
-            403,
-            "not_allowed",
+            ErrorCode.NOT_ALLOWED,
             f"your office manages {unit.name} below the issuing organisation: it stands on "
             "the inspected side (the decision may be issued by your own agency instead)",
             {"unit_id": unit.id, "office_id": viewer.organisation_id, "issuer_id": issuer_id},
@@ -448,7 +442,7 @@ def team_input(session: Session, actor: Actor, body: TeamCreate) -> FormTeamInpu
         )
         if user is None or not user.active:
             who = ref.user_id or ref.username
-            raise ApiError(422, "invalid_command", f"unknown user {who}", {"user": who})
+            raise ApiError(ErrorCode.INVALID_COMMAND, f"unknown user {who}", {"user": who})
         org = user.organisation_id
         members.append(
             TeamMember(

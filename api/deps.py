@@ -11,7 +11,7 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from api.commands import Commander
-from api.errors import ApiError
+from api.errors import ApiError, ErrorCode
 from api.settings import ApiSettings
 from api.signin import authenticate
 from states.models import Actor
@@ -91,8 +91,7 @@ def actor_of(user: User, request: Request | None = None, viewer: Viewer | None =
 def require_role(user: User, *roles: Role) -> None:
     if user.role not in {r.value for r in roles}:
         raise ApiError(
-            403,
-            "forbidden",
+            ErrorCode.FORBIDDEN,
             f"role '{user.role}' may not do this; allowed: {', '.join(r.value for r in roles)}",
             {"role": user.role},
         )

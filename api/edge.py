@@ -12,6 +12,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import ErrorCode, language_of, message_for
+
 Network = IPv4Network | IPv6Network
 
 
@@ -80,7 +82,8 @@ class EdgeMiddleware:
         headers = Headers(scope=scope)
         if self.proxies and scope.get("client"):
             self._believe_proxy(scope, headers)
-        exchange = _Exchange(receive, send, self.limit)
+        language = language_of(headers.get("accept-language"))
+        exchange = _Exchange(receive, send, self.limit, language)
         if exchange.declared_too_large(headers.get("content-length")):
             # Refused on the header alone: not one byte of the body is read.
             await exchange.refuse()
@@ -110,10 +113,11 @@ _NOSNIFF = "nosniff"
 class _Exchange:
     """One request's body count and the state of its answer."""
 
-    def __init__(self, receive: Receive, send: Send, limit: int) -> None:
+    def __init__(self, receive: Receive, send: Send, limit: int, language: str) -> None:
         self._receive = receive
         self._send = send
         self.limit = limit
+        self.language = language
         self.received = 0
         self.exceeded = False
         self.started = False
@@ -154,8 +158,10 @@ class _Exchange:
         self.started = self.refused = True
         body = json.dumps(
             {
-                "error": "payload_too_large",
-                "message": too_large_message(self.limit),
+                "error": ErrorCode.PAYLOAD_TOO_LARGE.value,
+                "message": message_for(
+                    ErrorCode.PAYLOAD_TOO_LARGE, self.language, too_large_message(self.limit)
+                ),
                 "detail": {"max_bytes": self.limit},
             }
         ).encode()
@@ -165,6 +171,7 @@ class _Exchange:
                 "status": 413,
                 "headers": [
                     (b"content-type", b"application/json"),
+                    (b"content-language", self.language.encode()),
                     (b"content-length", str(len(body)).encode()),
                     (b"x-content-type-options", _NOSNIFF.encode()),
                 ],

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from api.errors import ApiError
+from api.errors import ApiError, ErrorCode
 
 COLUMNS = ("code", "name", "level", "parent_code", "valid_from", "valid_to")
 REQUIRED = ("code", "name", "level")
@@ -41,7 +41,7 @@ class ImportRow:
 def refused(line: int, message: str, column: str | None = None) -> ApiError:
     where = f"line {line}, column {column}" if column else f"line {line}"
     detail: dict[str, Any] = {"line": line} | ({"column": column} if column else {})
-    return ApiError(422, "invalid_payload", f"{where}: {message}", detail)
+    return ApiError(ErrorCode.INVALID_PAYLOAD, f"{where}: {message}", detail)
 
 
 def decode(data: bytes) -> str:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.commands import Commander, release
-from api.errors import ApiError, not_found
+from api.errors import ApiError, ErrorCode, not_found
 from api.plan_schemas import PlanChangePublic, PlanCreate, PlanItemCreate, PlanItemReplace
 from states.checklist import unknown_content
 from states.machine import DECIDE_ROLES, TRIGGER_ROLES
@@ -28,13 +28,13 @@ from store.tables import Organisation, Plan, PlanChange, PlanItem
 
 def _require(actor: Actor, roles: frozenset[Role], what: str) -> None:
     if actor.role not in roles:
-        raise ApiError(403, "not_allowed", f"role '{actor.role}' may not {what}", None)
+        raise ApiError(ErrorCode.NOT_ALLOWED, f"role '{actor.role}' may not {what}", None)
 
 
 def _org(session: Session, org_id: str) -> Organisation:
     org = session.get(Organisation, org_id)
     if org is None:
-        raise ApiError(422, "invalid_command", f"unknown organisation {org_id}", {"id": org_id})
+        raise ApiError(ErrorCode.INVALID_COMMAND, f"unknown organisation {org_id}", {"id": org_id})
     return org
 
 
@@ -58,15 +58,14 @@ def item_specs(
         period = parse_period(body.period)
         if period.start.year != year:
             raise ApiError(
-                422,
-                "invalid_command",
+                ErrorCode.INVALID_COMMAND,
                 f"item {n}: period {body.period} is outside the plan's year {year}",
                 {"item": n},
             )
         unknown = unknown_content(body.content)
         if unknown:
             raise ApiError(
-                422, "invalid_command", f"item {n}: unknown checklist {unknown}", {"item": n}
+                ErrorCode.INVALID_COMMAND, f"item {n}: unknown checklist {unknown}", {"item": n}
             )
         kind = ITEM_KINDS[body.kind or plan_kind]
         if body.target is not None:
@@ -74,8 +73,7 @@ def item_specs(
             units = store.subtree(session, body.target.under, body.target.levels, today)
             if not units:
                 raise ApiError(
-                    422,
-                    "invalid_command",
+                    ErrorCode.INVALID_COMMAND,
                     f"item {n}: no organisation of levels {body.target.levels} "
                     f"under {body.target.under}",
                     {"item": n},
@@ -85,8 +83,7 @@ def item_specs(
         outside = [u.name for u in units if not may_start(viewer, _chain(session, u))]
         if outside:
             raise ApiError(
-                403,
-                "not_allowed",
+                ErrorCode.NOT_ALLOWED,
                 f"outside the authority of your organisation: {', '.join(outside[:5])}",
                 {"units": outside},
             )
@@ -95,8 +92,7 @@ def item_specs(
     duplicates = sorted({s.unit.name for s in specs if s.unit.id in taken or twice[s.unit.id] > 1})
     if duplicates:
         raise ApiError(
-            409,
-            "conflict",
+            ErrorCode.CONFLICT,
             f"already in the plan: {', '.join(duplicates[:5])}",
             {"units": duplicates},
         )
@@ -122,11 +118,11 @@ def create_plan(session: Session, viewer: Viewer, actor: Actor, body: PlanCreate
     issuer = _org(session, body.issuer_id or viewer.authority_root or "")
     if not within_authority(viewer, _chain(session, issuer)):
         raise ApiError(
-            403, "not_allowed", f"{issuer.name} is outside your authority", {"id": issuer.id}
+            ErrorCode.NOT_ALLOWED, f"{issuer.name} is outside your authority", {"id": issuer.id}
         )
     if store.plan_by_number(session, issuer.id, body.year, body.number) is not None:
         raise ApiError(
-            409, "conflict", f"plan {body.number} of {body.year} exists", {"number": body.number}
+            ErrorCode.CONFLICT, f"plan {body.number} of {body.year} exists", {"number": body.number}
         )
     now = datetime.now(UTC)
     specs = item_specs(session, viewer, body.kind, body.year, body.items, set(), now.date())
@@ -150,8 +146,7 @@ def active_item(session: Session, plan: Plan, item_id: str, viewer: Viewer) -> P
         raise not_found("plan item", item_id)
     if item.status != PlanItemStatus.ACTIVE:
         raise ApiError(
-            409,
-            "conflict",
+            ErrorCode.CONFLICT,
             f"the item was already {item.status} by plan adjustment",
             {"status": item.status},
         )

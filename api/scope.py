@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from api.deps import CurrentUser, SessionDep
-from api.errors import ApiError, not_found
+from api.errors import ApiError, ErrorCode, not_found
 from states.models import InspectionSnapshot
 from states.scope import Viewer
 from states.vocabulary import Role
@@ -16,8 +16,7 @@ def get_viewer(user: CurrentUser, session: SessionDep) -> Viewer:
     viewer = viewer_of(session, user)
     if viewer.role is Role.ADMIN:
         raise ApiError(
-            403,
-            "forbidden",
+            ErrorCode.FORBIDDEN,
             "administrators manage accounts, organisations and the calendar, not inspections",
             {"role": viewer.role.value},
         )

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import jwt
 from sqlmodel import Session, col, select
 
-from api.errors import ApiError
+from api.errors import ApiError, ErrorCode
 from api.schemas import Token
 from api.security import (
     burn_password_check,
@@ -46,21 +46,20 @@ class Caller:
     session_id: str
 
 
-def refused(error: str, message: str, *, bad_token: bool = True) -> ApiError:
+def refused(error: ErrorCode, message: str, *, bad_token: bool = True) -> ApiError:
     """A 401; ``bad_token`` adds RFC 6750's ``error="invalid_token"`` challenge."""
     challenge = 'Bearer error="invalid_token"' if bad_token else "Bearer"
-    return ApiError(401, error, message, None, {"WWW-Authenticate": challenge})
+    return ApiError(error, message, None, {"WWW-Authenticate": challenge})
 
 
 def _bad_credentials() -> ApiError:
-    return refused("invalid_credentials", "wrong username or password", bad_token=False)
+    return refused(ErrorCode.INVALID_CREDENTIALS, "wrong username or password", bad_token=False)
 
 
 def _locked(until: datetime, now: datetime) -> ApiError:
     seconds = max(1, math.ceil((until - now).total_seconds()))
     error = ApiError(
-        429,
-        "account_locked",
+        ErrorCode.ACCOUNT_LOCKED,
         f"too many failed sign-ins; try again in {math.ceil(seconds / 60)} minute(s)",
         {"locked_until": until.isoformat(), "retry_after": seconds},
         {"Retry-After": str(seconds)},
@@ -70,15 +69,15 @@ def _locked(until: datetime, now: datetime) -> ApiError:
 
 
 def _reused() -> ApiError:
-    error = refused("session_revoked", "refresh token already used; the session is revoked")
+    error = refused(ErrorCode.SESSION_REVOKED, "refresh token already used; the session is revoked")
     error.reason = "refresh_reuse"  # possible token theft: worth finding in the security log
     return error
 
 
 def _session_ended(state: SessionState) -> ApiError:
     if state is SessionState.EXPIRED:
-        return refused("session_expired", "the sign-in session has expired; sign in again")
-    return refused("session_revoked", "the sign-in session has ended; sign in again")
+        return refused(ErrorCode.SESSION_EXPIRED, "the sign-in session has expired; sign in again")
+    return refused(ErrorCode.SESSION_REVOKED, "the sign-in session has ended; sign in again")
 
 
 def sign_in(
@@ -114,7 +113,7 @@ def refresh(db: Session, settings: ApiSettings, key: str, token: str, now: datet
     session_id = session_of_refresh_token(token)
     row = db.get(AuthSession, session_id) if session_id else None
     if row is None:
-        raise refused("invalid_token", "unknown refresh token")
+        raise refused(ErrorCode.INVALID_TOKEN, "unknown refresh token")
     state = state_of(row, now)
     if state is not SessionState.LIVE:
         raise _session_ended(state)
@@ -125,7 +124,7 @@ def refresh(db: Session, settings: ApiSettings, key: str, token: str, now: datet
     user = db.get(User, row.user_id)
     if user is None or not user.active:
         revoke_session(db, row.id, now)
-        raise refused("unauthorized", "the account no longer exists or is disabled")
+        raise refused(ErrorCode.UNAUTHORIZED, "the account no longer exists or is disabled")
     fresh = new_refresh_token(row.id)
     expires_at = now + timedelta(days=settings.refresh_token_days)
     if not rotate_refresh(db, row.id, old_hash, refresh_digest(fresh), expires_at):
@@ -138,13 +137,15 @@ def refresh(db: Session, settings: ApiSettings, key: str, token: str, now: datet
 def authenticate(db: Session, key: str, token: str | None, now: datetime) -> Caller:
     """The caller behind a bearer token: genuine, unexpired, its session live, account active."""
     if not token:
-        raise refused("unauthorized", "sign in first: missing bearer token", bad_token=False)
+        raise refused(
+            ErrorCode.UNAUTHORIZED, "sign in first: missing bearer token", bad_token=False
+        )
     try:
         claims = decode_access_token(token, key)
     except jwt.ExpiredSignatureError:
-        raise refused("token_expired", "the access token has expired; refresh it") from None
+        raise refused(ErrorCode.TOKEN_EXPIRED, "the access token has expired; refresh it") from None
     except jwt.InvalidTokenError:
-        raise refused("unauthorized", "invalid or expired token") from None
+        raise refused(ErrorCode.UNAUTHORIZED, "invalid or expired token") from None
     # The session and its account in one round trip: every request pays for this.
     found = db.exec(
         select(AuthSession, User)
@@ -158,7 +159,7 @@ def authenticate(db: Session, key: str, token: str | None, now: datetime) -> Cal
     if state is not SessionState.LIVE:
         raise _session_ended(state)
     if user is None or not user.active:
-        raise refused("unauthorized", "the account no longer exists or is disabled")
+        raise refused(ErrorCode.UNAUTHORIZED, "the account no longer exists or is disabled")
     return Caller(user=user, session_id=row.id)
 
 

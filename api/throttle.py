@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from fastapi import Request
 
-from api.errors import ApiError
+from api.errors import ApiError, ErrorCode
 
 # Beyond this many addresses the longest idle ones are forgotten: an idle bucket has mostly
 # refilled anyway, and memory stays bounded whoever sends from however many addresses.
@@ -61,8 +61,7 @@ async def limit_signins(request: Request) -> None:
         return
     seconds = math.ceil(verdict.wait)
     error = ApiError(
-        429,
-        "too_many_requests",
+        ErrorCode.TOO_MANY_REQUESTS,
         f"too many sign-ins from this address; try again in {seconds} second(s)",
         {"retry_after": seconds},
         {"Retry-After": str(seconds)},

@@ -15,7 +15,7 @@ from api.deps import (
     SessionDep,
     actor_of,
 )
-from api.errors import ApiError
+from api.errors import ApiError, ErrorCode
 from api.files import CSV, XLSX, attachment, file_response
 from api.schemas import (
     COMMAND_BODIES,
@@ -97,7 +97,7 @@ def _start_input(
     every other request); the connection is back in the pool before Temporal is called."""
     item = session.get(PlanItem, body.plan_item_id) if body.plan_item_id else None
     if item is not None and not plans.item_visible(item, viewer):
-        raise ApiError(422, "invalid_command", f"unknown plan item {item.id}", {"id": item.id})
+        raise ApiError(ErrorCode.INVALID_COMMAND, f"unknown plan item {item.id}", {"id": item.id})
     inp = commands.start_input(session, actor, viewer, body, policies, key)
     commands.release(session)
     return inp

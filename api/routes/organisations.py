@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import org_import
 from api.deps import CurrentUser, SessionDep, require_role
-from api.errors import ApiError
+from api.errors import ApiError, ErrorCode
 from api.schemas import OrganisationCreate, OrganisationPublic, OrganisationsPublic
 from states.vocabulary import Role
 from store.queries import organisation_by_code, organisations
@@ -31,14 +31,14 @@ def create(body: OrganisationCreate, user: CurrentUser, session: SessionDep) -> 
     if body.id and "/" in body.id:
         # Subtree filters read "/root/…/id/" paths: a slash inside an id would make the
         # organisation look like a descendant of another one.
-        raise ApiError(422, "invalid_payload", "an organisation id cannot contain '/'", None)
+        raise ApiError(ErrorCode.INVALID_PAYLOAD, "an organisation id cannot contain '/'", None)
     if organisation_by_code(session, body.code) is not None:
-        raise ApiError(409, "conflict", f"organisation code {body.code} exists", None)
+        raise ApiError(ErrorCode.CONFLICT, f"organisation code {body.code} exists", None)
     if body.id and session.get(Organisation, body.id) is not None:
-        raise ApiError(409, "conflict", f"organisation {body.id} exists", None)
+        raise ApiError(ErrorCode.CONFLICT, f"organisation {body.id} exists", None)
     for ref in (body.parent_id, body.successor_id):
         if ref and session.get(Organisation, ref) is None:
-            raise ApiError(422, "invalid_command", f"unknown organisation {ref}", {"id": ref})
+            raise ApiError(ErrorCode.INVALID_COMMAND, f"unknown organisation {ref}", {"id": ref})
     org = Organisation(**body.model_dump(exclude={"id"}), id=body.id or uuid.uuid4().hex[:12])
     session.add(org)
     session.commit()

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from api import charts, exports
 from api.bounds import DAY_RANGE, Day
 from api.deps import SessionDep
-from api.errors import ApiError, not_found
+from api.errors import ApiError, ErrorCode, not_found
 from api.files import CSV, SVG, XLSX, attachment, file_response, svg
 from api.scope import ViewerDep
 from states.calendar import local_date
@@ -48,8 +48,7 @@ def summary_report(
     end = date_to or date((date_from or today).year, 12, 31)
     if end < start:
         raise ApiError(
-            422,
-            "invalid_payload",
+            ErrorCode.INVALID_PAYLOAD,
             "'to' is before 'from'",
             {"from": start.isoformat(), "to": end.isoformat()},
         )
@@ -59,7 +58,9 @@ def summary_report(
         org = session.get(Organisation, organisation)
         if org is None:
             raise ApiError(
-                422, "invalid_command", f"unknown organisation {organisation}", {"id": organisation}
+                ErrorCode.INVALID_COMMAND,
+                f"unknown organisation {organisation}",
+                {"id": organisation},
             )
         name, chain = org.name, (*ancestry(session, org.id), org.id)
     query = SummaryQuery(start, end, today, organisation, name, chain, kind.value if kind else None)

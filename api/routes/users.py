@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from api.deps import CurrentUser, SessionDep, require_role
-from api.errors import ApiError
+from api.errors import ApiError, ErrorCode
 from api.schemas import UserCreate, UserPublic, UsersPublic
 from api.security import hash_password
 from states.vocabulary import Role
@@ -34,5 +34,5 @@ def create(body: UserCreate, user: CurrentUser, session: SessionDep) -> UserPubl
             email=body.email,
         )
     except AccountError as refused:
-        raise ApiError(refused.status, refused.code, str(refused), None) from None
+        raise ApiError(ErrorCode(refused.code), str(refused), None) from None
     return UserPublic.model_validate(created)

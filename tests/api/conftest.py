@@ -127,7 +127,10 @@ async def api(
 
 @pytest.fixture(scope="session")
 async def http(api: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=f"{api}/api/v1", timeout=60) as c:
+    """A client that reads the API's errors in English: the tests assert what a refusal names,
+    which the English message spells out (Vietnamese, the default, is tested on its own)."""
+    headers = {"Accept-Language": "en"}
+    async with httpx.AsyncClient(base_url=f"{api}/api/v1", timeout=60, headers=headers) as c:
         yield c
 
 
