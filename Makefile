@@ -28,7 +28,7 @@ seed: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy states workflows activities store worker api bench
+	$(BIN)/mypy states workflows activities store worker api testkit bench
 	$(BIN)/lint-imports
 
 test: lint

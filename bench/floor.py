@@ -37,14 +37,14 @@ from temporalio.worker import Worker
 
 from activities.names import inspection_workflow_id
 from api.commands import Commander
-from bench.chaos_faults import fresh_database
-from bench.common import figure, percentiles, publish
 from bench.floor_workflow import FloorWorkflow, bench_noop
-from bench.lifecycle import COMMANDS_PER_LIFECYCLE, DIRECT_STEPS
-from bench.stack import Stack
 from states.vocabulary import InspectionState, Trigger
 from store.db import make_engine
-from tests import support as b
+from testkit import samples as b
+from testkit.chaos_faults import fresh_database
+from testkit.common import figure, percentiles, publish
+from testkit.lifecycle import COMMANDS_PER_LIFECYCLE, DIRECT_STEPS
+from testkit.stack import Stack
 from worker.build import build_worker
 from workflows.inspection import InspectionWorkflow
 

@@ -31,7 +31,6 @@ import httpx
 from temporalio.client import Client
 
 from activities.names import inspection_workflow_id
-from bench.common import figure, publish
 from bench.floor import (
     SERVER,
     BenchFailure,
@@ -44,7 +43,10 @@ from bench.floor import (
     kiemtra_lifecycle,
     timed,
 )
-from bench.lifecycle import (
+from states.vocabulary import InspectionState
+from store.db import make_engine
+from testkit.common import figure, publish
+from testkit.lifecycle import (
     ACCOUNTS,
     COMMANDS_PER_LIFECYCLE,
     HTTP_STEPS,
@@ -52,9 +54,7 @@ from bench.lifecycle import (
     START_BODY,
     add_people,
 )
-from bench.stack import Stack
-from states.vocabulary import InspectionState
-from store.db import make_engine
+from testkit.stack import Stack
 from workflows.inspection import InspectionWorkflow
 
 WORK = Path(".kiemtra/bench/http_cost")

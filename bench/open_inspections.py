@@ -52,16 +52,16 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.names import inspection_workflow_id
-from bench.common import figure, percentiles, publish
-from bench.lifecycle import add_people
-from bench.stack import Stack, rss_mib
 from states import deadlines, procedure
 from states.calendar import WorkingCalendar, local_date
 from states.models import ConcludeInput, InspectionSnapshot, RemediationOrder, StartInspectionInput
 from states.vocabulary import InspectionState, NoticeKind, Trigger
 from store.db import make_engine
 from store.tables import Inspection, Notification
-from tests import support as b
+from testkit import samples as b
+from testkit.common import figure, percentiles, publish
+from testkit.lifecycle import add_people
+from testkit.stack import Stack, rss_mib
 from workflows.inspection import InspectionWorkflow
 
 ROOT = Path(".kiemtra/bench/open")

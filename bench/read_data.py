@@ -33,7 +33,7 @@ from store.tables import (
     SnapshotRecord,
     TeamMemberRecord,
 )
-from tests import support as b
+from testkit import samples as b
 
 CHUNK = 5_000
 KINDS = {"planned": 50, "surprise": 30, "complaint": 10, "thematic": 8, "reinspection": 2}

@@ -29,12 +29,12 @@ from sqlmodel import Session
 from api.app import create_app
 from api.security import hash_password
 from api.settings import ApiSettings
-from bench.common import figure, percentiles, publish
 from bench.read_data import Dataset, generate
 from states.vocabulary import Role
 from store.accounts import create_user
 from store.db import make_engine, refresh_statistics
 from store.migrate import upgrade
+from testkit.common import figure, percentiles, publish
 
 PASSWORD = "bench-password"
 TARGETS_MS = {"list": 50, "detail": 50, "report": 300}

@@ -23,8 +23,8 @@ from states.vocabulary import Audience, InspectionKind, NoticeKind, Role, Trigge
 from store.db import make_engine
 from store.projection import project
 from store.tables import Notification, Organisation, User
+from testkit.mailbox import Mailbox, free_port, smtp_server
 from tests.conftest import migrated_sqlite
-from tests.mailbox import Mailbox, free_port, smtp_server
 from tests.unit import builders
 
 PROVINCE, SNV, COMMUNE, SCHOOL, OTHER = "p", "snv", "commune", "school", "other"

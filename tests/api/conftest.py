@@ -16,8 +16,8 @@ from temporalio.client import Client
 from api.app import create_app
 from api.settings import ApiSettings
 from states.vocabulary import Role
-from tests import support as b
-from tests.people import add_people
+from testkit import samples as b
+from testkit.people import add_people
 
 PASSWORD = "matkhau-2025"
 SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"

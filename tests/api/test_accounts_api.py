@@ -9,7 +9,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from states.machine import TRIGGER_ROLES
-from tests import support as b
+from testkit import samples as b
 from tests.api.conftest import People, api_settings, free_port, serve
 from tests.api.test_errors_api import assert_error
 from tests.api.test_lifecycle_api import start

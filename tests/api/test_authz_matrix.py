@@ -37,10 +37,10 @@ from sqlmodel import Session, col, select
 from api.app import create_app
 from states.vocabulary import Role
 from store.tables import Event, SecurityLog
-from tests import support as b
+from testkit import samples as b
+from testkit.people import add_people
 from tests.api.conftest import PASSWORD, People, api_settings
 from tests.api.test_lifecycle_api import post
-from tests.people import add_people
 
 ROLES = ["admin", "coordinator", "decision_maker", "leader", "unit_rep", "viewer"]
 SECRECY = ["announced", "secret", "on_site"]

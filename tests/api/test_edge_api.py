@@ -16,7 +16,7 @@ from temporalio.client import Client
 
 from api.app import API_PREFIX
 from store.tables import SecurityLog
-from tests import support as b
+from testkit import samples as b
 from tests.api.conftest import PASSWORD, People, api_settings, serve
 from tests.api.test_errors_api import assert_error
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from temporalio.client import Client
 
-from tests import support as b
+from testkit import samples as b
 from tests.api.conftest import People, api_settings, serve
 from tests.api.test_lifecycle_api import post, results, start, team
 from worker.build import build_worker

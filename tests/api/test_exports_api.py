@@ -15,7 +15,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
 from store.tables import Inspection, Organisation, Plan, PlanItem
-from tests import support as b
+from testkit import samples as b
 from tests.api.conftest import People
 from tests.api.test_lifecycle_api import post
 from tests.api.test_plans_api import new_plan, this_year

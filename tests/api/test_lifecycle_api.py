@@ -4,7 +4,7 @@ from typing import Any
 
 import httpx
 
-from tests import support as b
+from testkit import samples as b
 from tests.api.conftest import People
 
 

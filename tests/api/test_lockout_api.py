@@ -17,7 +17,7 @@ from api.security import hash_password
 from states.vocabulary import Role
 from store.accounts import create_user
 from store.tables import User
-from tests import support as b
+from testkit import samples as b
 from tests.api.conftest import People
 from tests.api.test_errors_api import assert_error
 

@@ -9,7 +9,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.notify import NotifyActivities
 from states.models import NotifyInput
 from states.vocabulary import Audience, NoticeKind
-from tests import support as b
+from testkit import samples as b
 from tests.api.conftest import People
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from states.calendar import local_date
-from tests import support as b
+from testkit import samples as b
 from tests.api.conftest import People
 from tests.api.test_lifecycle_api import post, team
 

@@ -14,10 +14,10 @@ from temporalio.client import Client
 
 from activities.mailer import SmtpMailer
 from store.tables import User
-from tests import support as b
+from testkit import samples as b
+from testkit.mailbox import smtp_server
 from tests.api.conftest import People, api_settings, serve
 from tests.api.test_lifecycle_api import results, team
-from tests.mailbox import smtp_server
 from worker.build import build_worker
 
 UNIT_MAIL = "daidien.anphu@example.vn"

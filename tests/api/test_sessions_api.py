@@ -20,7 +20,7 @@ from api.security import create_access_token, hash_password
 from states.vocabulary import Role
 from store.accounts import create_user
 from store.tables import AuthSession, User
-from tests import support as b
+from testkit import samples as b
 from tests.api.conftest import SECRET_KEY as KEY
 from tests.api.test_errors_api import assert_error
 

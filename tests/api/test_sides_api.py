@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import Engine
 
 from states.vocabulary import Role
-from tests import support as b
+from testkit import samples as b
+from testkit.people import add_people
 from tests.api.conftest import PASSWORD, People
 from tests.api.test_lifecycle_api import post, results, team
-from tests.people import add_people
 
 COMMUNE = "org-song-cau"
 SHOP = "org-song-cau-mot-cua"

@@ -11,9 +11,9 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
-from bench.chaos import ChaosConfig, run_chaos
-from bench.chaos_checks import failures
-from bench.common import show
+from testkit.chaos import ChaosConfig, run_chaos
+from testkit.chaos_checks import failures
+from testkit.common import show
 
 SEED = 20261202
 _moments = random.Random(SEED)

@@ -21,7 +21,7 @@ from states.vocabulary import Role
 from store.accounts import create_user
 from store.calendar import configured_days, delete_day, set_day
 from store.tables import Organisation
-from tests import support as b
+from testkit import samples as b
 from tests.api.conftest import ACCOUNTS, ORGANISATIONS, PASSWORD, api_settings, serve
 
 # Logins are fuzzed against this account only, so lockout can never reach a role account.

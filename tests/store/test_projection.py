@@ -32,7 +32,7 @@ from store.db import make_engine
 from store.projection import project
 from store.queries import snapshot_of
 from store.tables import Event, FindingRecord, Inspection, RemediationRecord, TeamMemberRecord
-from tests import support as b
+from testkit import samples as b
 from tests.workflows import scenarios
 from worker.build import build_worker
 from workflows.inspection import InspectionWorkflow

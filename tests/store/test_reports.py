@@ -37,7 +37,7 @@ from store.tables import (
     Organisation,
     RemediationRecord,
 )
-from tests import support as b
+from testkit import samples as b
 
 DUE = date(2025, 4, 30)
 SYSTEM = Viewer(user_id="system", role=Role.SYSTEM)

@@ -10,7 +10,7 @@ from states.deadlines import DeadlineKind, open_deadlines, secret_from_unit
 from states.models import ExtendVisitInput
 from states.policies import UnitLevel
 from states.vocabulary import InspectionKind, Trigger
-from tests import support as b
+from testkit import samples as b
 
 CALENDAR = build_calendar([2025])
 MONDAY = datetime(2025, 3, 3, 2, tzinfo=UTC)  # 09:00 in Vietnam

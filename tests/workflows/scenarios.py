@@ -22,7 +22,7 @@ from states.models import (
 from states.reinspection import scope_of
 from states.vocabulary import CheckResult, DisputeOutcome, InspectionKind, InspectionState
 from states.vocabulary import VerificationOutcome as V
-from tests import support as b
+from testkit import samples as b
 from workflows.inspection import InspectionWorkflow
 
 Handle = WorkflowHandle[InspectionWorkflow, InspectionSnapshot]

@@ -9,9 +9,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from store.db import make_engine
-from tests import support as b
+from testkit import samples as b
+from testkit.people import AccountRow, add_people
 from tests.conftest import migrated_sqlite
-from tests.people import AccountRow, add_people
 from worker.binaries import temporal_test_server
 from worker.search_attributes import register_search_attributes
 

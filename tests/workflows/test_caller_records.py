@@ -24,7 +24,7 @@ from api.commands import Commander
 from states.models import CancelInput
 from states.vocabulary import InspectionState, Role, Trigger
 from store.tables import Event, Inspection
-from tests import support as b
+from testkit import samples as b
 from tests.workflows.scenarios import start
 from tests.workflows.servers import records_database, time_skipping
 from worker.build import build_worker

@@ -28,7 +28,7 @@ from activities.names import inspection_workflow_id
 from states.models import Actor, ConcludeInput, RemediationOrder
 from states.vocabulary import Role
 from store.tables import Event, Inspection, Notification
-from tests import support as b
+from testkit import samples as b
 from tests.workflows import scenarios
 from tests.workflows.servers import records_database
 from worker.binaries import temporal_cli

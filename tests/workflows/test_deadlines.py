@@ -19,7 +19,7 @@ from states.models import DecideExtensionInput, InspectionSnapshot, RequestExten
 from states.vocabulary import NoticeKind, Role
 from store.db import make_engine
 from store.tables import Inspection, Notification, Organisation, User
-from tests import support as b
+from testkit import samples as b
 from tests.conftest import migrated_sqlite
 from tests.workflows.scenarios import Handle, start
 from tests.workflows.servers import time_skipping

@@ -19,7 +19,7 @@ from states.vocabulary import InspectionState, Role
 from store.db import make_engine
 from store.projection import project
 from store.tables import Inspection, Notification, Organisation, User
-from tests import support as b
+from testkit import samples as b
 from tests.conftest import migrated_sqlite
 from tests.workflows.scenarios import to_visited
 from worker.build import build_worker

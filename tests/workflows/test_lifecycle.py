@@ -8,7 +8,7 @@ from temporalio.exceptions import ApplicationError
 from states.errors import ErrorType
 from states.models import InspectionSnapshot, ResumeInput, SuspendInput
 from states.vocabulary import FindingStatus, InspectionKind, InspectionState, Trigger
-from tests import support as b
+from testkit import samples as b
 from tests.workflows import scenarios
 from workflows.inspection import InspectionWorkflow
 

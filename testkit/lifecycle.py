@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 
 from states.models import Command
 from states.vocabulary import Role, VerificationOutcome
-from tests import people
-from tests import support as b
+from testkit import people
+from testkit import samples as b
 
 PASSWORD = "mat-khau-bench-2026"
 

@@ -1,4 +1,4 @@
-"""The faults ``bench.chaos`` injects besides killing processes (``bench.chaos_fleet``): a
+"""The faults ``testkit.chaos`` injects besides killing processes (``testkit.chaos_fleet``): a
 dev-server restart with inspections parked across it, and a database that stops answering
 for a while, on SQLite or PostgreSQL; and how it tells a new worker polls."""
 
@@ -19,11 +19,11 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from bench import chaos_checks as checks
 from store.db import normalise_url
+from testkit import chaos_checks as checks
 
 if TYPE_CHECKING:
-    from bench.chaos import ChaosRun
+    from testkit.chaos import ChaosRun
 
 
 def fresh_database(kind: str, root: Path) -> tuple[str, Callable[[], None]]:

@@ -15,10 +15,10 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bench.stack import Stack, api_url, free_port
+from testkit.stack import Stack, api_url, free_port
 
 if TYPE_CHECKING:
-    from bench.chaos import ChaosRun
+    from testkit.chaos import ChaosRun
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""What ``bench.chaos`` checks during and after a run (the faults are ``bench.chaos_faults``).
+"""What ``testkit.chaos`` checks during and after a run (the faults are ``testkit.chaos_faults``).
 
 The checks compare three records of one run that must agree: each workflow's final snapshot
 and history (Temporal), the read model, event table and outbox (SQL), and the SMTP mailbox.
@@ -17,19 +17,19 @@ from temporalio.service import RPCError
 
 from activities.mailer import message_id_for
 from activities.names import inspection_workflow_id
-from bench.common import figure
-from bench.lifecycle import DIRECT_STEPS, HTTP_STEPS
-from bench.lifecycle import START_BODY as START
 from states.models import InspectionSnapshot
 from states.vocabulary import InspectionState, NoticeKind
 from store.outbox import Channel, Delivery
 from store.queries import snapshot_of
 from store.tables import Event, Inspection, Notification
+from testkit.common import figure
+from testkit.lifecycle import DIRECT_STEPS, HTTP_STEPS
+from testkit.lifecycle import START_BODY as START
 from worker.settings import WorkerSettings
 from workflows.inspection import InspectionWorkflow
 
 if TYPE_CHECKING:
-    from bench.chaos import ChaosRun
+    from testkit.chaos import ChaosRun
 
 EXPECTED_TRIGGERS = Counter(["decide", *(name for name, _ in DIRECT_STEPS)])
 # Announcements every closed lifecycle sends once, by e-mail to the unit's representative.

@@ -36,7 +36,7 @@ HOME_AFFAIRS = "org-snv"
 COMMUNE = "org-commune-an-phu"
 SCHOOL = "org-school-an-phu-1"
 JUSTICE = "org-justice"
-# The organisations above as rows for ``tests.people.add_people``, parents first.
+# The organisations above as rows for ``testkit.people.add_people``, parents first.
 ORGANISATION_ROWS: list[tuple[str, str, str, str, str | None]] = [
     (PROVINCE, "P", "UBND tỉnh", "province", None),
     (HOME_AFFAIRS, "SNV", "Sở Nội vụ", "department", PROVINCE),
