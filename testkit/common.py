@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).parent / "results" / "latest.json"
+RESULTS = Path(__file__).parents[1] / "bench" / "results" / "latest.json"
 
 
 def percentiles(samples_ms: Sequence[float]) -> dict[str, dict[str, float | str]]:
