@@ -30,6 +30,7 @@ from api.schemas import ErrorPublic
 from api.settings import ApiSettings
 from api.temporal_client import connect
 from api.throttle import TokenBuckets
+from api.web import install as install_pages
 from store.db import make_engine
 
 API_PREFIX = "/api/v1"
@@ -142,4 +143,5 @@ def create_app(
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
+    install_pages(app)
     return app

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -214,7 +214,13 @@ def not_found(what: str, key: str) -> ApiError:
 
 def _body(
     request: Request, error: ErrorCode, message: str, detail: Any, headers: Any = None
-) -> JSONResponse:
+) -> Response:
+    page = getattr(request.app.state, "error_page", None)
+    if page is not None:
+        # The web pages answer with a page of their own (api.web.errors); the API with JSON.
+        shown: Response | None = page(request, error, message, detail, headers)
+        if shown is not None:
+            return shown
     language = language_of(request.headers.get("accept-language"))
     return JSONResponse(
         {"error": error.value, "message": message_for(error, language, message), "detail": detail},
@@ -283,18 +289,18 @@ def install(app: FastAPI) -> None:
     # audit() writes to the database: in a thread, so a slow or locked database never stalls
     # the event loop every other request runs on.
     @app.exception_handler(ApiError)
-    async def _api(request: Request, exc: ApiError) -> JSONResponse:
+    async def _api(request: Request, exc: ApiError) -> Response:
         await run_in_threadpool(audit, request, exc.status, exc.error, exc.reason)
         return _body(request, exc.error, exc.message, exc.detail, exc.headers)
 
     @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+    async def _domain(request: Request, exc: DomainError) -> Response:
         e = ApiError.from_domain(exc)
         await run_in_threadpool(audit, request, e.status, e.error)
         return _body(request, e.error, e.message, e.detail)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()
@@ -303,18 +309,18 @@ def install(app: FastAPI) -> None:
         return _body(request, ErrorCode.INVALID_PAYLOAD, message, errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = HTTP_CODES.get(exc.status_code, ErrorCode.HTTP_ERROR)
         await run_in_threadpool(audit, request, exc.status_code, code)
         return _body(request, code, str(exc.detail), None, getattr(exc, "headers", None))
 
     @app.exception_handler(OperationalError)
-    async def _database(request: Request, exc: OperationalError) -> JSONResponse:
+    async def _database(request: Request, exc: OperationalError) -> Response:
         log.warning("database unavailable: %s", exc)
         message = "the database is not reachable"
         return _body(request, ErrorCode.UNAVAILABLE, message, None, {"Retry-After": "5"})
 
     @app.exception_handler(Exception)
-    async def _fault(request: Request, exc: Exception) -> JSONResponse:
+    async def _fault(request: Request, exc: Exception) -> Response:
         log.exception("unhandled fault")
         return _body(request, ErrorCode.INTERNAL, "internal error", None)

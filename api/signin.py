@@ -80,10 +80,12 @@ def _session_ended(state: SessionState) -> ApiError:
     return refused(ErrorCode.SESSION_REVOKED, "the sign-in session has ended; sign in again")
 
 
-def sign_in(
-    db: Session, settings: ApiSettings, key: str, username: str, password: str, now: datetime
-) -> Token:
-    """Count the attempt, check the password within the allowance, then open a session."""
+def open_sign_in(
+    db: Session, settings: ApiSettings, username: str, password: str, now: datetime
+) -> tuple[User, str, str]:
+    """Count the attempt, check the password within the allowance, then open a session:
+    the account, the session's id and its first refresh token. The API hands out tokens
+    for it; the web pages keep its id in their signed cookie."""
     lock = timedelta(minutes=settings.lockout_minutes)
     allowed = settings.lockout_attempts
     attempt = count_attempt(db, username_key(username), now, allowed, lock)
@@ -105,7 +107,15 @@ def sign_in(
     first = new_refresh_token(session_id)
     ttl = timedelta(days=settings.refresh_token_days)
     row = open_session(db, session_id, user.id, refresh_digest(first), now, ttl)
-    return _token_pair(settings, key, user, row.id, first)
+    return user, row.id, first
+
+
+def sign_in(
+    db: Session, settings: ApiSettings, key: str, username: str, password: str, now: datetime
+) -> Token:
+    """A sign-in for API clients: an access token and a refresh token."""
+    user, session_id, first = open_sign_in(db, settings, username, password, now)
+    return _token_pair(settings, key, user, session_id, first)
 
 
 def refresh(db: Session, settings: ApiSettings, key: str, token: str, now: datetime) -> Token:
@@ -146,13 +156,19 @@ def authenticate(db: Session, key: str, token: str | None, now: datetime) -> Cal
         raise refused(ErrorCode.TOKEN_EXPIRED, "the access token has expired; refresh it") from None
     except jwt.InvalidTokenError:
         raise refused(ErrorCode.UNAUTHORIZED, "invalid or expired token") from None
+    return live_session(db, str(claims["sid"]), str(claims["sub"]), now)
+
+
+def live_session(db: Session, session_id: str, user_id: str, now: datetime) -> Caller:
+    """The caller of a sign-in session that is still live, its account active; a bearer
+    token and a page's cookie both name one."""
     # The session and its account in one round trip: every request pays for this.
     found = db.exec(
         select(AuthSession, User)
         .outerjoin(User, col(User.id) == col(AuthSession.user_id))
-        .where(AuthSession.id == str(claims["sid"]))
+        .where(AuthSession.id == session_id)
     ).first()
-    if found is None or found[0].user_id != str(claims["sub"]):
+    if found is None or found[0].user_id != user_id:
         raise _session_ended(SessionState.REVOKED)
     row, user = found
     state = state_of(row, now)

@@ -142,3 +142,16 @@ def active_users(session: Session, user_ids: Iterable[str]) -> list[User]:
         return []
     query = select(User).where(col(User.id).in_(ids), col(User.active).is_(True))
     return list(session.exec(query.order_by(col(User.id))).all())
+
+
+def unread_count(session: Session, user_id: str) -> int:
+    """How many in-app notifications the user has not read (the pages' header shows it)."""
+    return session.exec(
+        select(func.count())
+        .select_from(Notification)
+        .where(
+            Notification.recipient_user_id == user_id,
+            Notification.channel == Channel.IN_APP.value,
+            col(Notification.read_at).is_(None),
+        )
+    ).one()

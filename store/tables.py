@@ -45,6 +45,8 @@ class User(SQLModel, table=True):
     active: bool = True
     failed_logins: int = 0
     locked_until: datetime | None = _aware(nullable=True)
+    # The pages' language for this person (vi or en), remembered across sign-ins.
+    language: str = Field(default="vi", sa_column_kwargs={"server_default": "vi"})
 
 
 def username_key(username: str) -> str:

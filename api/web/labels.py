@@ -1,0 +1,93 @@
+"""What the pages call each value of the vocabulary, in Vietnamese and English.
+
+Kinds and states come from ``states.labels`` (reports and exports use the same words);
+triggers from their declaration (``states.triggers``); the rest is here.
+"""
+
+from enum import Enum
+
+from states.labels import KIND_LABELS, STATE_LABELS, Label
+from states.plans import COVERAGE_LABELS
+from states.triggers import TRIGGERS
+from states.vocabulary import (
+    CheckResult,
+    DisputeOutcome,
+    ExtensionStatus,
+    FindingStatus,
+    RemediationStatus,
+    Role,
+    Severity,
+    TeamRole,
+    Trigger,
+    VerificationOutcome,
+)
+
+_TABLE: list[tuple[Enum, Label]] = [
+    *KIND_LABELS.items(),
+    *STATE_LABELS.items(),
+    *COVERAGE_LABELS.items(),
+    *{t: (spec.label.vi, spec.label.en) for t, spec in TRIGGERS.items()}.items(),
+    (CheckResult.COMPLIANT, ("Đạt", "Compliant")),
+    (CheckResult.NON_COMPLIANT, ("Không đạt", "Non-compliant")),
+    (CheckResult.PARTIAL, ("Đạt một phần", "Partly compliant")),
+    (CheckResult.NOT_APPLICABLE, ("Không áp dụng", "Not applicable")),
+    (Severity.MINOR, ("Nhẹ", "Minor")),
+    (Severity.MAJOR, ("Nghiêm trọng", "Major")),
+    (Severity.SERIOUS, ("Rất nghiêm trọng", "Serious")),
+    (FindingStatus.OPEN, ("Chưa xử lý", "Open")),
+    (FindingStatus.ACKNOWLEDGED, ("Đơn vị đã tiếp thu", "Acknowledged")),
+    (FindingStatus.DISPUTED, ("Đơn vị giải trình", "Disputed")),
+    (FindingStatus.WITHDRAWN, ("Đã rút", "Withdrawn")),
+    (FindingStatus.REPORTED, ("Đã báo cáo khắc phục", "Reported")),
+    (FindingStatus.RESOLVED, ("Đã khắc phục", "Resolved")),
+    (FindingStatus.UNRESOLVED, ("Chưa khắc phục", "Unresolved")),
+    (FindingStatus.REFERRED, ("Chuyển xử lý kỷ luật", "Referred")),
+    (VerificationOutcome.RESOLVED, ("Đã khắc phục", "Resolved")),
+    (VerificationOutcome.UNRESOLVED, ("Chưa khắc phục", "Unresolved")),
+    (VerificationOutcome.REFERRED, ("Chuyển xử lý kỷ luật", "Referred")),
+    (DisputeOutcome.UPHELD, ("Giữ nguyên", "Upheld")),
+    (DisputeOutcome.WITHDRAWN, ("Rút nội dung", "Withdrawn")),
+    (ExtensionStatus.PENDING, ("Chờ quyết định", "Pending")),
+    (ExtensionStatus.GRANTED, ("Đã đồng ý", "Granted")),
+    (ExtensionStatus.REFUSED, ("Không đồng ý", "Refused")),
+    (ExtensionStatus.LAPSED, ("Không còn hiệu lực", "Lapsed")),
+    (RemediationStatus.OPEN, ("Đang khắc phục", "Open")),
+    (RemediationStatus.REPORTED, ("Đã báo cáo", "Reported")),
+    (RemediationStatus.DONE, ("Hoàn thành", "Done")),
+    (RemediationStatus.NOT_DONE, ("Chưa hoàn thành", "Not done")),
+    (RemediationStatus.CANCELLED, ("Hủy bỏ", "Cancelled")),
+    (TeamRole.TEAM_LEADER, ("Trưởng đoàn", "Team leader")),
+    (TeamRole.DEPUTY_LEADER, ("Phó trưởng đoàn", "Deputy leader")),
+    (TeamRole.MEMBER, ("Thành viên", "Member")),
+    (TeamRole.SECRETARY, ("Thư ký", "Secretary")),
+    (Role.ADMIN, ("Quản trị hệ thống", "Administrator")),
+    (Role.COORDINATOR, ("Cán bộ điều phối", "Coordinator")),
+    (Role.DECISION_MAKER, ("Lãnh đạo ký quyết định", "Decision-maker")),
+    (Role.INSPECTOR, ("Thành viên đoàn kiểm tra", "Inspector")),
+    (Role.UNIT_REP, ("Đại diện đơn vị", "Unit representative")),
+    (Role.VIEWER, ("Lãnh đạo theo dõi", "Leader (reports)")),
+    (Role.SYSTEM, ("Hệ thống", "System")),
+]
+
+# StrEnum members equal their strings ("cancelled" is a state, a remediation status and a
+# coverage status): keyed by type and value, never by the member alone.
+LABELS: dict[tuple[type, str], Label] = {(type(k), k.value): v for k, v in _TABLE}
+# Timeline entries that are no trigger of the machine.
+EVENT_LABELS: dict[str, Label] = {
+    "start": ("Ban hành quyết định kiểm tra", "Decision issued"),
+    "decided": ("Ban hành quyết định kiểm tra", "Decision issued"),
+}
+
+
+def label_of(value: object, language: str, kind: type[Enum] | None = None) -> str:
+    """The label of a vocabulary value in ``language``. A plain string needs its ``kind``;
+    without one it is read as a trigger (timeline entries). The value itself when nothing
+    names it."""
+    found: Label | None = None
+    if isinstance(value, Enum):
+        found = LABELS.get((type(value), value.value))
+    elif isinstance(value, str):
+        found = LABELS.get((kind or Trigger, value)) or EVENT_LABELS.get(value)
+    if found is None:
+        return str(value.value if isinstance(value, Enum) else value)
+    return found[1] if language == "en" else found[0]

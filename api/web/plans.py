@@ -1,0 +1,7 @@
+"""Pages: plans (being built)."""
+
+from fastapi import APIRouter, Depends
+
+from api.web.session import check_csrf
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
