@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv run up seed lint test test-fast fuzz bench bench-quick chaos diagram histories clean
+.PHONY: venv run up seed lint test test-fast fuzz bench bench-quick chaos diagram histories \
+	screenshots clean
 
 venv: $(STAMP)
 
@@ -53,12 +54,14 @@ bench: venv
 	$(BIN)/python -m bench.http_cost
 	$(BIN)/python -m bench.read_side
 	$(BIN)/python -m bench.open_inspections
+	$(BIN)/python -m bench.pages
 
 bench-quick: venv
 	$(BIN)/python -m bench.floor --quick
 	$(BIN)/python -m bench.http_cost --quick
 	$(BIN)/python -m bench.read_side --quick --samples 20
 	$(BIN)/python -m bench.open_inspections --quick
+	$(BIN)/python -m bench.pages --quick
 
 # Faults injected into real processes (kill -9 of workers, dev-server restart, database
 # outage) while 200 inspections run through the API: once with one worker and one API
@@ -73,6 +76,11 @@ diagram: venv
 
 histories: venv
 	$(BIN)/python -m tests.histories.generate
+
+# The main pages with the demo data, as PNGs in docs/screenshots/ (a whole stack is started
+# in a temporary directory and stopped afterwards; Debian's chromium takes the pictures).
+screenshots: venv
+	$(BIN)/python -m testkit.screenshots
 
 clean:
 	rm -rf $(VENV) .kiemtra .pytest_cache .mypy_cache .ruff_cache

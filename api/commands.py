@@ -85,7 +85,8 @@ async def bounded(
         cause = failed.cause
         if isinstance(cause, ApplicationError):
             detail = cause.details[0] if cause.details else None
-            raise ApiError.from_type(cause.type, cause.message, detail) from None
+            vi = cause.details[1] if len(cause.details) > 1 else ""
+            raise ApiError.from_type(cause.type, cause.message, detail, str(vi or "")) from None
         raise
     except RuntimeError as exc:
         # A lazy client that cannot reach the server raises a plain RuntimeError; the SDK has

@@ -164,12 +164,12 @@ def language_of(accept_language: str | None) -> str:
     return best
 
 
-def message_for(code: ErrorCode, language: str, specific: str) -> str:
-    """The text people read: the code's Vietnamese text, or in English the specific message
-    (which names what was wrong; ``detail`` carries the same for any language)."""
+def message_for(code: ErrorCode, language: str, specific: str, specific_vi: str = "") -> str:
+    """The text people read: in Vietnamese the refusal's own Vietnamese (when it has one)
+    or the code's, in English the specific message (``detail`` names the same things)."""
     if language == "en":
         return specific or ERRORS[code].en
-    return ERRORS[code].vi
+    return specific_vi or ERRORS[code].vi
 
 
 class ApiError(Exception):
@@ -181,9 +181,11 @@ class ApiError(Exception):
         message: str,
         detail: Any = None,
         headers: dict[str, str] | None = None,
+        vi: str = "",
     ) -> None:
         super().__init__(message)
         self.error = error
+        self.vi = vi  # the specific message in Vietnamese, when there is one
         self.status = ERRORS[error].status
         self.message = message
         self.detail = detail
@@ -193,15 +195,17 @@ class ApiError(Exception):
 
     @classmethod
     def from_domain(cls, error: DomainError) -> "ApiError":
-        return cls(ErrorCode(error.type.value), error.message, error.detail)
+        return cls(ErrorCode(error.type.value), error.message, error.detail, vi=error.vi)
 
     @classmethod
-    def from_type(cls, type_name: str | None, message: str, detail: Any) -> "ApiError":
+    def from_type(
+        cls, type_name: str | None, message: str, detail: Any, vi: str = ""
+    ) -> "ApiError":
         try:
             kind = ErrorType(type_name or "")
         except ValueError:
             return cls(ErrorCode.INTERNAL, message, detail)
-        return cls(ErrorCode(kind.value), message, detail)
+        return cls(ErrorCode(kind.value), message, detail, vi=vi)
 
 
 def unavailable(message: str) -> ApiError:
@@ -213,17 +217,23 @@ def not_found(what: str, key: str) -> ApiError:
 
 
 def _body(
-    request: Request, error: ErrorCode, message: str, detail: Any, headers: Any = None
+    request: Request,
+    error: ErrorCode,
+    message: str,
+    detail: Any,
+    headers: Any = None,
+    vi: str = "",
 ) -> Response:
     page = getattr(request.app.state, "error_page", None)
     if page is not None:
         # The web pages answer with a page of their own (api.web.errors); the API with JSON.
-        shown: Response | None = page(request, error, message, detail, headers)
+        shown: Response | None = page(request, error, message, detail, headers, vi)
         if shown is not None:
             return shown
     language = language_of(request.headers.get("accept-language"))
+    text = message_for(error, language, message, vi)
     return JSONResponse(
-        {"error": error.value, "message": message_for(error, language, message), "detail": detail},
+        {"error": error.value, "message": text, "detail": detail},
         status_code=ERRORS[error].status,
         headers={**(headers or {}), "Content-Language": language},
     )
@@ -291,13 +301,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(request: Request, exc: ApiError) -> Response:
         await run_in_threadpool(audit, request, exc.status, exc.error, exc.reason)
-        return _body(request, exc.error, exc.message, exc.detail, exc.headers)
+        return _body(request, exc.error, exc.message, exc.detail, exc.headers, exc.vi)
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
         e = ApiError.from_domain(exc)
         await run_in_threadpool(audit, request, e.status, e.error)
-        return _body(request, e.error, e.message, e.detail)
+        return _body(request, e.error, e.message, e.detail, None, e.vi)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

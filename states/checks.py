@@ -32,6 +32,10 @@ from states.vocabulary import (
 )
 
 
+def _nos(nos: list[int]) -> str:
+    return ", ".join(str(n) for n in nos)
+
+
 def duplicates(values: list[Any]) -> list[Any]:
     """The values that occur more than once, sorted (linear in the list)."""
     return sorted(v for v, n in Counter(values).items() if n > 1)
@@ -40,10 +44,18 @@ def duplicates(values: list[Any]) -> list[Any]:
 def _known(snapshot: InspectionSnapshot, nos: list[int]) -> None:
     unknown = sorted(set(nos) - {f.no for f in snapshot.findings})
     if unknown:
-        raise InvalidCommand(f"unknown finding(s): {unknown}", {"finding_nos": unknown})
+        raise InvalidCommand(
+            f"unknown finding(s): {unknown}",
+            {"finding_nos": unknown},
+            vi=f"Không có nội dung số {_nos(unknown)} trong cuộc kiểm tra.",
+        )
     twice = duplicates(nos)
     if twice:
-        raise InvalidCommand(f"finding(s) named twice: {twice}", {"finding_nos": twice})
+        raise InvalidCommand(
+            f"finding(s) named twice: {twice}",
+            {"finding_nos": twice},
+            vi=f"Nội dung số {_nos(twice)} được nêu hai lần.",
+        )
 
 
 def _exactly(
@@ -56,30 +68,44 @@ def _exactly(
         raise InvalidCommand(
             f"{what} must cover exactly the {status.value} findings {expected}",
             {"expected": expected, "given": sorted(nos)},
+            vi=f"Cần ý kiến cho đúng các nội dung số {_nos(expected)}.",
         )
 
 
 def _not_past(day: date | None, today: date, field: str) -> None:
     if day is not None and day < today:
-        raise InvalidCommand(f"{field} {day} is in the past", {field: day.isoformat()})
+        raise InvalidCommand(
+            f"{field} {day} is in the past",
+            {field: day.isoformat()},
+            vi=f"Ngày {day:%d/%m/%Y} đã qua.",
+        )
 
 
 def form_team(snapshot: InspectionSnapshot, cmd: FormTeamInput, today: date) -> None:
     if not cmd.members:
-        raise InvalidCommand("a team needs at least one member")
+        raise InvalidCommand(
+            "a team needs at least one member", vi="Đoàn kiểm tra cần ít nhất một thành viên."
+        )
     leaders = [m for m in cmd.members if m.team_role is TeamRole.TEAM_LEADER]
     if len(leaders) != 1:
         raise InvalidCommand(
-            f"a team needs exactly one team leader, got {len(leaders)}", {"leaders": len(leaders)}
+            f"a team needs exactly one team leader, got {len(leaders)}",
+            {"leaders": len(leaders)},
+            vi=f"Đoàn kiểm tra phải có đúng một trưởng đoàn (đang chọn {len(leaders)}).",
         )
     twice = duplicates([m.user_id for m in cmd.members])
     if twice:
-        raise InvalidCommand("a person appears twice in the team", {"user_ids": twice})
+        raise InvalidCommand(
+            "a person appears twice in the team",
+            {"user_ids": twice},
+            vi="Một người được chọn hai lần trong đoàn.",
+        )
     for member in cmd.members:
         if member.role is not Role.INSPECTOR:
             raise InvalidCommand(
                 f"{member.name} is not an inspector account; a team is made of inspectors",
                 {"user_id": member.user_id, "name": member.name, "role": member.role.value},
+                vi=f"{member.name} không phải tài khoản thành viên đoàn kiểm tra.",
             )
     for member in cmd.members:
         if inspected_side(snapshot, member.organisation_id, member.organisation_path):
@@ -87,6 +113,8 @@ def form_team(snapshot: InspectionSnapshot, cmd: FormTeamInput, today: date) -> 
                 f"{member.name} belongs to the inspected side (the unit, its sub-units or its "
                 "managing chain) and cannot be on its team",
                 {"user_id": member.user_id, "name": member.name},
+                vi=f"{member.name} thuộc bên được kiểm tra (đơn vị, đơn vị trực thuộc hoặc cơ "
+                "quan quản lý trực tiếp) nên không thể tham gia đoàn (xung đột lợi ích).",
             )
 
 
@@ -96,21 +124,32 @@ def send_notice(snapshot: InspectionSnapshot, cmd: SendNoticeInput, today: date)
 
 def record_visit(snapshot: InspectionSnapshot, cmd: RecordVisitInput, today: date) -> None:
     if not cmd.results:
-        raise InvalidCommand("the minutes need at least one checklist result")
+        raise InvalidCommand(
+            "the minutes need at least one checklist result",
+            vi="Biên bản cần kết quả của ít nhất một tiêu chí.",
+        )
     codes = [r.criterion for r in cmd.results]
     twice = duplicates(codes)
     if twice:
-        raise InvalidCommand("a criterion appears twice in the minutes", {"criteria": twice})
+        raise InvalidCommand(
+            "a criterion appears twice in the minutes",
+            {"criteria": twice},
+            vi=f"Tiêu chí {', '.join(twice)} xuất hiện hai lần trong biên bản.",
+        )
     allowed = {s.criterion for s in snapshot.scope} if snapshot.scope else set(snapshot.checklist)
     outside = sorted(set(codes) - allowed) if allowed else []
     if outside:
         raise InvalidCommand(
-            f"criteria outside this inspection's scope: {outside}", {"criteria": outside}
+            f"criteria outside this inspection's scope: {outside}",
+            {"criteria": outside},
+            vi=f"Tiêu chí {', '.join(outside)} không thuộc nội dung cuộc kiểm tra.",
         )
     if not cmd.signed_by_leader or not (cmd.signed_by_unit or cmd.witness):
         raise InvalidCommand(
             "the minutes must be signed by the team leader and by the unit "
-            "(or by a witness when the unit refuses)"
+            "(or by a witness when the unit refuses)",
+            vi="Biên bản phải có chữ ký của trưởng đoàn và của đại diện đơn vị (hoặc người "
+            "chứng kiến khi đơn vị không ký).",
         )
 
 
@@ -129,7 +168,9 @@ def dispute(snapshot: InspectionSnapshot, cmd: DisputeInput, today: date) -> Non
     ]
     if not_open:
         raise InvalidCommand(
-            f"only open findings can be disputed: {not_open}", {"finding_nos": not_open}
+            f"only open findings can be disputed: {not_open}",
+            {"finding_nos": not_open},
+            vi=f"Chỉ giải trình được nội dung chưa xử lý; nội dung số {_nos(not_open)} thì không.",
         )
 
 
@@ -156,7 +197,10 @@ def verify(snapshot: InspectionSnapshot, cmd: VerifyInput, today: date) -> None:
     _exactly(snapshot, nos, FindingStatus.REPORTED, "the verification")
     reporters = {r.reported_by for r in snapshot.current_items() if r.reported_by}
     if cmd.actor.user_id in reporters:
-        raise NotAllowed("the person who reported remediation cannot verify it")
+        raise NotAllowed(
+            "the person who reported remediation cannot verify it",
+            vi="Người báo cáo kết quả khắc phục không thể tự xác nhận kết quả đó.",
+        )
     _not_past(cmd.next_due_on, today, "next_due_on")
 
 
@@ -173,21 +217,29 @@ def request_extension(
     )
     if item is None:
         raise InvalidCommand(
-            f"finding {cmd.finding_no} has no open remediation item", {"finding_no": cmd.finding_no}
+            f"finding {cmd.finding_no} has no open remediation item",
+            {"finding_no": cmd.finding_no},
+            vi=f"Nội dung số {cmd.finding_no} không còn đang khắc phục.",
         )
     if cmd.due_on <= item.due_on:
         raise InvalidCommand(
-            f"the new due date must be after {item.due_on}", {"due_on": item.due_on.isoformat()}
+            f"the new due date must be after {item.due_on}",
+            {"due_on": item.due_on.isoformat()},
+            vi=f"Hạn mới phải sau hạn hiện tại ({item.due_on:%d/%m/%Y}).",
         )
     if any(
         e.finding_no == cmd.finding_no and e.status is ExtensionStatus.PENDING
         for e in snapshot.extensions
     ):
-        raise InvalidCommand(f"an extension for finding {cmd.finding_no} is already pending")
+        raise InvalidCommand(
+            f"an extension for finding {cmd.finding_no} is already pending",
+            vi=f"Nội dung số {cmd.finding_no} đã có đề nghị gia hạn đang chờ quyết định.",
+        )
     if len(snapshot.extensions) >= EXTENSIONS_MAX:
         raise InvalidCommand(
             f"an inspection takes at most {EXTENSIONS_MAX} extension requests",
             {"limit": EXTENSIONS_MAX},
+            vi=f"Mỗi cuộc kiểm tra chỉ được đề nghị gia hạn tối đa {EXTENSIONS_MAX} lần.",
         )
 
 
@@ -199,6 +251,14 @@ def record_reinspection(
 
 def decide_extension(snapshot: InspectionSnapshot, cmd: DecideExtensionInput, today: date) -> None:
     if not 1 <= cmd.n <= len(snapshot.extensions):
-        raise InvalidCommand(f"no extension request {cmd.n}", {"n": cmd.n})
+        raise InvalidCommand(
+            f"no extension request {cmd.n}",
+            {"n": cmd.n},
+            vi=f"Không có đề nghị gia hạn số {cmd.n}.",
+        )
     if snapshot.extensions[cmd.n - 1].status is not ExtensionStatus.PENDING:
-        raise InvalidCommand(f"extension request {cmd.n} is already decided", {"n": cmd.n})
+        raise InvalidCommand(
+            f"extension request {cmd.n} is already decided",
+            {"n": cmd.n},
+            vi=f"Đề nghị gia hạn số {cmd.n} đã được quyết định.",
+        )

@@ -22,10 +22,12 @@ class DomainError(Exception):
 
     type: ErrorType = ErrorType.INVALID_COMMAND
 
-    def __init__(self, message: str, detail: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str, detail: dict[str, Any] | None = None, vi: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.detail = detail or {}
+        # The same refusal in Vietnamese, for the people reading it (API and pages).
+        self.vi = vi
 
 
 class InvalidTransition(DomainError):

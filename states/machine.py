@@ -178,6 +178,26 @@ def suspended_after_conclusion(event: EventData) -> bool:
     return _snapshot(event).suspended_from in AFTER_CONCLUSION
 
 
+# What each guard asks, in Vietnamese, for refusals people read (by the guard's name).
+GUARD_VI: dict[str, str] = {
+    "announced": "loại hình kiểm tra phải thông báo trước",
+    "unannounced": "loại hình kiểm tra không thông báo trước",
+    "minutes_signed": "biên bản đã có chữ ký của trưởng đoàn và đơn vị (hoặc người chứng kiến)",
+    "has_findings": "có thiếu sót, vi phạm",
+    "no_findings": "không có thiếu sót, vi phạm",
+    "dispute_withdraws_all": "mọi nội dung còn lại đều được rút",
+    "unit_accepts_upheld": "còn nội dung giữ nguyên và đơn vị đã chấp nhận",
+    "unit_must_acknowledge": "còn nội dung giữ nguyên và đơn vị chưa tiếp thu",
+    "all_settled": "mọi nội dung đã khắc phục hoặc chuyển xử lý kỷ luật",
+    "next_cycle_allowed": "còn nội dung chưa khắc phục và còn được yêu cầu khắc phục tiếp",
+    "reinspection_settles_all": "kết quả tái kiểm tra giải quyết hết mọi nội dung",
+    "suspended_after_conclusion": "cuộc kiểm tra bị tạm dừng sau khi có kết luận",
+    "suspended_before_conclusion": "cuộc kiểm tra bị tạm dừng trước khi có kết luận",
+    "extension_pending": "có đề nghị gia hạn đang chờ quyết định",
+    "visit_not_extended": "chưa gia hạn thời gian kiểm tra lần nào",
+}
+
+
 def _was(state: InspectionState) -> Guard:
     def guard(event: EventData) -> bool:
         return _snapshot(event).suspended_from is state

@@ -19,7 +19,8 @@ from states.bounds import (
 )
 from states.calendar import WorkingCalendar, local_date
 from states.errors import GuardFailed, InvalidCommand, InvalidTransition, NotAllowed
-from states.machine import TRANSITIONS, positioned, triggers_from
+from states.labels import STATE_LABELS
+from states.machine import GUARD_VI, TRANSITIONS, positioned, triggers_from
 from states.models import (
     NOT_RECORDED,
     Actor,
@@ -30,7 +31,7 @@ from states.models import (
     TransitionEvent,
 )
 from states.rules import check_actor, check_payload
-from states.triggers import EFFECTS
+from states.triggers import EFFECTS, TRIGGERS
 from states.vocabulary import (
     InspectionState,
     Trigger,
@@ -117,6 +118,8 @@ def recheck(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: d
             f"cannot {trigger} while the inspection is {snapshot.state}; "
             f"allowed now: {', '.join(allowed) or 'nothing'}",
             {"state": snapshot.state.value, "trigger": trigger.value, "allowed": allowed},
+            vi=f"Không thể «{_action_vi(trigger)}» khi cuộc kiểm tra đang ở bước "
+            f"«{STATE_LABELS[snapshot.state][0]}».",
         )
     check_payload(snapshot, trigger, cmd, local_date(now))
     with positioned(snapshot) as case:
@@ -126,6 +129,8 @@ def recheck(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: d
             f"cannot {trigger} while the inspection is {snapshot.state}: "
             + "; or ".join(_guard_texts(snapshot.state, trigger)),
             {"state": snapshot.state.value, "trigger": trigger.value},
+            vi=f"Chưa đủ điều kiện để «{_action_vi(trigger)}»: "
+            + "; hoặc ".join(_guard_texts_vi(snapshot.state, trigger)),
         )
     check_size(snapshot, trigger, cmd, now)
 
@@ -143,6 +148,7 @@ def check_size(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now
         raise InvalidCommand(
             f"the command is too large: {command_bytes} bytes, at most {COMMAND_BYTES_MAX}",
             {"bytes": command_bytes, "limit": COMMAND_BYTES_MAX},
+            vi="Nội dung gửi lên quá lớn; vui lòng rút gọn.",
         )
     before = json_bytes(snapshot)
     if before + 2 * command_bytes + _OVERHEAD_BYTES <= SNAPSHOT_BYTES_BUDGET:
@@ -155,6 +161,7 @@ def check_size(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now
             f"the inspection's record would grow to {after} bytes, past its limit of "
             f"{SNAPSHOT_BYTES_BUDGET}: shorten the texts or lists of this command",
             {"bytes": after, "limit": SNAPSHOT_BYTES_BUDGET},
+            vi="Hồ sơ cuộc kiểm tra sẽ vượt quá dung lượng cho phép; vui lòng rút gọn nội dung.",
         )
 
 
@@ -227,6 +234,27 @@ def _pruned(history: list[HistoryEntry]) -> list[HistoryEntry]:
     latest = {h.trigger: h.seq for h in history}
     recent = history[-HISTORY_KEPT:][0].seq
     return [h for h in history if h.seq >= recent or latest[h.trigger] == h.seq]
+
+
+def _action_vi(trigger: Trigger) -> str:
+    spec = TRIGGERS.get(trigger)
+    return spec.label.vi if spec else trigger.value
+
+
+def _guard_vi(name: str) -> str:
+    if name.startswith("was_"):  # resume: back to the step it was suspended at
+        state = InspectionState(name.removeprefix("was_"))
+        return f"cuộc kiểm tra đã tạm dừng ở bước «{STATE_LABELS[state][0]}»"
+    return GUARD_VI.get(name, name)
+
+
+def _guard_texts_vi(state: InspectionState, trigger: Trigger) -> list[str]:
+    texts = []
+    for t in TRANSITIONS:
+        if t["trigger"] == trigger.value and t["source"] == state.value:
+            docs = [_guard_vi(g.__name__) for g in t["conditions"]]
+            texts.append(" và ".join(docs))
+    return texts
 
 
 def _guard_texts(state: InspectionState, trigger: Trigger) -> list[str]:

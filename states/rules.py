@@ -13,7 +13,7 @@ from states.models import (
     InspectionSnapshot,
 )
 from states.sides import party_allows, position_of_actor
-from states.triggers import PAYLOAD_CHECKS, TRIGGER_PARTIES
+from states.triggers import PAYLOAD_CHECKS, TRIGGER_PARTIES, TRIGGERS
 from states.vocabulary import (
     INSPECTED_POSITIONS,
     Party,
@@ -31,21 +31,40 @@ _PARTY_TEXT = {
 }
 
 
+_PARTY_VI = {
+    Party.LEADERSHIP: "cán bộ điều phối hoặc lãnh đạo của cơ quan ban hành quyết định hoặc cơ "
+    "quan chủ trì",
+    Party.SIGNER: "lãnh đạo cơ quan ban hành quyết định",
+    Party.TEAM: "thành viên đoàn kiểm tra của cuộc kiểm tra này",
+    Party.UNIT: "đại diện đơn vị được kiểm tra hoặc cơ quan quản lý trực tiếp",
+    Party.SYSTEM: "hệ thống",
+}
+
+
 def check_actor(snapshot: InspectionSnapshot, trigger: Trigger, actor: Actor) -> None:
     """Refuse an actor whose role or place in the inspection does not permit the trigger."""
     party = TRIGGER_PARTIES[trigger]
     where = position_of_actor(snapshot, actor)
     detail = {"trigger": trigger.value, "role": actor.role.value, "position": where.value}
+    action = TRIGGERS[trigger].label.vi
     if where in INSPECTED_POSITIONS and party is not Party.UNIT:
         raise NotAllowed(
-            f"the inspected side answers this inspection and may not {trigger}", detail
+            f"the inspected side answers this inspection and may not {trigger}",
+            detail,
+            vi=f"Bên được kiểm tra không thực hiện được thao tác «{action}».",
         )
     if actor.role not in PARTY_ROLES[party]:
         raise NotAllowed(
-            f"role '{actor.role}' may not {trigger}; only {_PARTY_TEXT[party]} may", detail
+            f"role '{actor.role}' may not {trigger}; only {_PARTY_TEXT[party]} may",
+            detail,
+            vi=f"Chỉ {_PARTY_VI[party]} mới được thực hiện «{action}».",
         )
     if not party_allows(snapshot, party, actor):
-        raise NotAllowed(f"only {_PARTY_TEXT[party]} may {trigger}", detail)
+        raise NotAllowed(
+            f"only {_PARTY_TEXT[party]} may {trigger}",
+            detail,
+            vi=f"Chỉ {_PARTY_VI[party]} mới được thực hiện «{action}».",
+        )
 
 
 def check_payload(

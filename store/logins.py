@@ -143,3 +143,17 @@ def revoke_session(session: Session, session_id: str, now: datetime) -> None:
         .values(revoked_at=now)
     )
     session.commit()
+
+
+def revoke_user_sessions(session: Session, user_id: str, now: datetime) -> int:
+    """End every live sign-in of an account (deactivation, a new password); how many ended.
+
+    Not committed here: the caller commits it with the change that makes it necessary, so
+    an account is never left changed with its old sessions still open.
+    """
+    result = session.exec(
+        update(AuthSession)
+        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=now)
+    )
+    return int(result.rowcount or 0)

@@ -51,10 +51,13 @@ def valid_on(org: Organisation, day: date) -> bool:
     )
 
 
-def subtree(session: Session, root_id: str, levels: Iterable[str], on: date) -> list[Organisation]:
-    """Organisations under ``root_id`` (not itself) of the given levels that exist ``on``,
-    in tree order: "all schools under ward X", "every commune of the province"."""
-    wanted = set(levels)
+def subtree(
+    session: Session, root_id: str, levels: Iterable[str] | None, on: date
+) -> list[Organisation]:
+    """Organisations under ``root_id`` (not itself) of the given levels (None: every level)
+    that exist ``on``, in tree order: "all schools under ward X", "every commune of the
+    province"."""
+    wanted = None if levels is None else set(levels)
     found: list[Organisation] = []
     frontier = [root_id]
     seen = {root_id}
@@ -66,7 +69,9 @@ def subtree(session: Session, root_id: str, levels: Iterable[str], on: date) -> 
         ).all()
         frontier = [c.id for c in children if c.id not in seen]
         seen.update(frontier)
-        found.extend(c for c in children if c.level in wanted and valid_on(c, on))
+        found.extend(
+            c for c in children if (wanted is None or c.level in wanted) and valid_on(c, on)
+        )
     return found
 
 

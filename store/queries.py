@@ -1,13 +1,15 @@
 """Read-side queries for the API: lists with filters, details, trails, the organisation tree."""
 
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import case, join, or_, text
 from sqlmodel import Session, col, func, select
 
 from states.models import InspectionSnapshot
 from states.scope import AUTHORITY_LEVELS, Viewer
-from states.vocabulary import Role
+from states.vocabulary import InspectionState, Role
 from store.scope import scoped
 from store.tables import (
     Event,
@@ -22,6 +24,19 @@ from store.tables import (
 MAX_DEPTH = 32
 
 
+class InspectionSort(StrEnum):
+    """The orders a list of inspections may be read in."""
+
+    DECIDED = "decided"  # newest decision first (the default)
+    DEADLINE = "deadline"  # nearest next deadline first, none last
+    STATE = "state"  # by step of the procedure
+    UNIT = "unit"  # by the inspected unit's name
+
+
+# Steps in the procedure's order, not the alphabet's.
+_STATE_ORDER = {state.value: n for n, state in enumerate(InspectionState)}
+
+
 @dataclass(frozen=True)
 class InspectionFilter:
     state: str | None = None
@@ -30,13 +45,16 @@ class InspectionFilter:
     year: int | None = None
     overdue: bool | None = None
     plan: str | None = None
+    q: str | None = None  # in the title or the decision number
+    sort: InspectionSort = InspectionSort.DECIDED
 
 
 def list_inspections(
     session: Session, f: InspectionFilter, viewer: Viewer, limit: int = 50, offset: int = 0
 ) -> tuple[list[Inspection], int]:
-    """One page of the inspections ``viewer`` may see matching ``f``, newest first, and the
-    total count (secret ones are neither listed nor counted)."""
+    """One page of the inspections ``viewer`` may see matching ``f`` in ``f.sort``'s order
+    (newest first by default), and the total count (secret ones are neither listed nor
+    counted)."""
     s = scoped(viewer)
     where = list(s.where)
     for column, value in (
@@ -51,21 +69,41 @@ def list_inspections(
         where.append(s.overdue == f.overdue)
     if f.plan:
         where.append(s.plan_item_id.in_(select(PlanItem.id).where(PlanItem.plan_id == f.plan)))
-    count = session.exec(select(func.count(s.inspection_id)).where(*where)).one()
+    if f.q:
+        where.append(
+            or_(
+                col(Inspection.title).icontains(f.q, autoescape=True),
+                col(Inspection.decision_number).icontains(f.q, autoescape=True),
+            )
+        )
+    # The scope index holds no titles, names or deadlines: join the rows only when asked.
+    source: Any = s.source
+    if s.source is not Inspection and (
+        f.q or f.sort in (InspectionSort.DEADLINE, InspectionSort.UNIT)
+    ):
+        source = join(s.source, Inspection, col(Inspection.id) == s.inspection_id)
+    counted = select(func.count(s.inspection_id)).select_from(source).where(*where)
+    count = session.exec(counted).one()
+    order: list[Any] = [s.decided_at.desc(), s.inspection_id]
+    if f.sort is InspectionSort.DEADLINE:
+        order.insert(0, col(Inspection.next_deadline).asc().nulls_last())
+    elif f.sort is InspectionSort.STATE:
+        order.insert(0, case(_STATE_ORDER, value=s.state, else_=len(_STATE_ORDER)))
+    elif f.sort is InspectionSort.UNIT:
+        order.insert(0, col(Inspection.unit_name))
     # The page is chosen in the scope index; only its rows are read from the read model.
-    page = (
-        select(s.inspection_id)
-        .where(*where)
-        .order_by(s.decided_at.desc(), s.inspection_id)
-        .offset(offset)
-        .limit(limit)
+    page = list(
+        session.exec(
+            select(s.inspection_id)
+            .select_from(source)
+            .where(*where)
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        ).all()
     )
-    rows = session.exec(
-        select(Inspection)
-        .where(col(Inspection.id).in_(page))
-        .order_by(col(Inspection.decided_at).desc(), col(Inspection.id))
-    ).all()
-    return list(rows), count
+    found = {r.id: r for r in session.exec(select(Inspection).where(col(Inspection.id).in_(page)))}
+    return [found[i] for i in page if i in found], count
 
 
 def events_of(session: Session, inspection_id: str) -> list[Event]:

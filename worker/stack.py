@@ -192,6 +192,7 @@ def banner(options: StackOptions, server: DevServer, settings: ApiSettings) -> s
     return "\n".join(
         [
             f"kiemtra is up — data in {options.data_dir.resolve()}",
+            f"  Web pages    {api}/  (sign in, e.g. coordinator / kiemtra-demo)",
             f"  API          {api}{API_PREFIX}",
             f"  API docs     {api}/docs",
             f"  Temporal UI  {ui}",

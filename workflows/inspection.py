@@ -112,7 +112,10 @@ CATCH_UP = timedelta(seconds=30)
 
 def domain_failure(error: DomainError) -> ApplicationError:
     """A domain refusal as the failure the client sees, typed from the closed vocabulary."""
-    return ApplicationError(error.message, error.detail, type=error.type.value, non_retryable=True)
+    # details: what it names, then the refusal in Vietnamese (for the people who read it).
+    return ApplicationError(
+        error.message, error.detail, error.vi, type=error.type.value, non_retryable=True
+    )
 
 
 # Who hears of a command as it happens (the agenda covers what is due later).

@@ -6,6 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlmodel import Session
+from temporalio.client import Client
 
 from activities.calendar import broadcast_calendar
 from api.bounds import DAY_RANGE, MAX_WORKING_DAYS, Day
@@ -63,9 +65,21 @@ def add_day(
 ) -> ConfiguredDay:
     """Add or replace a configured day; running inspections recompute their deadlines."""
     require_role(user, Role.ADMIN)
-    set_day(session, body)
-    tasks.add_task(broadcast_calendar, client, calendar_for(session, calendar_years(_today())))
+    save_day(session, client, tasks, body)
     return body
+
+
+def save_day(session: Session, client: Client, tasks: BackgroundTasks, day: ConfiguredDay) -> None:
+    """Add or replace a configured day and tell running inspections (the pages use it too)."""
+    set_day(session, day)
+    tasks.add_task(broadcast_calendar, client, calendar_for(session, calendar_years(_today())))
+
+
+def forget_day(session: Session, client: Client, tasks: BackgroundTasks, day: date) -> None:
+    """Remove a configured day (404 when there is none) and tell running inspections."""
+    if not delete_day(session, day):
+        raise not_found("configured day", day.isoformat())
+    tasks.add_task(broadcast_calendar, client, calendar_for(session, calendar_years(_today())))
 
 
 @router.delete("/days/{day}", status_code=204)
@@ -77,9 +91,7 @@ def remove_day(
     tasks: BackgroundTasks,
 ) -> Response:
     require_role(user, Role.ADMIN)
-    if not delete_day(session, day):
-        raise not_found("configured day", day.isoformat())
-    tasks.add_task(broadcast_calendar, client, calendar_for(session, calendar_years(_today())))
+    forget_day(session, client, tasks, day)
     return Response(status_code=204)
 
 

@@ -4,10 +4,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
-from api import commands, exports
+from api import actions, exports
+from api.actions import detail_of, fire
 from api.deps import (
     CommanderDep,
     CurrentUser,
@@ -15,56 +14,29 @@ from api.deps import (
     SessionDep,
     actor_of,
 )
-from api.errors import ApiError, ErrorCode
 from api.files import CSV, XLSX, attachment, file_response
 from api.schemas import (
     COMMAND_BODIES,
-    AllowedAction,
     EventPublic,
     EventsPublic,
     InspectionCreate,
     InspectionDetail,
     InspectionPublic,
     InspectionsPublic,
-    TeamCreate,
 )
-from api.scope import ViewerDep, get_viewer, load_visible
-from states import procedure
+from api.scope import ViewerDep, load_visible
 from states.bounds import EXTENSIONS_MAX, ID_MAX, Note
 from states.contract import Contract
 from states.diagram import mermaid
-from states.models import (
-    Actor,
-    Command,
-    InspectionSnapshot,
-    StartInspectionInput,
-)
-from states.policies import PolicySet
-from states.rules import check_actor
-from states.scope import Viewer
-from states.triggers import COMMAND_PATHS, COMMAND_TYPES
+from states.triggers import COMMAND_PATHS
 from states.vocabulary import InspectionKind, InspectionState, Trigger
-from store import plans
-from store.queries import InspectionFilter, events_of, list_inspections
-from store.tables import PlanItem, User
+from store.queries import InspectionFilter, InspectionSort, events_of, list_inspections
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
 # Ids are 32 hex characters today; older ones were shorter. Anything longer is not an id.
 InspectionId = Annotated[str, Path(max_length=ID_MAX)]
-
-
-def action_path(snapshot: InspectionSnapshot, trigger: Trigger) -> str:
-    pending = next((e.n for e in snapshot.extensions if e.status == "pending"), 0)
-    tail = COMMAND_PATHS[trigger].replace("{n}", str(pending))
-    return f"/api/v1/inspections/{snapshot.inspection_id}/{tail}"
-
-
-def detail_of(snapshot: InspectionSnapshot, actor: Actor) -> InspectionDetail:
-    allowed = [
-        AllowedAction(trigger=t, path=action_path(snapshot, t))
-        for t in procedure.allowed_triggers(snapshot, actor)
-    ]
-    return InspectionDetail(**snapshot.model_dump(), allowed_actions=allowed)
+# The text a list is searched for (title, decision number).
+Q_MAX = 200
 
 
 @router.post("", status_code=201, response_model=InspectionDetail)
@@ -78,29 +50,7 @@ async def start_inspection(
     idempotency_key: IdempotencyKey = None,
 ) -> InspectionDetail:
     """Start an inspection from its decision; its workflow runs until closure."""
-    actor = actor_of(user, request, viewer)
-    inp = await run_in_threadpool(
-        _start_input, session, actor, viewer, body, request.app.state.policies, idempotency_key
-    )
-    return detail_of(await commander.start(session, inp), actor)
-
-
-def _start_input(
-    session: Session,
-    actor: Actor,
-    viewer: Viewer,
-    body: InspectionCreate,
-    policies: PolicySet,
-    key: str | None,
-) -> StartInspectionInput:
-    """The checks against the records, off the event loop (a locked database must not stall
-    every other request); the connection is back in the pool before Temporal is called."""
-    item = session.get(PlanItem, body.plan_item_id) if body.plan_item_id else None
-    if item is not None and not plans.item_visible(item, viewer):
-        raise ApiError(ErrorCode.INVALID_COMMAND, f"unknown plan item {item.id}", {"id": item.id})
-    inp = commands.start_input(session, actor, viewer, body, policies, key)
-    commands.release(session)
-    return inp
+    return await actions.start(request, body, user, viewer, session, commander, idempotency_key)
 
 
 def inspection_filter(
@@ -110,6 +60,10 @@ def inspection_filter(
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     overdue: bool | None = None,
     plan: Annotated[str | None, Query(max_length=64, description="started from this plan")] = None,
+    q: Annotated[
+        str | None, Query(max_length=Q_MAX, description="in the title or decision number")
+    ] = None,
+    sort: InspectionSort = InspectionSort.DECIDED,
 ) -> InspectionFilter:
     return InspectionFilter(
         state=state.value if state else None,
@@ -118,6 +72,8 @@ def inspection_filter(
         year=year,
         overdue=overdue,
         plan=plan,
+        q=(q or "").strip() or None,
+        sort=sort,
     )
 
 
@@ -141,12 +97,13 @@ def list_(
 EXPORT_LIMIT = 100_000
 
 
-def _exported(session: SessionDep, viewer: ViewerDep, f: FilterDep) -> list[InspectionPublic]:
+def exported(session: SessionDep, viewer: ViewerDep, f: FilterDep) -> list[InspectionPublic]:
+    """The rows an export holds (the web pages' exports call it too)."""
     rows, _ = list_inspections(session, f, viewer, EXPORT_LIMIT, 0)
     return [InspectionPublic.model_validate(r) for r in rows]
 
 
-ExportDep = Annotated[list[InspectionPublic], Depends(_exported)]
+ExportDep = Annotated[list[InspectionPublic], Depends(exported)]
 
 
 @router.get(".csv", response_class=Response, responses=file_response(CSV))
@@ -194,51 +151,6 @@ def diagram(inspection_id: InspectionId, viewer: ViewerDep, session: SessionDep)
     return DiagramPublic(state=snapshot.state, mermaid=mermaid(snapshot.state))
 
 
-async def _fire(
-    trigger: Trigger,
-    inspection_id: InspectionId,
-    payload: BaseModel,
-    request: Request,
-    user: CurrentUser,
-    session: SessionDep,
-    commander: CommanderDep,
-    idempotency_key: str | None,
-) -> InspectionDetail:
-    before, command = await run_in_threadpool(
-        _command_for, trigger, inspection_id, payload, request, user, session
-    )
-    snapshot = await commander.fire(
-        session, inspection_id, trigger, command, idempotency_key, before
-    )
-    return detail_of(snapshot, command.actor)
-
-
-def _command_for(
-    trigger: Trigger,
-    inspection_id: InspectionId,
-    payload: BaseModel,
-    request: Request,
-    user: User,
-    session: Session,
-) -> tuple[InspectionSnapshot, Command]:
-    """The command, checked against the records off the event loop (see ``_start_input``).
-
-    Who may fire it is checked here already, against the read model (the workflow's
-    validator checks again): a refusal costs no call to Temporal, and a caller who may not
-    form the team learns nothing about which accounts exist."""
-    viewer = get_viewer(user, session)
-    actor = actor_of(user, request, viewer)
-    before = load_visible(session, viewer, inspection_id)
-    check_actor(before, trigger, actor)
-    command: Command
-    if isinstance(payload, TeamCreate):
-        command = commands.team_input(session, actor, payload)
-    else:
-        command = COMMAND_TYPES[trigger].model_validate({**payload.model_dump(), "actor": actor})
-    commands.release(session)
-    return before, command
-
-
 def _command_endpoint(trigger: Trigger) -> Any:
     """The route of one trigger; its body is optional when every field has a default."""
     body_type: Any = COMMAND_BODIES[trigger]
@@ -255,7 +167,7 @@ def _command_endpoint(trigger: Trigger) -> Any:
             idempotency_key: IdempotencyKey = None,
         ) -> InspectionDetail:
             payload = body if body is not None else body_type()
-            return await _fire(
+            return await fire(
                 trigger, inspection_id, payload, request, user, session, commander, idempotency_key
             )
 
@@ -270,7 +182,7 @@ def _command_endpoint(trigger: Trigger) -> Any:
         commander: CommanderDep,
         idempotency_key: IdempotencyKey = None,
     ) -> InspectionDetail:
-        return await _fire(
+        return await fire(
             trigger, inspection_id, body, request, user, session, commander, idempotency_key
         )
 
@@ -295,7 +207,7 @@ async def decide_extension(
 ) -> InspectionDetail:
     """The coordinator grants or refuses extension request ``n``."""
     payload = COMMAND_BODIES[Trigger.DECIDE_EXTENSION](n=n, **body.model_dump())
-    return await _fire(
+    return await fire(
         Trigger.DECIDE_EXTENSION,
         inspection_id,
         payload,

@@ -4,6 +4,7 @@ import uuid
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api import org_import
@@ -28,6 +29,11 @@ def list_(user: CurrentUser, session: SessionDep, parent: str | None = None) -> 
 @router.post("", status_code=201, response_model=OrganisationPublic)
 def create(body: OrganisationCreate, user: CurrentUser, session: SessionDep) -> OrganisationPublic:
     require_role(user, Role.ADMIN)
+    return OrganisationPublic.model_validate(add_organisation(session, body))
+
+
+def add_organisation(session: Session, body: OrganisationCreate) -> Organisation:
+    """One organisation (the administration pages add them with this too)."""
     if body.id and "/" in body.id:
         # Subtree filters read "/root/…/id/" paths: a slash inside an id would make the
         # organisation look like a descendant of another one.
@@ -43,7 +49,7 @@ def create(body: OrganisationCreate, user: CurrentUser, session: SessionDep) -> 
     session.add(org)
     session.commit()
     session.refresh(org)
-    return OrganisationPublic.model_validate(org)
+    return org
 
 
 class ImportResult(BaseModel):
@@ -62,11 +68,12 @@ async def import_csv(request: Request, user: CurrentUser, session: SessionDep) -
     require_role(user, Role.ADMIN)
     rows = org_import.parse(await request.body())
     # The rows are written in a thread: the database must not stall the event loop.
-    return await run_in_threadpool(_import_rows, session, rows)
+    return await run_in_threadpool(import_rows, session, rows)
 
 
-def _import_rows(session: SessionDep, rows: list[org_import.ImportRow]) -> ImportResult:
-    """Resolve every parent and check every code first, then write all rows at once."""
+def import_rows(session: Session, rows: list[org_import.ImportRow]) -> ImportResult:
+    """Resolve every parent and check every code first, then write all rows at once (the
+    administration pages import with this too)."""
     lines = {row.code: row.line for row in rows}
     ids: dict[str, str] = {}
     new: list[Organisation] = []
@@ -94,7 +101,7 @@ def _import_rows(session: SessionDep, rows: list[org_import.ImportRow]) -> Impor
 
 
 def _parent(
-    session: SessionDep, row: org_import.ImportRow, ids: dict[str, str], lines: dict[str, int]
+    session: Session, row: org_import.ImportRow, ids: dict[str, str], lines: dict[str, int]
 ) -> str | None:
     """The parent's id: a row above in the file or an organisation already recorded."""
     code = row.parent_code

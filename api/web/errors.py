@@ -21,7 +21,12 @@ def wants_page(request: Request) -> bool:
 
 
 def error_page(
-    request: Request, code: ErrorCode, message: str, detail: Any, headers: Any = None
+    request: Request,
+    code: ErrorCode,
+    message: str,
+    detail: Any,
+    headers: Any = None,
+    vi: str = "",
 ) -> Response | None:
     """The page for an error, or None where the API's JSON answer belongs."""
     if not wants_page(request):
@@ -29,7 +34,9 @@ def error_page(
     language = read_session(request).language
     text = ERRORS[code]
     status = text.status
-    shown = text.en if language == "en" else text.vi
+    # The general text of the code: a page may be refused for reasons it must not tell
+    # (a hidden inspection's 404 is the unknown one's); the specific Vietnamese where given.
+    shown = text.en if language == "en" else (vi or text.vi)
     return page(
         request,
         "error.html",

@@ -5,6 +5,7 @@ triggers from their declaration (``states.triggers``); the rest is here.
 """
 
 from enum import Enum
+from typing import Any
 
 from states.labels import KIND_LABELS, STATE_LABELS, Label
 from states.plans import COVERAGE_LABELS
@@ -76,6 +77,7 @@ LABELS: dict[tuple[type, str], Label] = {(type(k), k.value): v for k, v in _TABL
 EVENT_LABELS: dict[str, Label] = {
     "start": ("Ban hành quyết định kiểm tra", "Decision issued"),
     "decided": ("Ban hành quyết định kiểm tra", "Decision issued"),
+    "decide": ("Ban hành quyết định kiểm tra", "Decision issued"),
 }
 
 
@@ -90,4 +92,51 @@ def label_of(value: object, language: str, kind: type[Enum] | None = None) -> st
         found = LABELS.get((kind or Trigger, value)) or EVENT_LABELS.get(value)
     if found is None:
         return str(value.value if isinstance(value, Enum) else value)
+    return found[1] if language == "en" else found[0]
+
+
+# What a form calls each field of a command body (a trigger's own ``fields`` hints win).
+FIELD_LABELS: dict[str, Label] = {
+    "note": ("Ghi chú", "Note"),
+    "number": ("Số văn bản", "Document number"),
+    "visit_planned_on": ("Ngày dự kiến kiểm tra", "Planned visit date"),
+    "reason": ("Lý do", "Reason"),
+    "planned_on": ("Ngày dự kiến kiểm tra lại", "Planned re-inspection date"),
+    "next_due_on": ("Hạn khắc phục tiếp theo", "Next due date"),
+    "summary": ("Nội dung kết luận", "Summary of the conclusion"),
+    "signed_by_leader": ("Trưởng đoàn đã ký biên bản", "Signed by the team leader"),
+    "signed_by_unit": ("Đại diện đơn vị đã ký biên bản", "Signed by the unit"),
+    "witness": (
+        "Người chứng kiến (khi đơn vị không ký)",
+        "Witness (when the unit refuses to sign)",
+    ),
+    "unit_explanation": ("Ý kiến giải trình của đơn vị", "The unit's explanation"),
+    "explanation": ("Nội dung giải trình", "Explanation"),
+    "unit_accepted": ("Đơn vị đã chấp nhận kết quả", "The unit accepted the result"),
+    "due_on": ("Hạn khắc phục", "Due date"),
+    "grant": ("Đồng ý gia hạn", "Grant the extension"),
+    "finding_no": ("Nội dung (thiếu sót)", "Finding"),
+    "action": ("Biện pháp khắc phục", "Remedial action"),
+    "discipline_recommended": (
+        "Kiến nghị xử lý kỷ luật (mỗi người một dòng)",
+        "Discipline recommended (one person per line)",
+    ),
+    "report": ("Kết quả khắc phục", "What was done"),
+    "evidence": ("Tài liệu minh chứng (mỗi tài liệu một dòng)", "Evidence (one per line)"),
+    "severity": ("Mức độ", "Severity"),
+    "people": ("Người liên quan (mỗi người một dòng)", "People concerned (one per line)"),
+    "result": ("Kết quả", "Result"),
+    "outcome": ("Kết luận", "Outcome"),
+    "team_role": ("Vai trò trong đoàn", "Role in the team"),
+}
+
+
+def field_label(name: str, language: str, hints: dict[str, Any] | None = None) -> str:
+    """A field's label: the trigger's own hint, else the common one, else its name."""
+    hint = (hints or {}).get(name)
+    if hint is not None:
+        return str(hint.in_(language))
+    found = FIELD_LABELS.get(name)
+    if found is None:
+        return name.replace("_", " ")
     return found[1] if language == "en" else found[0]

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from jinja2_fragments import render_block
 
 from api.web.i18n import translations
-from api.web.labels import label_of
+from api.web.labels import field_label, label_of
 from api.web.session import CSRF_FIELD, read_session, store_session
 from states.triggers import Text
 
@@ -75,6 +75,7 @@ def environment(language: str) -> Environment:
     env.filters["moment"] = moment
     env.filters["label"] = lambda value, kind=None: label_of(value, language, kind)
     env.filters["text"] = lambda value: value.in_(language) if isinstance(value, Text) else value
+    env.globals["field_label"] = lambda name, hints=None: field_label(name, language, hints)
     env.globals["static_url"] = static_url
     env.globals["language"] = language
     env.globals["csrf_field"] = CSRF_FIELD
@@ -82,8 +83,13 @@ def environment(language: str) -> Environment:
 
 
 def is_htmx(request: Request) -> bool:
+    """A request for a part of a page: htmx, but neither a boosted link nor going back to a
+    pushed URL (htmx then asks for the whole page again)."""
+    headers = request.headers
     return (
-        request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
     )
 
 

@@ -257,6 +257,9 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/organisations/import"): ADMIN_ONLY,
     ("GET", "/users"): ADMIN_ONLY,
     ("POST", "/users"): ADMIN_ONLY | {"admin": 409},  # an existing username
+    ("POST", "/users/{user_id}/deactivate"): ADMIN_ONLY | {"admin": 404},  # no such account
+    ("POST", "/users/{user_id}/activate"): ADMIN_ONLY | {"admin": 404},
+    ("POST", "/users/{user_id}/password"): ADMIN_ONLY | {"admin": 404},
     ("GET", "/inspections"): ALL_200 | {"admin": 403},
     # Starting: only a coordinator, and only inside its authority (own unit here).
     ("POST", "/inspections"): {role: 403 for role in ROLES} | {"coordinator": 201},
@@ -313,6 +316,7 @@ GLOBAL_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/users"): {
         "json": {"username": "viewer", "password": "mot-mat-khau-dai", "role": "viewer"}
     },
+    ("POST", "/users/{user_id}/password"): {"json": {"password": "mot-mat-khau-dai"}},
     ("POST", "/inspections"): {
         "json": {"kind": "planned", "unit_id": b.COMMUNE, "title": "ma trận"}
     },
@@ -345,6 +349,7 @@ async def test_global_endpoints(
             .replace("{notification_id}", "999999")
             .replace("{plan_id}", "none")
             .replace("{item_id}", "none")
+            .replace("{user_id}", "none")
         )
         r = await http.request(method, url, headers=headers, **request)
         if r.status_code != GLOBAL_TABLE[(method, path)][role]:

@@ -51,11 +51,33 @@ async def test_a_refusal_is_in_vietnamese_by_default_and_in_english_when_asked(
         r = await post(plain, people, "unit_rep", path, team(people))
     assert r.status_code == 403 and r.headers["content-language"] == "vi"
     assert r.json()["error"] == "not_allowed"
-    assert r.json()["message"] == ERRORS[ErrorCode.NOT_ALLOWED].vi
+    # Vietnamese that names what was wrong, as the English does.
+    assert (
+        r.json()["message"]
+        == "Bên được kiểm tra không thực hiện được thao tác «Thành lập đoàn kiểm tra»."
+    )
     english = await post(http, people, "unit_rep", path, team(people))
     assert english.headers["content-language"] == "en"
     assert "inspected side" in english.json()["message"]  # English names what was wrong
     assert english.json()["detail"] == r.json()["detail"]  # the same facts in any language
+
+
+async def test_refusals_from_the_workflow_name_what_was_wrong_in_vietnamese(
+    api: str, http: httpx.AsyncClient, people: People
+) -> None:
+    iid = (await start(http, people))["inspection_id"]
+    two_leaders = {
+        "members": [
+            {"user_id": people.ids["leader"], "team_role": "team_leader"},
+            {"username": "member", "team_role": "team_leader"},
+        ]
+    }
+    async with httpx.AsyncClient(base_url=f"{api}/api/v1", timeout=60) as plain:
+        r = await post(plain, people, "coordinator", f"/inspections/{iid}/team", two_leaders)
+    assert r.status_code == 422 and r.json()["error"] == "invalid_command"
+    assert r.json()["message"] == "Đoàn kiểm tra phải có đúng một trưởng đoàn (đang chọn 2)."
+    # A refusal without its own Vietnamese keeps the code's general text.
+    assert ERRORS[ErrorCode.INVALID_COMMAND].vi != r.json()["message"]
 
 
 async def test_the_edges_refusals_speak_the_same_language(api: str, people: People) -> None:

@@ -5,15 +5,19 @@ cookie jar per person; ``browser`` is Debian's chromium driven by Playwright.
 """
 
 import re
-import shutil
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from testkit.browser import Watch, chromium_path, launch
+from testkit.browser import sign_in as sign_in_browser
 from tests.api.conftest import PASSWORD
+
+__all__ = ["Watch", "browser_sign_in", "chromium_path", "page_exists", "sign_in"]
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -97,31 +101,37 @@ async def pages(api: str) -> AsyncIterator[Pages]:
     await p.aclose()
 
 
-def chromium_path() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert found, "Debian's chromium is needed for the page tests: apt-get install -y chromium"
-    return found
+def page_exists(path: str) -> bool:
+    """Whether a page route serves ``path`` (pages still being built answer 404 until then)."""
+    from api.web.auth import routers
+
+    return any(
+        isinstance(route, APIRoute)
+        and "GET" in (route.methods or ())
+        and route.path_regex.match(path)
+        for router in routers()
+        for route in router.routes
+    )
 
 
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        b = await launch(p)
         yield b
         await b.close()
 
 
 async def browser_sign_in(
-    browser: Browser, base_url: str, username: str, *, lang: str = "vi", width: int = 1366
+    browser: Browser,
+    base_url: str,
+    username: str,
+    *,
+    lang: str = "vi",
+    width: int = 1366,
+    watch: Watch | None = None,
 ) -> tuple[BrowserContext, Page]:
     """A fresh browser context with ``username`` signed in through the sign-in page."""
-    context = await browser.new_context(
-        base_url=base_url, locale=lang, viewport={"width": width, "height": 900}
+    return await sign_in_browser(
+        browser, base_url, username, PASSWORD, lang=lang, width=width, watch=watch
     )
-    page = await context.new_page()
-    await page.goto("/sign-in")
-    await page.get_by_label("Tên đăng nhập" if lang == "vi" else "Username").fill(username)
-    await page.get_by_label("Mật khẩu" if lang == "vi" else "Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Đăng nhập" if lang == "vi" else "Sign in").click()
-    await page.wait_for_load_state()
-    return context, page
