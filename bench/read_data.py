@@ -198,6 +198,11 @@ def generate(
             unit_path=[pid],
             state=state,
             decided_at=decided.isoformat(),
+            # Decided by the province's People's Committee, coordinated by its Home Affairs
+            # department (where the bench's coordinator sits), as in the field reports.
+            issuer_path=[pid],
+            office_id=f"{pid}-snv",
+            decision={**template["decision"], "issuer_id": pid},
         )
         snapshots.append({"inspection_id": iid, "snapshot": document})
         rows.append(
@@ -224,12 +229,24 @@ def generate(
                 unit_path=f"/{pid}/{cid}/",
                 secret=kind in ("surprise", "complaint") and not visited,
                 seq=6,
+                issuer_id=pid,
+                office_id=f"{pid}-snv",
             )
         )
     _write(engine, Inspection.__table__, rows)  # type: ignore[attr-defined]
     _write(engine, SnapshotRecord.__table__, snapshots)  # type: ignore[attr-defined]
     del snapshots
-    copied = ("decided_at", "kind", "state", "year", "overdue", "secret", "unit_id")
+    copied = (
+        "decided_at",
+        "kind",
+        "state",
+        "year",
+        "overdue",
+        "secret",
+        "unit_id",
+        "issuer_id",
+        "office_id",
+    )
     scope = (
         {"organisation_id": org, "inspection_id": row["id"], "plan_item_id": row["plan_item_id"]}
         | {name: row[name] for name in copied}

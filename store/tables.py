@@ -169,6 +169,10 @@ class InspectionScope(SQLModel, table=True):
     __tablename__ = "inspection_scope"
     __table_args__ = (
         Index("ix_inspection_scope_day", "organisation_id", "decided_at"),
+        # An office's own inspections in a scope (as issuer or coordinating office): the
+        # work page's candidates, without reading every inspection of the province.
+        Index("ix_inspection_scope_issuer", "organisation_id", "issuer_id", "state"),
+        Index("ix_inspection_scope_office", "organisation_id", "office_id", "state"),
         {"sqlite_with_rowid": False},
     )
 
