@@ -54,6 +54,12 @@ async def test_a_whole_inspection_through_the_pages(
 
     await act(coordinator, inspection, "Gửi thông báo kiểm tra")
     await coordinator.get_by_label("Số thông báo").fill("15/TB-SNV")
+    # A visit date already past is refused on the form, in Vietnamese, and nothing is sent.
+    await coordinator.get_by_label("Ngày dự kiến kiểm tra").fill("2020-01-06")
+    await coordinator.get_by_role("button", name="Gửi thông báo kiểm tra", exact=True).click()
+    await expect(coordinator.locator("#refusal")).to_have_text("Ngày 06/01/2020 đã qua.")
+    await expect(coordinator.get_by_label("Số thông báo")).to_have_value("15/TB-SNV")
+    await coordinator.get_by_label("Ngày dự kiến kiểm tra").fill("")
     await submit(coordinator, "Gửi thông báo kiểm tra", "Gửi thông báo kiểm tra")
 
     leader = await as_person(browser, api, "leader")
