@@ -17,6 +17,7 @@ from api.gates import CommandGates
 from api.routes import (
     auth,
     calendar,
+    documents,
     health,
     inspections,
     notifications,
@@ -140,6 +141,7 @@ def create_app(
         notifications.router,
         procedure.router,
         calendar.router,
+        documents.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)

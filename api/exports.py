@@ -29,6 +29,7 @@ from states.calendar import local_date
 from states.labels import KIND_LABELS, STATE_LABELS, level_group, level_group_label
 from states.plans import COVERAGE_LABELS, CoverageStatus
 from states.reports import CoverageFigures, CoverageItem, CoverageReport, Line, SummaryReport
+from store.tables import Document
 
 # Excel reads a BOM-less UTF-8 CSV in the machine's legacy code page and garbles Vietnamese.
 BOM = "\ufeff"
@@ -445,3 +446,40 @@ def inspections_csv(rows: Sequence[InspectionPublic]) -> str:
             ),
         ]
     )
+
+
+DOCUMENT_HEADERS = (
+    "Số, ký hiệu",
+    "Loại",
+    "Năm",
+    "Số",
+    "Ngày ký",
+    "Người ký",
+    "Trích yếu",
+    "Cơ quan ban hành",
+    "Nhập tay",
+)
+
+
+def documents_xlsx(rows: Sequence[Document], issuers: dict[str, str]) -> bytes:
+    """The register of documents as a workbook of one sheet."""
+    wb = _new_workbook("Sổ đăng ký văn bản")
+    columns = _columns(*DOCUMENT_HEADERS)
+    for i in (2, 3):  # year and number are identifiers, not counts
+        columns[i] = columns[i]._replace(int_format="0")
+    lines: list[list[Cell]] = [
+        [
+            d.symbol,
+            d.type,
+            d.year,
+            d.number,
+            d.signed_on,
+            d.signer,
+            d.subject,
+            issuers.get(d.issuer_id, d.issuer_id),
+            "Có" if d.entered else "Không",
+        ]
+        for d in rows
+    ]
+    _sheet(wb, "Sổ đăng ký", columns, lines)
+    return _workbook_bytes(wb)

@@ -43,8 +43,10 @@ class PlanItemCreate(Contract):
 
 
 class PlanCreate(Contract):
-    number: Annotated[Number, Field(pattern=r"^\d{1,6}/KH(-[^\s/]+)?$")] = Field(
-        description="e.g. 207/KH-UBND"
+    number: Annotated[Number, Field(pattern=r"^(\d{1,6}/KH(-[^\s/]+)?)?$")] = Field(
+        default="",
+        description="e.g. 207/KH-UBND, for a plan already issued on paper; empty: the register's "
+        "next number for the issuer, KH, and the year it is signed",
     )
     year: int = Field(ge=2000, le=2100)
     kind: PlanKind = PlanKind.PLANNED

@@ -22,8 +22,10 @@ from states.scope import Viewer, within_authority
 from states.sides import may_start
 from states.vocabulary import Role, Trigger
 from store import plans as store
+from store import register
 from store.queries import ancestry
-from store.tables import Organisation, Plan, PlanChange, PlanItem
+from store.register import Entry, NumberTaken, RegisterError
+from store.tables import Document, Organisation, Plan, PlanChange, PlanItem
 
 
 def _require(actor: Actor, roles: frozenset[Role], what: str) -> None:
@@ -126,8 +128,40 @@ def create_plan(session: Session, viewer: Viewer, actor: Actor, body: PlanCreate
         )
     now = datetime.now(UTC)
     specs = item_specs(session, viewer, body.kind, body.year, body.items, set(), now.date())
-    fields = body.model_dump(exclude={"items", "issuer_id"}) | {"issuer_id": issuer.id}
+    plan_id = store.new_id()
+    # The plan's number is the register's (KH of its issuer, by the year it is signed): the
+    # next one, or the one typed for a plan already issued on paper.
+    document = registered(
+        session,
+        Entry(
+            key=f"plan:{plan_id}",
+            issuer_id=issuer.id,
+            type="KH",
+            year=body.issued_on.year,
+            subject=body.title,
+            signed_on=body.issued_on,
+            plan_id=plan_id,
+            created_by=actor.user_id,
+        ),
+        body.number,
+    )
+    fields = body.model_dump(exclude={"items", "issuer_id"}) | {
+        "id": plan_id,
+        "issuer_id": issuer.id,
+        "number": document.symbol,
+    }
     return store.create_plan(session, fields, specs, actor, now)
+
+
+def registered(session: Session, entry: Entry, typed: str) -> Document:
+    """The document in the register (not yet committed: with what it belongs to), or the
+    refusal people read: a number taken is 409, a number of the wrong form 422."""
+    try:
+        return register.issue(session, entry, typed, commit=False)
+    except NumberTaken as e:
+        raise ApiError(ErrorCode.CONFLICT, str(e), {"number": typed}, vi=e.vi) from None
+    except RegisterError as e:
+        raise ApiError(ErrorCode.INVALID_PAYLOAD, str(e), {e.field: typed}, vi=e.vi) from None
 
 
 def add_items(

@@ -130,14 +130,14 @@ def create_plan(
     """The plan, its items and the 'created' history row, in one transaction."""
     issuer = session.get(Organisation, fields["issuer_id"])
     assert issuer is not None  # checked by the caller
-    plan = Plan(
-        id=new_id(),
-        issuer_name=issuer.name,
-        issuer_path=path_of(session, issuer.id),
-        created_by=actor.user_id,
-        created_at=at,
-        **fields,
-    )
+    defaults: dict[str, Any] = {
+        "id": new_id(),
+        "issuer_name": issuer.name,
+        "issuer_path": path_of(session, issuer.id),
+        "created_by": actor.user_id,
+        "created_at": at,
+    }
+    plan = Plan(**(defaults | fields))
     session.add(plan)
     session.flush()
     items = _items(session, plan, specs, at, None)

@@ -28,6 +28,8 @@ class Organisation(SQLModel, table=True):
     valid_from: date | None = None
     valid_to: date | None = None
     successor_id: str | None = Field(default=None, foreign_key="organisation.id")
+    # The abbreviation in its documents' symbols: 94/QĐ-UBND, 345/UBND-VP, 12/TB-UBND.TL.
+    abbreviation: str = ""
 
 
 class User(SQLModel, table=True):
@@ -359,3 +361,55 @@ class PlanChange(SQLModel, table=True):
     actor_id: str
     actor_name: str = ""
     at: datetime = _aware(nullable=False)
+
+
+class DocumentType(SQLModel, table=True):
+    """A kind of official document (Decree 30/2020 Appendix III): QĐ, TB, BB, BC, KH …
+    The table is the administrator's to extend."""
+
+    __tablename__ = "document_type"
+
+    code: str = Field(primary_key=True)
+    name_vi: str
+    name_en: str
+
+
+class DocumentCounter(SQLModel, table=True):
+    """The last number issued per issuer, type and year: numbers start at 1 on 1 January."""
+
+    __tablename__ = "document_counter"
+
+    issuer_id: str = Field(primary_key=True)
+    type: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class Document(SQLModel, table=True):
+    """The register of documents (sổ đăng ký văn bản): one row per numbered document."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        UniqueConstraint("issuer_id", "type", "year", "number", name="uq_document_number"),
+    )
+
+    id: str = Field(primary_key=True)
+    # What issued it, once: a retried command or request finds its document by this key.
+    key: str = Field(unique=True, index=True)
+    issuer_id: str = Field(foreign_key="organisation.id", index=True)
+    issuer_path: str = Field(default="", index=True)  # "/root/…/issuer/"
+    type: str = Field(foreign_key="document_type.code")
+    year: int = Field(index=True)
+    number: int
+    symbol: str
+    signed_on: date | None = None
+    signer: str = ""
+    signer_position: str = ""
+    signing_form: str = Field(default="", description="TM. / KT. / Q. / TL. / TUQ. or empty")
+    subject: str = ""
+    inspection_id: str | None = Field(default=None, index=True)
+    plan_id: str | None = Field(default=None, index=True)
+    # Allocated by kiemtra, or typed for a document already issued on paper.
+    entered: bool = False
+    created_by: str = ""
+    created_at: datetime = _aware(nullable=False)

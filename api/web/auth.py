@@ -137,7 +137,16 @@ def home(request: Request, db: SessionDep) -> Response:
 
 
 def routers() -> list[APIRouter]:
-    from api.web import admin, inspection, inspections, notifications, plans, reports, work
+    from api.web import (
+        admin,
+        documents,
+        inspection,
+        inspections,
+        notifications,
+        plans,
+        reports,
+        work,
+    )
 
     return [
         router,
@@ -148,4 +157,5 @@ def routers() -> list[APIRouter]:
         reports.router,
         notifications.router,
         admin.router,
+        documents.router,
     ]

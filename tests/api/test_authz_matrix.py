@@ -268,6 +268,9 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("DELETE", "/calendar/days/{day}"): ADMIN_ONLY | {"admin": 404},  # a day never set
     ("GET", "/calendar/add"): ALL_200,
     ("GET", "/notifications"): ALL_200,
+    # The register of documents: the caller's authority's (a unit's representative: none).
+    ("GET", "/documents"): ALL_200,
+    ("GET", "/documents.xlsx"): ALL_200,
     ("POST", "/notifications/{notification_id}/read"): dict.fromkeys(ROLES, 404),
     ("GET", "/inspections.csv"): ALL_200 | {"admin": 403},
     ("GET", "/inspections.xlsx"): ALL_200 | {"admin": 403},

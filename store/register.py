@@ -1,0 +1,243 @@
+"""The register of documents (sổ đăng ký văn bản): numbers per issuer, type and year from 1
+on 1 January, with no gap and no duplicate (Decree 30/2020 Art. 15).
+
+A number is taken in the same transaction that records its document: the counter row is
+raised by one statement (an upsert returning the new value), which PostgreSQL serialises by
+the row's lock and SQLite by its write lock, and a rollback returns the number. A document is
+found again by its ``key`` (what issued it), so a retried command never takes a second
+number. A number typed for a document already issued on paper is checked (its form, type,
+issuer and year, not taken) and the register continues after it.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from store.tables import Document, DocumentType, Organisation
+
+# "94/QĐ-UBND", "15/KH-SNV", "12/TB-UBND.TL", "345/UBND-VP" (a công văn: no type in it).
+SYMBOL = re.compile(r"^(\d{1,6})/([^\s/-]+)(?:-([^\s/]+))?$")
+LETTER = "CV"  # công văn: its symbol names the issuer (and drafting unit), not its type
+NUMBER_MAX = 999_999
+
+
+class RegisterError(ValueError):
+    """A typed number that does not fit the register; ``field`` names what is wrong."""
+
+    def __init__(self, message: str, vi: str, field: str = "number") -> None:
+        super().__init__(message)
+        self.vi = vi
+        self.field = field
+
+
+class NumberTaken(RegisterError):
+    pass
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a document says of itself, apart from its number."""
+
+    key: str
+    issuer_id: str
+    type: str
+    year: int
+    subject: str = ""
+    signed_on: date | None = None
+    signer: str = ""
+    signer_position: str = ""
+    signing_form: str = ""
+    inspection_id: str | None = None
+    plan_id: str | None = None
+    created_by: str = ""
+
+
+def abbreviation_of(org: Organisation) -> str:
+    """The issuer's abbreviation in symbols: its own, or its code when none is configured."""
+    return org.abbreviation or org.code
+
+
+def symbol(number: int, type_code: str, abbreviation: str) -> str:
+    if type_code == LETTER:
+        return f"{number}/{abbreviation}"
+    return f"{number}/{type_code}-{abbreviation}" if abbreviation else f"{number}/{type_code}"
+
+
+def parse(typed: str, type_code: str, issuer: Organisation) -> int:
+    """The number of a typed symbol, if it is one of ``issuer``'s documents of that type."""
+    found = SYMBOL.match(typed.strip())
+    if found is None:
+        raise RegisterError(
+            f"'{typed}' is not a document number such as 94/{type_code}-UBND",
+            f"«{typed}» không đúng dạng số, ký hiệu văn bản (ví dụ 94/{type_code}-UBND).",
+        )
+    number, head, tail = int(found[1]), found[2], found[3] or ""
+    if number < 1:
+        raise RegisterError("numbers start at 1", "Số văn bản bắt đầu từ 1.")
+    kind, abbreviation = (LETTER, head) if type_code == LETTER else (head, tail)
+    if kind != type_code:
+        raise RegisterError(
+            f"'{typed}' is not a {type_code}",
+            f"«{typed}» không phải loại văn bản {type_code}.",
+        )
+    # Checked only where the office has configured its abbreviation: until then the
+    # abbreviations people type (UBND, SNV …) are theirs to choose.
+    if issuer.abbreviation and abbreviation and abbreviation != issuer.abbreviation:
+        raise RegisterError(
+            f"'{typed}' is not a number of {issuer.name} ({issuer.abbreviation})",
+            f"«{typed}» không phải số văn bản của {issuer.name} ({issuer.abbreviation}).",
+        )
+    return number
+
+
+def find(session: Session, key: str) -> Document | None:
+    return session.exec(select(Document).where(Document.key == key)).first()
+
+
+def _raise_counter(session: Session, entry: Entry, at_least: int | None) -> int:
+    """The counter after this document: one more, or the typed number when it is larger."""
+    params = {"i": entry.issuer_id, "t": entry.type, "y": entry.year}
+    if at_least is None:
+        sql = (
+            "INSERT INTO document_counter (issuer_id, type, year, last) VALUES (:i, :t, :y, 1) "
+            "ON CONFLICT (issuer_id, type, year) "
+            "DO UPDATE SET last = document_counter.last + 1 RETURNING last"
+        )
+    else:
+        sql = (
+            "INSERT INTO document_counter (issuer_id, type, year, last) VALUES (:i, :t, :y, :n) "
+            "ON CONFLICT (issuer_id, type, year) DO UPDATE SET last = CASE "
+            "WHEN document_counter.last < :n THEN :n ELSE document_counter.last END "
+            "RETURNING last"
+        )
+        params["n"] = at_least
+    return int(session.execute(text(sql), params).scalar_one())
+
+
+def _document(
+    session: Session, entry: Entry, number: int, entered: bool, typed: str = ""
+) -> Document:
+    issuer = session.get(Organisation, entry.issuer_id)
+    if issuer is None:
+        raise RegisterError(f"unknown issuer {entry.issuer_id}", "Không có cơ quan ban hành này.")
+    return Document(
+        id=uuid.uuid4().hex,
+        key=entry.key,
+        issuer_id=entry.issuer_id,
+        issuer_path=_path(session, issuer),
+        type=entry.type,
+        year=entry.year,
+        number=number,
+        # A typed number keeps its symbol as the paper has it (a công văn's drafting unit).
+        symbol=typed.strip() or symbol(number, entry.type, abbreviation_of(issuer)),
+        signed_on=entry.signed_on,
+        signer=entry.signer,
+        signer_position=entry.signer_position,
+        signing_form=entry.signing_form,
+        subject=entry.subject,
+        inspection_id=entry.inspection_id,
+        plan_id=entry.plan_id,
+        entered=entered,
+        created_by=entry.created_by,
+        created_at=datetime.now(UTC),
+    )
+
+
+def _path(session: Session, org: Organisation) -> str:
+    chain = [org.id]
+    parent = org.parent_id
+    while parent is not None and parent not in chain and len(chain) < 64:
+        chain.append(parent)
+        row = session.get(Organisation, parent)
+        parent = row.parent_id if row else None
+    return "/" + "/".join(reversed(chain)) + "/"
+
+
+def issue(session: Session, entry: Entry, typed: str = "", *, commit: bool = True) -> Document:
+    """Register a document: the next number of its issuer, type and year, or the ``typed``
+    one of a document already issued on paper (checked). The same ``key`` again returns the
+    document registered the first time, whatever is typed."""
+    found = find(session, entry.key)
+    if found is not None:
+        return found
+    issuer = session.get(Organisation, entry.issuer_id)
+    if issuer is None:
+        raise RegisterError(f"unknown issuer {entry.issuer_id}", "Không có cơ quan ban hành này.")
+    if typed:
+        number = parse(typed, entry.type, issuer)
+        taken = session.exec(
+            select(Document.symbol).where(
+                Document.issuer_id == entry.issuer_id,
+                Document.type == entry.type,
+                Document.year == entry.year,
+                Document.number == number,
+            )
+        ).first()
+        if taken is not None:
+            raise NumberTaken(
+                f"{taken} of {entry.year} is already in the register",
+                f"Số {taken} năm {entry.year} đã có trong sổ đăng ký văn bản.",
+            )
+        _raise_counter(session, entry, number)
+        document = _document(session, entry, number, entered=True, typed=typed)
+    else:
+        number = _raise_counter(session, entry, None)
+        document = _document(session, entry, number, entered=False)
+    session.add(document)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another request registered the same key (or typed the same number) a moment ago.
+        session.rollback()
+        again = find(session, entry.key)
+        if again is not None:
+            return again
+        raise NumberTaken(
+            f"number {number} of {entry.year} is already in the register",
+            f"Số {number} năm {entry.year} đã có trong sổ đăng ký văn bản.",
+        ) from None
+    if commit:
+        session.commit()
+        session.refresh(document)
+    return document
+
+
+def types(session: Session) -> list[DocumentType]:
+    return list(session.exec(select(DocumentType).order_by(col(DocumentType.code))).all())
+
+
+def documents(
+    session: Session,
+    within: str | None,
+    *,
+    issuer: str | None = None,
+    type_code: str | None = None,
+    year: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[Document], int]:
+    """The register within an authority (``within``: an organisation whose subtree's
+    documents are shown; None shows nothing), newest number first."""
+    if within is None:
+        return [], 0
+    query = select(Document).where(
+        col(Document.issuer_path).contains(f"/{within}/", autoescape=True)
+    )
+    if issuer:
+        query = query.where(Document.issuer_id == issuer)
+    if type_code:
+        query = query.where(Document.type == type_code)
+    if year:
+        query = query.where(Document.year == year)
+    count = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(col(Document.year).desc(), col(Document.type), col(Document.number).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), int(count)
