@@ -69,7 +69,7 @@ def pages_of(role: str, w: World) -> list[str]:
         return ["/admin", "/notifications", NO_PAGE]
     inspections = [f"/inspections/{w.on_site}", f"/inspections/{w.concluded}"]
     common = ["/work", "/inspections", *inspections, "/plans", f"/plans/{w.plan}"]
-    reports = [] if role == "unit_rep" else ["/reports"]
+    reports = [] if role == "unit_rep" else ["/reports", "/documents"]
     start_form = ["/inspections/new"] if role == "coordinator" else []
     return [*common, *start_form, *reports, "/notifications", NO_PAGE]
 

@@ -14,7 +14,7 @@ from testkit.browser import Watch, new_context
 from tests.api.web.conftest import browser_sign_in, page_exists
 
 # The pages everyone signed in has, and those being built (until then: the 404 page).
-MAIN_PAGES = ["/notifications", "/work", "/inspections", "/plans", "/reports"]
+MAIN_PAGES = ["/notifications", "/work", "/inspections", "/plans", "/reports", "/documents"]
 NO_PAGE = "/khong-co-trang-nay"
 
 
