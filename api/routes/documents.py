@@ -1,6 +1,6 @@
 """The register of documents (sổ đăng ký văn bản) of the caller's authority."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from api import exports
 from api.deps import CurrentUser, SessionDep
 from api.files import XLSX, attachment, file_response
+from api.schemas import UtcDatetime
 from states.bounds import ID_MAX
 from states.vocabulary import Role
 from store import register
@@ -35,7 +36,7 @@ class DocumentPublic(BaseModel):
     inspection_id: str | None
     plan_id: str | None
     entered: bool
-    created_at: datetime
+    created_at: UtcDatetime  # SQLite gives it back without its zone
 
 
 class DocumentsPublic(BaseModel):

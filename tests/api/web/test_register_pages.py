@@ -16,6 +16,8 @@ from tests.api.web.conftest import Pages
 async def register_of(http: httpx.AsyncClient, people: People, who: str, **q: Any) -> list[str]:
     r = await http.get("/documents", params=q | {"limit": 500}, headers=people.headers[who])
     assert r.status_code == 200, r.text
+    for d in r.json()["data"]:  # a moment with its zone, as documented (SQLite drops it)
+        assert d["created_at"].endswith(("Z", "+00:00")), d["created_at"]
     return [d["symbol"] for d in r.json()["data"]]
 
 
