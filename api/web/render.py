@@ -120,6 +120,9 @@ def page(
     response = HTMLResponse(html, status_code=status, headers=dict(headers or {}))
     response.headers["Content-Language"] = session.language
     response.headers["Vary"] = "HX-Request, Cookie"
+    # A person's pages are theirs: no shared cache keeps them, and after sign-out the back
+    # button asks the server again instead of showing what the last person saw.
+    response.headers["Cache-Control"] = "no-store"
     if session.fresh:
         store_session(request, response, session)
     return response

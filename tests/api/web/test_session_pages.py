@@ -14,6 +14,7 @@ async def test_sign_in_page_is_vietnamese_and_sets_a_cookie(api: str) -> None:
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["cache-control"] == "no-store"
 
 
 async def test_wrong_password_shows_the_vietnamese_message(api: str) -> None:
