@@ -83,12 +83,18 @@ async def _await_worker(client: Client, task_queue: str, timeout: float) -> None
     )
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
+        left = deadline - asyncio.get_running_loop().time()
         try:
             described = await client.workflow_service.describe_task_queue(
-                request, timeout=timedelta(seconds=timeout)
+                request, timeout=timedelta(seconds=max(left, 1))
             )
         except RPCError as error:
-            raise SeedError(f"Temporal is not reachable: {error.message}") from error
+            # A busy or restarting server cancels a call now and then: ask again until the
+            # deadline, and only then say it cannot be reached.
+            if asyncio.get_running_loop().time() >= deadline:
+                raise SeedError(f"Temporal is not reachable: {error.message}") from error
+            await asyncio.sleep(0.2)
+            continue
         if described.pollers:
             return
         if asyncio.get_running_loop().time() >= deadline:
