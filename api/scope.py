@@ -13,7 +13,12 @@ from store.queries import viewer_of, visible_snapshot
 
 
 def get_viewer(user: CurrentUser, session: SessionDep) -> Viewer:
-    viewer = viewer_of(session, user)
+    return inspection_reader(viewer_of(session, user))
+
+
+def inspection_reader(viewer: Viewer) -> Viewer:
+    """The viewer, unless an administrator: they manage accounts, organisations and the
+    calendar, not inspections (the API and the pages alike)."""
     if viewer.role is Role.ADMIN:
         raise ApiError(
             ErrorCode.FORBIDDEN,

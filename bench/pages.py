@@ -16,7 +16,6 @@ stylesheets and scripts it links, uncompressed. PostgreSQL is measured too when
 
 import argparse
 import gc
-import os
 import random
 import re
 import threading
@@ -34,7 +33,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.app import create_app
 from api.settings import ApiSettings
 from bench.read_data import Dataset, generate
-from bench.read_side import PASSWORD, WORK, _accounts, _free_port, database
+from bench.read_side import (
+    PASSWORD,
+    WORK,
+    _accounts,
+    _free_port,
+    database,
+    databases,
+    sizes_of,
+)
 from store.db import make_engine, refresh_statistics
 from store.migrate import upgrade
 from store.tables import Inspection
@@ -207,19 +214,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--samples", type=int, help="requests per page (default 40, quick 20)")
     args = parser.parse_args(argv)
-    dbs = args.db or ["sqlite"] + (
-        ["postgres"]
-        if os.environ.get("KIEMTRA_BENCH_POSTGRES_URL")
-        or os.environ.get("KIEMTRA_TEST_POSTGRES_URL")
-        else []
-    )
-    sizes = (
-        {"inspections": 10_000, "findings": 100_000, "communes": 3_321}
-        if args.quick
-        else {"inspections": 100_000, "findings": 1_000_000, "communes": 3_321}
-    )
     samples = args.samples or (20 if args.quick else 40)
-    publish([run(kind, sizes, samples) for kind in dbs])
+    publish([run(kind, sizes_of(args.quick), samples) for kind in databases(args.db)])
 
 
 if __name__ == "__main__":

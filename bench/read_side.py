@@ -199,24 +199,28 @@ def run(kind: str, sizes: dict[str, int], samples: int) -> dict[str, Any]:
     }
 
 
+def databases(asked: list[str] | None) -> list[str]:
+    """The databases asked for, or SQLite and, when a server is named, PostgreSQL."""
+    postgres = os.environ.get("KIEMTRA_BENCH_POSTGRES_URL") or os.environ.get(
+        "KIEMTRA_TEST_POSTGRES_URL"
+    )
+    return asked or ["sqlite"] + (["postgres"] if postgres else [])
+
+
+def sizes_of(quick: bool) -> dict[str, int]:
+    """The national data set, or a tenth of it."""
+    if quick:
+        return {"inspections": 10_000, "findings": 100_000, "communes": 3_321}
+    return {"inspections": 100_000, "findings": 1_000_000, "communes": 3_321}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", action="append", choices=["sqlite", "postgres"])
     parser.add_argument("--quick", action="store_true", help="10,000 inspections, 100,000 findings")
     parser.add_argument("--samples", type=int, default=40)
     args = parser.parse_args(argv)
-    dbs = args.db or ["sqlite"] + (
-        ["postgres"]
-        if os.environ.get("KIEMTRA_BENCH_POSTGRES_URL")
-        or os.environ.get("KIEMTRA_TEST_POSTGRES_URL")
-        else []
-    )
-    sizes = (
-        {"inspections": 10_000, "findings": 100_000, "communes": 3_321}
-        if args.quick
-        else {"inspections": 100_000, "findings": 1_000_000, "communes": 3_321}
-    )
-    results = [run(kind, sizes, args.samples) for kind in dbs]
+    results = [run(kind, sizes_of(args.quick), args.samples) for kind in databases(args.db)]
     publish(results)
 
 

@@ -172,3 +172,11 @@ def inspected_side(
 ) -> bool:
     """The organisation is the unit, below it, or in its managing chain."""
     return position(s, "", organisation_id, chain) in INSPECTED_POSITIONS
+
+
+def register_root(viewer: Viewer) -> str | None:
+    """Whose register of documents a person reads: the issuing side's book, so every office
+    role within its authority; a unit's representative reads its inspections, not the book."""
+    if viewer.role is Role.UNIT_REP:
+        return None
+    return viewer.authority_root

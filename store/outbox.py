@@ -155,3 +155,24 @@ def unread_count(session: Session, user_id: str) -> int:
             col(Notification.read_at).is_(None),
         )
     ).one()
+
+
+REMINDER_KINDS = ("reminder", "overdue", "escalation")
+
+
+def reminders_sent(session: Session, inspection_id: str) -> list[tuple[str, str, datetime, int]]:
+    """The reminders sent for an inspection, one line per kind and deadline: kind, deadline,
+    first sent, how many people (in-app rows; every recipient has one)."""
+    rows = session.exec(
+        select(Notification.kind, Notification.deadline, Notification.created_at).where(
+            Notification.inspection_id == inspection_id,
+            col(Notification.kind).in_(REMINDER_KINDS),
+            Notification.channel == Channel.IN_APP.value,
+        )
+    ).all()
+    grouped: dict[tuple[str, str], list[datetime]] = {}
+    for kind, deadline, at in rows:
+        grouped.setdefault((kind, deadline), []).append(at)
+    return sorted(
+        ((k, d, min(ats), len(ats)) for (k, d), ats in grouped.items()), key=lambda r: r[2]
+    )

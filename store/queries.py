@@ -203,3 +203,13 @@ def user_by_username(session: Session, username: str) -> User | None:
 
 def users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.username))).all())
+
+
+def names_of(session: Session, user_ids: set[str]) -> dict[str, str]:
+    """People's names (or usernames) by account id."""
+    if not user_ids:
+        return {}
+    rows = session.exec(
+        select(User.id, User.full_name, User.username).where(col(User.id).in_(user_ids))
+    )
+    return {uid: name or username for uid, name, username in rows.all()}

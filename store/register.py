@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from store.plans import path_of
 from store.tables import Document, DocumentType, Organisation
 
 # "94/QĐ-UBND", "15/KH-SNV", "12/TB-UBND.TL", "345/UBND-VP" (a công văn: no type in it).
@@ -129,7 +130,7 @@ def _document(
         id=uuid.uuid4().hex,
         key=entry.key,
         issuer_id=entry.issuer_id,
-        issuer_path=_path(session, issuer),
+        issuer_path=path_of(session, issuer.id),
         type=entry.type,
         year=entry.year,
         number=number,
@@ -146,16 +147,6 @@ def _document(
         created_by=entry.created_by,
         created_at=datetime.now(UTC),
     )
-
-
-def _path(session: Session, org: Organisation) -> str:
-    chain = [org.id]
-    parent = org.parent_id
-    while parent is not None and parent not in chain and len(chain) < 64:
-        chain.append(parent)
-        row = session.get(Organisation, parent)
-        parent = row.parent_id if row else None
-    return "/" + "/".join(reversed(chain)) + "/"
 
 
 def issue(session: Session, entry: Entry, typed: str = "", *, commit: bool = True) -> Document:
@@ -241,3 +232,14 @@ def documents(
         .limit(limit)
     ).all()
     return list(rows), int(count)
+
+
+def issuer_names(session: Session, rows: list[Document]) -> dict[str, str]:
+    """The issuing organisations' names of ``rows``, by id."""
+    ids = {d.issuer_id for d in rows}
+    if not ids:
+        return {}
+    found = session.exec(
+        select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(ids))
+    ).all()
+    return dict(found)

@@ -5,17 +5,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from api import exports
 from api.deps import CurrentUser, SessionDep
 from api.files import XLSX, attachment, file_response
 from api.schemas import UtcDatetime
 from states.bounds import ID_MAX
-from states.vocabulary import Role
+from states.sides import register_root
 from store import register
 from store.queries import viewer_of
-from store.tables import Document, Organisation, User
+from store.tables import Document, User
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 EXPORT_LIMIT = 100_000
@@ -61,36 +61,18 @@ def register_filter(
 FilterDep = Annotated[RegisterFilter, Depends(register_filter)]
 
 
-def authority_of(session: Session, user: User) -> str | None:
-    """Whose documents the caller may read: the issuing side's book, so every office role
-    within its authority; a unit's representative reads its inspections, not the register."""
-    if user.role == Role.UNIT_REP.value:
-        return None
-    return viewer_of(session, user).authority_root
-
-
 def read_register(
     session: Session, user: User, f: RegisterFilter, limit: int, offset: int
 ) -> tuple[list[Document], int]:
     return register.documents(
         session,
-        authority_of(session, user),
+        register_root(viewer_of(session, user)),
         issuer=f.issuer,
         type_code=f.type,
         year=f.year,
         limit=limit,
         offset=offset,
     )
-
-
-def issuer_names(session: Session, rows: list[Document]) -> dict[str, str]:
-    ids = {d.issuer_id for d in rows}
-    if not ids:
-        return {}
-    found = session.exec(
-        select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(ids))
-    ).all()
-    return dict(found)
 
 
 @router.get("", response_model=DocumentsPublic)
@@ -109,7 +91,11 @@ def list_(
 @router.get(".xlsx", response_class=Response, responses=file_response(XLSX))
 def export_xlsx(user: CurrentUser, session: SessionDep, f: FilterDep) -> Response:
     """The filtered register as an Excel workbook."""
+    return register_xlsx(session, user, f)
+
+
+def register_xlsx(session: Session, user: User, f: RegisterFilter) -> Response:
+    """The filtered register as a workbook (the API's download and the page's)."""
     rows, _ = read_register(session, user, f, EXPORT_LIMIT, 0)
-    return attachment(
-        exports.documents_xlsx(rows, issuer_names(session, rows)), XLSX, "so-dang-ky-van-ban.xlsx"
-    )
+    workbook = exports.documents_xlsx(rows, register.issuer_names(session, rows))
+    return attachment(workbook, XLSX, "so-dang-ky-van-ban.xlsx")

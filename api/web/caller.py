@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.deps import SessionDep, actor_of
-from api.errors import ApiError, ErrorCode
+from api.scope import inspection_reader
 from api.web.session import PageUser
 from states.models import Actor
 from states.scope import Viewer
@@ -51,10 +51,8 @@ PageCallerDep = Annotated[PageCaller, Depends(page_caller)]
 
 
 def inspection_caller(caller: PageCallerDep) -> PageCaller:
-    """Inspections are for the two sides and leaders; administrators manage accounts,
-    organisations and the calendar (the API's rule, ``api.scope.get_viewer``)."""
-    if caller.role is Role.ADMIN:
-        raise ApiError(ErrorCode.FORBIDDEN, "administrators do not work on inspections")
+    """The API's own rule for who reads inspections (``api.scope.inspection_reader``)."""
+    inspection_reader(caller.viewer)
     return caller
 
 

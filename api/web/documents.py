@@ -5,10 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api import exports
 from api.deps import SessionDep
-from api.files import XLSX, attachment
-from api.routes.documents import FilterDep, issuer_names, read_register
+from api.routes.documents import FilterDep, read_register, register_xlsx
 from api.web.caller import PageCallerDep
 from api.web.inspections import FormQueryRoute
 from api.web.render import page
@@ -42,14 +40,11 @@ def documents_page(
             "f": f,
             "query": query,
             "types": register.types(db),
-            "issuers": issuer_names(db, rows),
+            "issuers": register.issuer_names(db, rows),
         },
     )
 
 
 @router.get("/documents.xlsx")
 def documents_xlsx(caller: PageCallerDep, db: SessionDep, f: FilterDep) -> Response:
-    rows, _ = read_register(db, caller.user, f, 100_000, 0)
-    return attachment(
-        exports.documents_xlsx(rows, issuer_names(db, rows)), XLSX, "so-dang-ky-van-ban.xlsx"
-    )
+    return register_xlsx(db, caller.user, f)

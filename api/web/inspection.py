@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api import actions
@@ -50,8 +50,9 @@ from states.vocabulary import (
 )
 from store import plans as plan_store
 from store.directory import inspectors_within, organisations_within
-from store.queries import events_of
-from store.tables import Notification, Organisation, PlanItem, User
+from store.outbox import reminders_sent
+from store.queries import events_of, names_of
+from store.tables import Organisation, PlanItem
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 
@@ -76,7 +77,6 @@ ROW_FIELDS = frozenset(
     {"members", "results", "orders", "finding_nos", "decisions", "items", "finding_no", "n"}
 )
 TEAM_ROWS = 8
-REMINDER_KINDS = ("reminder", "overdue", "escalation")
 ENUMS = {
     "CheckResult": CheckResult,
     "Severity": Severity,
@@ -125,30 +125,6 @@ def stages(snapshot: InspectionSnapshot) -> list[Stage]:
     ]
 
 
-def _people(db: Session, ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    rows = db.exec(select(User.id, User.full_name, User.username).where(col(User.id).in_(ids)))
-    return {uid: name or username for uid, name, username in rows.all()}
-
-
-def _reminders(db: Session, inspection_id: str) -> list[tuple[str, str, Any, int]]:
-    """The reminders kiemtra sent for this inspection: kind, deadline, first sent, people."""
-    rows = db.exec(
-        select(Notification.kind, Notification.deadline, Notification.created_at).where(
-            Notification.inspection_id == inspection_id,
-            col(Notification.kind).in_(REMINDER_KINDS),
-            Notification.channel == "in_app",
-        )
-    ).all()
-    grouped: dict[tuple[str, str], list[Any]] = {}
-    for kind, deadline, at in rows:
-        grouped.setdefault((kind, deadline), []).append(at)
-    return sorted(
-        ((k, d, min(ats), len(ats)) for (k, d), ats in grouped.items()), key=lambda r: r[2]
-    )
-
-
 def _organisation_name(db: Session, organisation_id: str | None) -> str:
     if not organisation_id:
         return ""
@@ -161,7 +137,7 @@ def inspection_context(
 ) -> dict[str, Any]:
     allowed = procedure.allowed_triggers(snapshot, caller.actor)
     events = events_of(db, snapshot.inspection_id)
-    names = _people(db, {e.actor_id for e in events} | {snapshot.coordinator_id})
+    names = names_of(db, {e.actor_id for e in events} | {snapshot.coordinator_id})
     issuer_id = snapshot.decision.issuer_id or (
         snapshot.issuer_path[-1] if snapshot.issuer_path else None
     )
@@ -175,7 +151,7 @@ def inspection_context(
         "issuer": _organisation_name(db, issuer_id),
         "criteria": CRITERIA,
         "due": due,
-        "reminders": _reminders(db, snapshot.inspection_id),
+        "reminders": reminders_sent(db, snapshot.inspection_id),
         **ENUMS,
     }
 

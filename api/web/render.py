@@ -8,7 +8,6 @@ fragments cannot drift apart.
 import hashlib
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -126,7 +125,3 @@ def page(
     if session.fresh:
         store_session(request, response, session)
     return response
-
-
-def enum_values(kind: type[Enum]) -> list[Enum]:
-    return list(kind)
