@@ -413,3 +413,44 @@ class Document(SQLModel, table=True):
     entered: bool = False
     created_by: str = ""
     created_at: datetime = _aware(nullable=False)
+
+
+class DocumentTemplate(SQLModel, table=True):
+    """An office's own Word template for one kind of document (docxtpl), replacing the
+    default kiemtra ships; the latest upload per organisation and kind is used."""
+
+    __tablename__ = "document_template"
+
+    id: str = Field(primary_key=True)
+    organisation_id: str = Field(foreign_key="organisation.id", index=True)
+    kind: str = Field(index=True, description="documents.kinds: decision, notice, minutes …")
+    name: str = ""
+    content: bytes
+    sha256: str
+    uploaded_by: str = ""
+    uploaded_at: datetime = _aware(nullable=False)
+
+
+class EvidenceFile(SQLModel, table=True):
+    """A file of evidence attached to part of an inspection; its bytes live content-addressed
+    (by SHA-256) in the file store, its facts here."""
+
+    __tablename__ = "evidence_file"
+
+    id: str = Field(primary_key=True)
+    inspection_id: str = Field(index=True)
+    # What it supports: "visit" (a checklist result, ref = criterion), "remediation"
+    # (ref = finding number), "dispute" (ref = finding number), "complaint" (ref = its id).
+    target: str
+    ref: str = ""
+    cycle: int = 1
+    name: str
+    size: int
+    media_type: str
+    sha256: str = Field(index=True)
+    uploaded_by: str
+    uploaded_by_name: str = ""
+    uploaded_at: datetime = _aware(nullable=False)
+    effective_on: date | None = None
+    removed_at: datetime | None = _aware(nullable=True)
+    removed_by: str | None = None
