@@ -29,7 +29,7 @@ seed: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy states workflows activities store worker api testkit bench
+	$(BIN)/mypy states workflows activities store worker api testkit bench documents
 	$(BIN)/lint-imports
 
 test: lint

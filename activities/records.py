@@ -6,7 +6,10 @@ from temporalio import activity
 from activities.mailer import SmtpMailer
 from activities.names import RECORD, RECORD_TRANSITION
 from activities.notify import write_outbox
+from states.calendar import local_date
 from states.models import RecordInput, RecordTransitionInput
+from states.paper import letters_of
+from store import register
 from store.db import session_scope
 from store.projection import project, project_in
 
@@ -26,8 +29,11 @@ class RecordsActivities:
         with session_scope(self._engine) as session:
             project_in(session, inp.snapshot, inp.events, inp.changed)
             emails: list[int] = []
+            on = local_date(inp.snapshot.updated_at)
             for notice in inp.notices:
                 emails += write_outbox(session, notice, email=self._mailer is not None)
+                for letter in letters_of(inp.snapshot, notice, on):
+                    register.record(session, letter, inp.snapshot.inspection_id)
             return emails
 
     @activity.defn(name=RECORD_TRANSITION)

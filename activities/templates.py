@@ -35,6 +35,10 @@ class Rendered:
 DEADLINE_LABELS: dict[str, tuple[str, str]] = {
     "visit": ("buổi làm việc tại đơn vị", "the visit"),
     "on_site": ("thời hạn kiểm tra trực tiếp", "the on-site check"),
+    "findings_report": (
+        "báo cáo kết quả kiểm tra của trưởng đoàn",
+        "the team leader's findings report",
+    ),
     "conclusion": ("báo cáo kết quả và kết luận kiểm tra", "the findings report and conclusion"),
     "acknowledgement": ("việc tiếp thu kết luận kiểm tra", "the acknowledgement of the conclusion"),
     "remediation": ("việc khắc phục tồn tại, hạn chế", "the remediation"),

@@ -18,21 +18,26 @@ from api.routes import (
     auth,
     calendar,
     documents,
+    evidence,
     health,
     inspections,
     notifications,
     organisations,
+    papers,
     plans,
     procedure,
     reports,
+    templates,
     users,
 )
 from api.schemas import ErrorPublic
 from api.settings import ApiSettings
 from api.temporal_client import connect
 from api.throttle import TokenBuckets
+from api.uploads import UPLOAD_OVERHEAD, UPLOAD_PATH
 from api.web import install as install_pages
 from store.db import make_engine
+from store.files import file_store
 
 API_PREFIX = "/api/v1"
 ERROR_RESPONSES = {
@@ -86,6 +91,8 @@ class _App(FastAPI):
             super().build_middleware_stack(),
             max_body_bytes=self.edge_settings.max_body_bytes,
             trusted_proxies=self.edge_settings.trusted_proxies,
+            upload_bytes=self.edge_settings.max_upload_bytes + UPLOAD_OVERHEAD,
+            upload_path=UPLOAD_PATH,
         )
 
 
@@ -108,6 +115,7 @@ def create_app(
             settings.signin_rate_per_minute / 60, settings.signin_burst
         )
         app.state.engine = engine or make_engine(settings.resolved_database_url)
+        app.state.files = file_store(settings.data_dir, settings.files_url)
         # Lazy: the API starts (and answers 503) even while Temporal is still coming up.
         app.state.client = client or await connect(settings, lazy=True)
         yield
@@ -142,6 +150,9 @@ def create_app(
         procedure.router,
         calendar.router,
         documents.router,
+        papers.router,
+        templates.router,
+        evidence.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)

@@ -32,6 +32,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.names import inspection_workflow_id
+from api import paper
 from api.errors import ApiError, ErrorCode, unavailable
 from api.gates import CommandGates
 from api.schemas import InspectionCreate, TeamCreate
@@ -121,14 +122,19 @@ def start_id(session: Session, actor: Actor, body: InspectionCreate, key: str | 
     starting the same item at once meet in one workflow instead of two; otherwise the
     caller's own Idempotency-Key, so a retry finds what the first request started.
     """
-    if body.plan_item_id:
-        attempt = plans.terminated_count(session, body.plan_item_id)
-        natural = f"plan-item:{body.plan_item_id}:{attempt}"
-    elif key:
-        natural = f"user:{actor.user_id}:{key}"
-    else:
+    natural = natural_key(session, actor, body, key)
+    if natural is None:
         return new_inspection_id()
     return starts.claim(session, natural, new_inspection_id())
+
+
+def natural_key(
+    session: Session, actor: Actor, body: InspectionCreate, key: str | None
+) -> str | None:
+    if body.plan_item_id:
+        attempt = plans.terminated_count(session, body.plan_item_id)
+        return f"plan-item:{body.plan_item_id}:{attempt}"
+    return f"user:{actor.user_id}:{key}" if key else None
 
 
 def _plan_item(
@@ -231,6 +237,9 @@ def start_input(
         )
     path = ancestry(session, unit.id)
     issuer_id, issuer_path = _issuer(session, viewer, body, unit, path)
+    natural = natural_key(session, actor, body, key)
+    retried = starts.lookup(session, natural) if natural else None
+    paper.check_decision(session, issuer_id, body.decision.number, body.decision.signed_on, retried)
     if scope:
         checklist = sorted({s.criterion for s in scope})
     elif item is not None and "checklist" not in body.model_fields_set:
@@ -257,6 +266,7 @@ def start_input(
         scope=scope,
         remote=body.remote,
         actor=actor,
+        findings_report_step=True,
     )
 
 
@@ -455,7 +465,7 @@ def team_input(session: Session, actor: Actor, body: TeamCreate) -> FormTeamInpu
                 organisation_path=[*ancestry(session, org), org] if org else [],
             )
         )
-    return FormTeamInput(actor=actor, members=members)
+    return FormTeamInput(actor=actor, members=members, signed_on=body.signed_on)
 
 
 async def fire(

@@ -5,6 +5,7 @@ every request first and every response last, a 500 included.
 """
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 
@@ -70,10 +71,22 @@ def client_address(peer: str, forwarded_for: Iterable[str], proxies: Sequence[Ne
 class EdgeMiddleware:
     """Sets the true client address, refuses oversized bodies with 413, adds nosniff."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, trusted_proxies: Sequence[Network]):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        trusted_proxies: Sequence[Network],
+        upload_bytes: int = 0,
+        upload_path: re.Pattern[str] | None = None,
+    ):
         self.app = app
         self.limit = max_body_bytes
         self.proxies = tuple(trusted_proxies)
+        # Upload routes (a POST to a path ``upload_path`` matches) have a limit of their own,
+        # ``upload_bytes``: bodies are cut off while streaming past it.
+        self.upload_limit = upload_bytes or max_body_bytes
+        self.upload_path = upload_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,7 +96,14 @@ class EdgeMiddleware:
         if self.proxies and scope.get("client"):
             self._believe_proxy(scope, headers)
         language = language_of(headers.get("accept-language"))
-        exchange = _Exchange(receive, send, self.limit, language)
+        limit = self.limit
+        if (
+            self.upload_path is not None
+            and scope["method"] == "POST"
+            and self.upload_path.fullmatch(scope["path"])
+        ):
+            limit = self.upload_limit
+        exchange = _Exchange(receive, send, limit, language)
         if exchange.declared_too_large(headers.get("content-length")):
             # Refused on the header alone: not one byte of the body is read.
             await exchange.refuse()

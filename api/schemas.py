@@ -59,6 +59,9 @@ class TeamCreate(Contract):
     """Team body: people by account; names and organisations are looked up."""
 
     members: list[TeamMemberRef] = Field(min_length=1, max_length=TEAM_MAX)
+    signed_on: date | None = Field(
+        default=None, description="the date the team was formed; today when omitted"
+    )
 
 
 def _body_model(trigger: Trigger) -> type[BaseModel]:

@@ -73,6 +73,12 @@ class ApiSettings(Settings):
     # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated).
     trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = ()
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    # Evidence files: where they are kept (an obstore URL such as s3://bucket/prefix; empty:
+    # <data_dir>/files), the largest one upload may bring, and clamd ("host:port" or a unix
+    # socket path) to scan them with (empty: no scan).
+    files_url: str = ""
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    clamd: str = ""
     update_timeout_seconds: float = 15.0
 
     @field_validator("trusted_proxies", mode="before")

@@ -15,11 +15,13 @@ from states.models import (
     InspectionSnapshot,
     RecordReinspectionInput,
     RecordVisitInput,
+    ReportFindingsInput,
     ReportRemediationInput,
     RequestExtensionInput,
     ResolveDisputeInput,
     ScheduleReinspectionInput,
     SendNoticeInput,
+    TeamMember,
     VerifyInput,
 )
 from states.sides import inspected_side
@@ -144,12 +146,39 @@ def record_visit(snapshot: InspectionSnapshot, cmd: RecordVisitInput, today: dat
             {"criteria": outside},
             vi=f"Tiêu chí {', '.join(outside)} không thuộc nội dung cuộc kiểm tra.",
         )
-    if not cmd.signed_by_leader or not (cmd.signed_by_unit or cmd.witness):
+    if not cmd.signed_by_unit and cmd.witness and not cmd.witness.strip():
+        raise InvalidCommand(
+            "the witness who signs for the unit is named",
+            {"field": "witness"},
+            vi="Cần ghi rõ họ tên người chứng kiến ký biên bản.",
+        )
+    leader = team_leader(snapshot)
+    if cmd.leader_name.strip() and leader is not None and cmd.leader_name != leader.name:
+        raise InvalidCommand(
+            f"the minutes are signed by the team leader, {leader.name}",
+            {"field": "leader_name", "leader": leader.name},
+            vi=f"Biên bản do trưởng đoàn {leader.name} ký.",
+        )
+    if not cmd.signed_by_leader or not (cmd.signed_by_unit or cmd.witness.strip()):
         raise InvalidCommand(
             "the minutes must be signed by the team leader and by the unit "
             "(or by a witness when the unit refuses)",
             vi="Biên bản phải có chữ ký của trưởng đoàn và của đại diện đơn vị (hoặc người "
             "chứng kiến khi đơn vị không ký).",
+        )
+
+
+def team_leader(snapshot: InspectionSnapshot) -> TeamMember | None:
+    return next((m for m in snapshot.team if m.team_role is TeamRole.TEAM_LEADER), None)
+
+
+def report_findings(snapshot: InspectionSnapshot, cmd: ReportFindingsInput, today: date) -> None:
+    leader = team_leader(snapshot)
+    if leader is not None and cmd.actor.user_id != leader.user_id:
+        raise NotAllowed(
+            f"the findings report is the team leader's, {leader.name}",
+            {"leader": leader.name},
+            vi=f"Báo cáo kết quả kiểm tra do trưởng đoàn ({leader.name}) lập và ký.",
         )
 
 

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from states.calendar import VN_TZ, WorkingCalendar, local_date
 from states.contract import Contract
+from states.dates import step_at
 from states.models import InspectionSnapshot, NotifyInput
 from states.policies import CountIn, EscalationLevel
 from states.sides import is_secret
@@ -41,6 +42,7 @@ _UNIT_LEVELS = frozenset({EscalationLevel.UNIT_REP, EscalationLevel.HEAD_OF_UNIT
 class DeadlineKind(StrEnum):
     VISIT = "visit"  # the announced visit date
     ON_SITE = "on_site"  # end of the on-site check (Decree 217 Art. 13)
+    FINDINGS_REPORT = "findings_report"  # the team leader's report to the decision-maker
     CONCLUSION = "conclusion"  # findings report + conclusion notice
     ACKNOWLEDGEMENT = "acknowledgement"  # the unit accepts or explains
     REMEDIATION = "remediation"  # one per finding and cycle
@@ -90,7 +92,7 @@ def _add(calendar: WorkingCalendar, start: datetime, days: int, count_in: CountI
 
 
 def _last_at(s: InspectionSnapshot, trigger: str) -> datetime:
-    return next((h.at for h in reversed(s.history) if h.trigger == trigger), s.updated_at)
+    return next((step_at(h) for h in reversed(s.history) if h.trigger == trigger), s.updated_at)
 
 
 def open_deadlines(s: InspectionSnapshot, calendar: WorkingCalendar) -> list[Deadline]:
@@ -118,6 +120,30 @@ def open_deadlines(s: InspectionSnapshot, calendar: WorkingCalendar) -> list[Dea
                 due_on=_add(calendar, s.visit.started_at, days, p.on_site.count_in),
                 since=s.visit.started_at,
                 audiences=[Audience.TEAM],
+            )
+        ]
+    if s.state is S.VISITED and s.visit.ended_at is not None and s.findings_report_step:
+        return [
+            Deadline(
+                key="findings_report",
+                kind=DeadlineKind.FINDINGS_REPORT,
+                due_on=calendar.add_working_days(
+                    local_date(s.visit.ended_at), p.findings_report_days
+                ),
+                since=s.visit.ended_at,
+                audiences=[Audience.TEAM],
+            )
+        ]
+    if s.state is S.FINDINGS_REPORTED and s.findings_reported_at is not None:
+        return [
+            Deadline(
+                key="conclusion",
+                kind=DeadlineKind.CONCLUSION,
+                due_on=calendar.add_working_days(
+                    local_date(s.findings_reported_at), p.conclusion_days
+                ),
+                since=s.findings_reported_at,
+                audiences=[Audience.COORDINATOR, Audience.DECISION_MAKER],
             )
         ]
     if s.state is S.VISITED and s.visit.ended_at is not None:

@@ -19,6 +19,7 @@ from states.models import (
     RecordReinspectionInput,
     RecordVisitInput,
     RemediationItem,
+    ReportFindingsInput,
     ReportRemediationInput,
     RequestExtensionInput,
     ResolveDisputeInput,
@@ -38,6 +39,7 @@ from states.vocabulary import (
     FindingStatus,
     RemediationStatus,
     Severity,
+    TeamRole,
     VerificationOutcome,
 )
 
@@ -85,6 +87,11 @@ def record_visit(
         signed_by_unit=cmd.signed_by_unit,
         witness=cmd.witness,
         unit_explanation=cmd.unit_explanation,
+        number=cmd.number,
+        place=cmd.place,
+        leader_name=cmd.leader_name or _leader_name(s),
+        team_present=list(cmd.team_present),
+        unit_present=list(cmd.unit_present),
     )
     s.findings = [
         Finding(
@@ -97,6 +104,17 @@ def record_visit(
         )
         for no, r in enumerate((r for r in cmd.results if r.result in FINDING_RESULTS), start=1)
     ]
+
+
+def _leader_name(s: InspectionSnapshot) -> str:
+    return next((m.name for m in s.team if m.team_role is TeamRole.TEAM_LEADER), "")
+
+
+def report_findings(
+    s: InspectionSnapshot, cmd: ReportFindingsInput, now: datetime, cal: WorkingCalendar
+) -> None:
+    s.findings_report_number = cmd.number
+    s.findings_reported_at = now
 
 
 def conclude(

@@ -25,6 +25,7 @@ STATE_LABELS: dict[InspectionState, Label] = {
     InspectionState.NOTIFIED: ("Đã thông báo", "Notified"),
     InspectionState.ON_SITE: ("Đang kiểm tra tại đơn vị", "On site"),
     InspectionState.VISITED: ("Đã kiểm tra thực tế", "Visited"),
+    InspectionState.FINDINGS_REPORTED: ("Đã báo cáo kết quả kiểm tra", "Findings reported"),
     InspectionState.REMEDIATION_REQUESTED: ("Đã yêu cầu khắc phục", "Remediation requested"),
     InspectionState.DISPUTED: ("Đơn vị giải trình", "Disputed"),
     InspectionState.REMEDIATING: ("Đang khắc phục", "Remediating"),

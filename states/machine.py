@@ -88,6 +88,11 @@ def minutes_signed(event: EventData) -> bool:
     return _snapshot(event).visit.minutes_signed
 
 
+def report_not_required(event: EventData) -> bool:
+    """The inspection began before the findings report was a step of its own."""
+    return not _snapshot(event).findings_report_step
+
+
 def has_findings(event: EventData) -> bool:
     """The visit found at least one shortcoming."""
     return bool(_snapshot(event).findings)
@@ -184,6 +189,7 @@ GUARD_VI: dict[str, str] = {
     "unannounced": "loại hình kiểm tra không thông báo trước",
     "minutes_signed": "biên bản đã có chữ ký của trưởng đoàn và đơn vị (hoặc người chứng kiến)",
     "has_findings": "có thiếu sót, vi phạm",
+    "report_not_required": "trưởng đoàn đã báo cáo kết quả kiểm tra",
     "no_findings": "không có thiếu sót, vi phạm",
     "dispute_withdraws_all": "mọi nội dung còn lại đều được rút",
     "unit_accepts_upheld": "còn nội dung giữ nguyên và đơn vị đã chấp nhận",
@@ -253,8 +259,19 @@ TRANSITIONS: list[dict[str, Any]] = [
     _t(T.START_VISIT, S.NOTIFIED, S.ON_SITE),
     _t(T.START_VISIT, S.TEAM_FORMED, S.ON_SITE, unannounced),
     _t(T.RECORD_VISIT, S.ON_SITE, S.VISITED),
-    _t(T.CONCLUDE, S.VISITED, S.CLOSED, minutes_signed, no_findings),
-    _t(T.CONCLUDE, S.VISITED, S.REMEDIATION_REQUESTED, minutes_signed, has_findings),
+    _t(T.REPORT_FINDINGS, S.VISITED, S.FINDINGS_REPORTED, minutes_signed),
+    _t(T.CONCLUDE, S.FINDINGS_REPORTED, S.CLOSED, no_findings),
+    _t(T.CONCLUDE, S.FINDINGS_REPORTED, S.REMEDIATION_REQUESTED, has_findings),
+    # Inspections started before the findings report was a step conclude from the visit.
+    _t(T.CONCLUDE, S.VISITED, S.CLOSED, report_not_required, minutes_signed, no_findings),
+    _t(
+        T.CONCLUDE,
+        S.VISITED,
+        S.REMEDIATION_REQUESTED,
+        report_not_required,
+        minutes_signed,
+        has_findings,
+    ),
     _t(T.ACKNOWLEDGE, S.REMEDIATION_REQUESTED, S.REMEDIATING),
     _t(T.DISPUTE, S.REMEDIATION_REQUESTED, S.DISPUTED),
     _t(T.RESOLVE_DISPUTE, S.DISPUTED, S.CLOSED, dispute_withdraws_all),

@@ -104,6 +104,32 @@ class Command(Contract):
     # of writing it before it answers. Never part of what the command says.
     caller_records: bool = False
 
+    def dated(self) -> date | None:
+        """The business date of the document or act (None: the day it is entered)."""
+        return None
+
+
+class Signed(Command):
+    """A command that is a document: dated by its signature."""
+
+    signed_on: date | None = Field(
+        default=None, description="the date the document was signed; today when omitted"
+    )
+
+    def dated(self) -> date | None:
+        return self.signed_on
+
+
+class Held(Command):
+    """A command that is an act on site: dated by the day it took place."""
+
+    held_on: date | None = Field(
+        default=None, description="the day it took place; today when omitted"
+    )
+
+    def dated(self) -> date | None:
+        return self.held_on
+
 
 # What a command's event records of it: everything it says, without who sent it (the
 # event's actor) or how its record is written.
@@ -143,6 +169,8 @@ class StartInspectionInput(Contract):
     resume_from: "InspectionSnapshot | None" = None
     # As ``Command.caller_records``, for the decision: the API records it itself.
     caller_records: bool = False
+    # The findings report (BC) is a step of its own (False: histories from before it).
+    findings_report_step: bool = False
 
     @model_validator(mode="after")
     def _reinspection_needs_scope(self) -> "StartInspectionInput":
@@ -153,17 +181,17 @@ class StartInspectionInput(Contract):
         return self
 
 
-class FormTeamInput(Command):
+class FormTeamInput(Signed):
     members: list[TeamMember] = Field(max_length=TEAM_MAX)
 
 
-class SendNoticeInput(Command):
+class SendNoticeInput(Signed):
     number: Number = ""
     visit_planned_on: date | None = None
     note: Note = ""
 
 
-class StartVisitInput(Command):
+class StartVisitInput(Held):
     note: Note = ""
 
 
@@ -176,11 +204,23 @@ class ChecklistResult(Contract):
     people: list[Name] = Field(default_factory=list, max_length=PEOPLE_MAX)
 
 
-class RecordVisitInput(Command):
+class Attendee(Contract):
+    """A person present at the visit, as the minutes name them."""
+
+    name: Name = Field(min_length=1)
+    position: Name = ""
+
+
+class RecordVisitInput(Held):
     """The minutes (biên bản kiểm tra) of the on-site visit."""
 
+    number: Number = Field(default="", description="the minutes' number, e.g. 03/BB-ĐKT")
+    place: Name = Field(default="", description="where the minutes were made")
     results: list[ChecklistResult] = Field(max_length=CRITERIA_MAX)
+    team_present: list[Attendee] = Field(default_factory=list, max_length=TEAM_MAX)
+    unit_present: list[Attendee] = Field(default_factory=list, max_length=PEOPLE_MAX)
     signed_by_leader: bool = True
+    leader_name: Name = Field(default="", description="the team leader who signs")
     signed_by_unit: bool = True
     witness: Name = Field(default="", description="signs when the unit refuses (Art. 15(3))")
     unit_explanation: LongNote = ""
@@ -195,17 +235,25 @@ class RemediationOrder(Contract):
     discipline_recommended: list[Name] = Field(default_factory=list, max_length=PEOPLE_MAX)
 
 
-class ConcludeInput(Command):
+class ReportFindingsInput(Signed):
+    """The team leader's findings report (báo cáo kết quả kiểm tra) to the decision-maker."""
+
+    number: Number = Field(default="", description="the report's number, e.g. 05/BC-ĐKT")
+    summary: LongNote = ""
+    proposals: LongNote = Field(default="", description="what the team proposes to conclude")
+
+
+class ConcludeInput(Signed):
     number: Number = Field(default="", description="conclusion notice number, e.g. 210/TB-UBND")
     summary: LongNote = ""
     orders: list[RemediationOrder] = Field(default_factory=list, max_length=FINDINGS_MAX)
 
 
-class AcknowledgeInput(Command):
+class AcknowledgeInput(Signed):
     note: Note = ""
 
 
-class DisputeInput(Command):
+class DisputeInput(Signed):
     finding_nos: list[FindingNo] = Field(min_length=1, max_length=FINDINGS_MAX)
     explanation: Report
 
@@ -216,7 +264,7 @@ class DisputeDecision(Contract):
     note: Note = ""
 
 
-class ResolveDisputeInput(Command):
+class ResolveDisputeInput(Signed):
     decisions: list[DisputeDecision] = Field(min_length=1, max_length=FINDINGS_MAX)
     unit_accepted: bool = Field(
         default=False, description="the unit accepted the upheld findings at the resolution"
@@ -229,11 +277,11 @@ class RemediationReportItem(Contract):
     evidence: list[Evidence] = Field(default_factory=list, max_length=EVIDENCE_ITEMS_MAX)
 
 
-class ReportRemediationInput(Command):
+class ReportRemediationInput(Signed):
     items: list[RemediationReportItem] = Field(min_length=1, max_length=FINDINGS_MAX)
 
 
-class ScheduleReinspectionInput(Command):
+class ScheduleReinspectionInput(Signed):
     planned_on: date | None = None
     number: Number = ""
     note: Note = ""
@@ -245,12 +293,12 @@ class Verification(Contract):
     note: Note = ""
 
 
-class VerifyInput(Command):
+class VerifyInput(Held):
     results: list[Verification] = Field(min_length=1, max_length=FINDINGS_MAX)
     next_due_on: date | None = None
 
 
-class ReasonInput(Command):
+class ReasonInput(Signed):
     reason: Reason
 
 
@@ -262,11 +310,11 @@ class SuspendInput(ReasonInput):
     pass
 
 
-class ResumeInput(Command):
+class ResumeInput(Signed):
     note: Note = ""
 
 
-class RequestExtensionInput(Command):
+class RequestExtensionInput(Signed):
     """The unit asks for a new due date for one remediation item (gia hạn)."""
 
     finding_no: FindingNo
@@ -274,13 +322,13 @@ class RequestExtensionInput(Command):
     reason: Reason
 
 
-class ExtendVisitInput(Command):
+class ExtendVisitInput(Signed):
     """The decision-maker extends the on-site check once (gia hạn thời hạn kiểm tra)."""
 
     reason: Reason
 
 
-class DecideExtensionInput(Command):
+class DecideExtensionInput(Signed):
     n: int = Field(ge=1, le=EXTENSIONS_MAX, description="the request's number")
     grant: bool
     note: Note = ""
@@ -343,6 +391,11 @@ class Visit(Contract):
     signed_by_unit: bool = False
     witness: str = ""
     unit_explanation: str = ""
+    number: str = ""
+    place: str = ""
+    leader_name: str = ""
+    team_present: list[Attendee] = Field(default_factory=list)
+    unit_present: list[Attendee] = Field(default_factory=list)
 
     @property
     def minutes_signed(self) -> bool:
@@ -358,6 +411,8 @@ class HistoryEntry(Contract):
     actor_id: str
     actor_role: Role
     at: datetime
+    # The business date of the step (its document's or act's date); None: the day of ``at``.
+    on: date | None = None
 
 
 class InspectionSnapshot(Contract):
@@ -389,6 +444,11 @@ class InspectionSnapshot(Contract):
     notice_sent_at: datetime | None = None
     visit_planned_on: date | None = None
     visit: Visit = Field(default_factory=Visit)
+    # Inspections started since the findings report became a step take it between the
+    # visit and the conclusion; older ones (False in their input) may conclude directly.
+    findings_report_step: bool = False
+    findings_reported_at: datetime | None = None
+    findings_report_number: str = ""
     conclusion_number: str = ""
     concluded_at: datetime | None = None
     concluded_by: str = Field(default="", description="the decision-maker who signed it")

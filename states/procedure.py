@@ -5,7 +5,7 @@ the API calls ``allowed_triggers``; property tests call them all. Same inputs, s
 no I/O.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from transitions import MachineError
@@ -18,6 +18,7 @@ from states.bounds import (
     json_bytes,
 )
 from states.calendar import WorkingCalendar, local_date
+from states.dates import check_dates, effective_at
 from states.errors import GuardFailed, InvalidCommand, InvalidTransition, NotAllowed
 from states.labels import STATE_LABELS
 from states.machine import GUARD_VI, TRANSITIONS, positioned, triggers_from
@@ -27,6 +28,7 @@ from states.models import (
     Command,
     HistoryEntry,
     InspectionSnapshot,
+    Signed,
     StartInspectionInput,
     TransitionEvent,
 )
@@ -44,15 +46,22 @@ HISTORY_KEPT = 50
 
 
 def start(inp: StartInspectionInput, now: datetime) -> tuple[InspectionSnapshot, TransitionEvent]:
-    """The snapshot of a newly decided inspection and its first event."""
-    decided_at = inp.decided_at or now
+    """The snapshot of a newly decided inspection and its first event.
+
+    It is decided when its decision was signed (a decision entered later is backdated);
+    inputs from before dates were business facts (``findings_report_step`` unset) keep the
+    moment they were entered, as their histories recorded."""
+    signed_on = inp.decision.signed_on if inp.findings_report_step else None
+    decided_at = inp.decided_at or (
+        effective_at(Signed(actor=inp.actor, signed_on=signed_on), now) if signed_on else now
+    )
     fields = inp.model_dump(
         exclude={"actor", "decided_at", "calendar", "resume_from", "caller_records"}
     )
     snapshot = InspectionSnapshot(
         **fields, coordinator_id=inp.actor.user_id, decided_at=decided_at, updated_at=now
     )
-    event = _record(snapshot, DECIDE, None, inp.actor, now, decision_payload(inp))
+    event = _record(snapshot, DECIDE, None, inp.actor, now, decision_payload(inp), signed_on)
     return snapshot, event
 
 
@@ -97,13 +106,21 @@ def allowed_triggers(snapshot: InspectionSnapshot, actor: Actor | None = None) -
     return allowed
 
 
-def check(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: datetime) -> None:
+def check(
+    snapshot: InspectionSnapshot,
+    trigger: Trigger,
+    cmd: Command,
+    now: datetime,
+    calendar: WorkingCalendar | None = None,
+) -> None:
     """Raise a ``DomainError`` unless ``cmd`` may fire ``trigger`` on ``snapshot`` now.
 
     Who first: a caller who may never fire the trigger on this inspection hears that, not
-    where the inspection stands."""
+    where the inspection stands. Then the dates it carries (``states.dates``), judged only
+    here — when a command is offered — and never again when its history replays."""
     check_actor(snapshot, trigger, cmd.actor)
     recheck(snapshot, trigger, cmd, now)
+    check_dates(snapshot, cmd, local_date(now), calendar or WorkingCalendar())
 
 
 def recheck(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: datetime) -> None:
@@ -121,7 +138,8 @@ def recheck(snapshot: InspectionSnapshot, trigger: Trigger, cmd: Command, now: d
             vi=f"Không thể «{_action_vi(trigger)}» khi cuộc kiểm tra đang ở bước "
             f"«{STATE_LABELS[snapshot.state][0]}».",
         )
-    check_payload(snapshot, trigger, cmd, local_date(now))
+    # Due dates are judged against the document's own date (an office enters paper late).
+    check_payload(snapshot, trigger, cmd, cmd.dated() or local_date(now))
     with positioned(snapshot) as case:
         possible = case.may_trigger(trigger.value, command=cmd)  # type: ignore[attr-defined]
     if not possible:
@@ -185,11 +203,12 @@ def apply(
             raise GuardFailed(f"cannot {trigger} while the inspection is {snapshot.state}")
         dest = InspectionState(case.state)
     after = snapshot.model_copy(deep=True)
-    EFFECTS[trigger](after, cmd, now, calendar or WorkingCalendar())
+    # Effects see the moment of the document or act (deadlines count from its date).
+    EFFECTS[trigger](after, cmd, effective_at(cmd, now), calendar or WorkingCalendar())
     after.state = dest
     after.updated_at = now
     payload = command_payload(cmd)
-    event = _record(after, trigger.value, snapshot.state, cmd.actor, now, payload)
+    event = _record(after, trigger.value, snapshot.state, cmd.actor, now, payload, cmd.dated())
     return after, event
 
 
@@ -200,6 +219,7 @@ def _record(
     actor: Actor,
     now: datetime,
     payload: dict[str, Any],
+    on: date | None = None,
 ) -> TransitionEvent:
     """Append a history entry to ``snapshot`` (in place) and return the matching event."""
     snapshot.seq += 1
@@ -212,6 +232,7 @@ def _record(
             actor_id=actor.user_id,
             actor_role=actor.role,
             at=now,
+            on=on,
         )
     )
     if len(snapshot.history) > HISTORY_KEPT:

@@ -27,6 +27,7 @@ from states.models import (
     InspectionSnapshot,
     RecordReinspectionInput,
     RecordVisitInput,
+    ReportFindingsInput,
     ReportRemediationInput,
     RequestExtensionInput,
     ResolveDisputeInput,
@@ -138,6 +139,24 @@ _SPECS = [
         effects.record_visit,
         checks.record_visit,
         fields={"results": Text("Kết quả kiểm tra", "Checklist results")},
+    ),
+    TriggerSpec(
+        T.REPORT_FINDINGS,
+        ReportFindingsInput,
+        Party.TEAM,
+        "findings-report",
+        Text("Báo cáo kết quả kiểm tra", "Report the findings"),
+        Text(
+            "Trưởng đoàn báo cáo người ra quyết định kết quả kiểm tra và đề xuất kết luận.",
+            "The team leader reports the findings to the decision-maker and proposes the "
+            "conclusion.",
+        ),
+        effects.report_findings,
+        checks.report_findings,
+        fields={
+            "number": Text("Số báo cáo", "Report number"),
+            "proposals": Text("Đề xuất, kiến nghị", "Proposals"),
+        },
     ),
     TriggerSpec(
         T.CONCLUDE,

@@ -14,6 +14,8 @@ class InspectionState(StrEnum):
     NOTIFIED = "notified"
     ON_SITE = "on_site"
     VISITED = "visited"
+    # The team leader's findings report (BC) is with the decision-maker.
+    FINDINGS_REPORTED = "findings_reported"
     REMEDIATION_REQUESTED = "remediation_requested"
     DISPUTED = "disputed"
     REMEDIATING = "remediating"
@@ -46,6 +48,7 @@ class Trigger(StrEnum):
     SEND_NOTICE = "send_notice"
     START_VISIT = "start_visit"
     RECORD_VISIT = "record_visit"
+    REPORT_FINDINGS = "report_findings"
     CONCLUDE = "conclude"
     ACKNOWLEDGE = "acknowledge"
     DISPUTE = "dispute"

@@ -14,7 +14,9 @@ from sqlmodel import Session
 
 from states.calendar import local_date
 from states.models import COLLECTIONS, InspectionSnapshot, TransitionEvent
+from states.paper import Paper, issues_of
 from states.sides import is_secret
+from store import register
 from store.db import session_scope
 from store.tables import (
     DisciplineRecord,
@@ -78,6 +80,15 @@ def project_in(
         _update_read_model(conn, snapshot, COLLECTIONS if changed is None else changed)
     for event in events:
         _append_event(conn, event)
+        for issue in issues_of(snapshot, event):
+            document = register.record(session, issue, snapshot.inspection_id)
+            if document and issue.paper is Paper.DECISION and not snapshot.decision.number:
+                # The number kiemtra gave the decision is the inspection's number.
+                conn.execute(
+                    update(INSPECTION)
+                    .where(INSPECTION.c.id == snapshot.inspection_id)
+                    .values(decision_number=document.symbol)
+                )
 
 
 def _utc(moment: datetime) -> datetime:
@@ -175,6 +186,8 @@ def _update_read_model(conn: Connection, s: InspectionSnapshot, changed: Sequenc
     itself, so two writers cannot both pass a check and the older win; the rest follows
     only when it did."""
     values = _values(s)
+    if not values["decision_number"]:
+        del values["decision_number"]  # the register's number, once given, stays
     later = or_(
         INSPECTION.c.seq < s.seq,
         and_(INSPECTION.c.seq == s.seq, INSPECTION.c.updated_at < values["updated_at"]),

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from states.paper import Issue
 from store.plans import path_of
 from store.tables import Document, DocumentType, Organisation
 
@@ -183,6 +184,8 @@ def issue(session: Session, entry: Entry, typed: str = "", *, commit: bool = Tru
     try:
         session.flush()
     except IntegrityError:
+        if not commit:  # part of a larger transaction: it fails whole, and is retried
+            raise
         # Another request registered the same key (or typed the same number) a moment ago.
         session.rollback()
         again = find(session, entry.key)
@@ -243,3 +246,71 @@ def issuer_names(session: Session, rows: list[Document]) -> dict[str, str]:
         select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(ids))
     ).all()
     return dict(found)
+
+
+def check_typed(
+    session: Session,
+    issuer_id: str,
+    type_code: str,
+    year: int,
+    typed: str,
+    inspection_id: str | None = None,
+) -> None:
+    """Refuse a typed number before the command that carries it is sent: its form, its
+    issuer and type, and that the register does not hold it already (for another
+    inspection than ``inspection_id``)."""
+    issuer = session.get(Organisation, issuer_id)
+    if issuer is None:
+        raise RegisterError(f"unknown issuer {issuer_id}", "Không có cơ quan ban hành này.")
+    number = parse(typed, type_code, issuer)
+    found = session.exec(
+        select(Document.symbol, Document.inspection_id).where(
+            Document.issuer_id == issuer_id,
+            Document.type == type_code,
+            Document.year == year,
+            Document.number == number,
+        )
+    ).first()
+    if found is not None and (inspection_id is None or found[1] != inspection_id):
+        taken = found[0]
+        raise NumberTaken(
+            f"{taken} of {year} is already in the register",
+            f"Số {taken} năm {year} đã có trong sổ đăng ký văn bản.",
+        )
+
+
+def record(session: Session, issue_: Issue, inspection_id: str) -> Document | None:
+    """Register a document of an inspection as its step is recorded (no commit: the step's
+    transaction holds it). A typed number someone else took between the check and the
+    commit gets the next number instead: the register never holds a number twice. An
+    issuer missing from the organisation tree has no book to write in: nothing is
+    registered (and the step's record must not fail for it)."""
+    if session.get(Organisation, issue_.issuer_id) is None:
+        return None
+    entry = Entry(
+        key=issue_.key,
+        issuer_id=issue_.issuer_id,
+        type=issue_.type,
+        year=issue_.year,
+        subject=issue_.subject,
+        signed_on=issue_.signed_on,
+        signer=issue_.signer,
+        inspection_id=inspection_id,
+        created_by="kiemtra",
+    )
+    if issue_.typed:
+        try:
+            return issue(session, entry, issue_.typed, commit=False)
+        except RegisterError:
+            pass
+    return issue(session, entry, commit=False)
+
+
+def of_inspection(session: Session, inspection_id: str) -> list[Document]:
+    """An inspection's documents, in the order they were issued."""
+    rows = session.exec(
+        select(Document)
+        .where(Document.inspection_id == inspection_id)
+        .order_by(col(Document.signed_on), col(Document.created_at))
+    ).all()
+    return list(rows)

@@ -23,3 +23,8 @@ def claim(session: Session, key: str, candidate: str) -> str:
     claimed = session.exec(select(StartKey.inspection_id).where(StartKey.key == key)).one()
     session.commit()
     return claimed
+
+
+def lookup(session: Session, key: str) -> str | None:
+    """The inspection id ``key`` already leads to, if any."""
+    return session.exec(select(StartKey.inspection_id).where(StartKey.key == key)).first()

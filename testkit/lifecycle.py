@@ -1,8 +1,8 @@
 """One inspection lifecycle — decided → … → closed with findings, one cycle — as the
 benchmarks and fault-injection runs drive it: as Temporal updates and as HTTP commands.
 
-Both are the same nine commands after the decision: team, notice, visit start, minutes
-with two findings, conclusion, acknowledgement, remediation report, re-inspection,
+Both are the same ten commands after the decision: team, notice, visit start, minutes
+with two findings, findings report, conclusion, acknowledgement, remediation report, re-inspection,
 verification (all resolved), which closes the inspection.
 """
 
@@ -24,13 +24,14 @@ DIRECT_STEPS: list[tuple[str, Command]] = [
     ("send_notice", b.send_notice()),
     ("start_visit", b.start_visit()),
     ("record_visit", b.record_visit(2)),
+    ("report_findings", b.report_findings()),
     ("conclude", b.conclude()),
     ("acknowledge", b.acknowledge()),
     ("report_remediation", b.report([1, 2])),
     ("schedule_reinspection", b.schedule()),
     ("verify", b.verify({1: VerificationOutcome.RESOLVED, 2: VerificationOutcome.RESOLVED})),
 ]
-COMMANDS_PER_LIFECYCLE = 1 + len(DIRECT_STEPS)  # the decision and nine commands
+COMMANDS_PER_LIFECYCLE = 1 + len(DIRECT_STEPS)  # the decision and ten commands
 
 ORGANISATIONS = [
     (b.PROVINCE, "B-T01", "UBND tỉnh", "province", None),
@@ -63,7 +64,6 @@ START_BODY = {
     "kind": "planned",
     "unit_id": b.COMMUNE,
     "title": "Kiểm tra công vụ UBND xã An Phú",
-    "decision": {"number": "94/QĐ-UBND"},
 }
 HTTP_STEPS = [
     HttpStep(
@@ -76,7 +76,7 @@ HTTP_STEPS = [
             ]
         },
     ),
-    HttpStep("coordinator", "notice", {"number": "12/TB-SNV"}),
+    HttpStep("coordinator", "notice", {}),
     HttpStep("leader", "visit/start"),
     HttpStep(
         "leader",
@@ -89,7 +89,8 @@ HTTP_STEPS = [
             ]
         },
     ),
-    HttpStep("decision_maker", "conclusion", {"number": "210/TB-UBND"}),
+    HttpStep("leader", "findings-report", {"summary": "hai nội dung chưa đạt"}),
+    HttpStep("decision_maker", "conclusion", {}),
     HttpStep("unit_rep", "acknowledge"),
     HttpStep(
         "unit_rep",

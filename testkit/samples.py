@@ -12,6 +12,7 @@ from states.models import (
     FormTeamInput,
     RecordVisitInput,
     RemediationReportItem,
+    ReportFindingsInput,
     ReportRemediationInput,
     ScheduleReinspectionInput,
     SendNoticeInput,
@@ -143,6 +144,10 @@ def record_visit(findings: int = 2) -> RecordVisitInput:
     ]
     results.append(ChecklistResult(criterion="CD-01", result=CheckResult.COMPLIANT))
     return RecordVisitInput(actor=LEADER, results=results)
+
+
+def report_findings() -> ReportFindingsInput:
+    return ReportFindingsInput(actor=LEADER, summary="hai nội dung chưa đạt")
 
 
 def conclude() -> ConcludeInput:

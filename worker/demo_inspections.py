@@ -67,13 +67,17 @@ def visit(by: str, results: list[dict[str, Any]], explanation: str = "") -> Step
     return Step(by, T.RECORD_VISIT, {"results": results, "unit_explanation": explanation})
 
 
-def conclude(number: str, summary: str, actions: list[str], due_on: date) -> Step:
-    """The conclusion notice: one remediation order per finding, in finding order."""
+def conclude(
+    leader: str, number: str, summary: str, actions: list[str], due_on: date
+) -> tuple[Step, Step]:
+    """The team leader's findings report, then the conclusion notice: one remediation order
+    per finding, in finding order."""
     orders = [
         {"finding_no": no, "action": action, "due_on": due_on}
         for no, action in enumerate(actions, start=1)
     ]
-    return Step(
+    report = Step(leader, T.REPORT_FINDINGS, {"summary": summary, "proposals": summary})
+    return report, Step(
         "decision_maker", T.CONCLUDE, {"number": number, "summary": summary, "orders": orders}
     )
 
@@ -154,7 +158,8 @@ def scenarios(today: date) -> list[Scenario]:
                     ],
                     "Trung tâm tiếp thu, cam kết khắc phục trong tháng.",
                 ),
-                conclude(
+                *conclude(
+                    "inspector_snv",
                     "210/TB-UBND",
                     "Trung tâm chấp hành tốt giờ giấc; còn hạn chế về niêm yết và hồ sơ trễ hạn.",
                     [
@@ -221,7 +226,8 @@ def scenarios(today: date) -> list[Scenario]:
                         *ok("WH-01", "ID-01", "CD-01", "CD-03", "IR-02", "OS-01"),
                     ],
                 ),
-                conclude(
+                *conclude(
+                    "inspector_snv",
                     "211/TB-UBND",
                     "Yêu cầu Chủ tịch UBND xã chấn chỉnh việc thực hiện quy chế nội bộ.",
                     [
@@ -258,7 +264,8 @@ def scenarios(today: date) -> list[Scenario]:
                         *ok("WH-01", "WH-02", "ID-01", "IR-03", "OS-01", "OS-03"),
                     ],
                 ),
-                conclude(
+                *conclude(
+                    "inspector_stp",
                     "212/TB-UBND",
                     "Yêu cầu Thủ trưởng đơn vị nghiêm túc rút kinh nghiệm và khắc phục.",
                     [

@@ -20,20 +20,21 @@ from temporalio.service import RPCError
 
 from api import commands
 from api import plans as plan_service
-from api.commands import Commander
+from api.commands import Commander, calendar_years
 from api.deps import actor_of
 from api.errors import ApiError
 from api.plan_schemas import PlanCreate
 from api.schemas import COMMAND_BODIES, InspectionCreate, TeamCreate
 from api.security import hash_password
 from api.settings import ApiSettings
-from states.calendar import local_date
+from states.calendar import WorkingCalendar, local_date
 from states.models import Actor, Command, Decision, InspectionSnapshot
 from states.scope import Viewer
 from states.triggers import COMMAND_TYPES
 from states.vocabulary import Trigger
 from store import plans as plan_store
 from store.accounts import create_user
+from store.calendar import calendar_for
 from store.queries import organisation_by_code, snapshot_of, viewer_of
 from store.tables import Organisation, Plan, PlanItem, User
 from worker.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, PROVINCE, PROVINCE_CODE
@@ -155,6 +156,10 @@ async def _drive(
     """Start one inspection and fire its steps; fail loudly if it misses its state."""
     commander = Commander(client, settings.task_queue, settings.update_timeout_seconds, engine)
     coordinator = actors["coordinator"]
+    with Session(engine) as session:
+        calendar = calendar_for(session, calendar_years(today))
+    lead = settings.policies().for_kind(scenario.kind).notice_lead_days
+    dates = business_dates(scenario, today, calendar, lead)
     body = InspectionCreate(
         kind=scenario.kind,
         unit_id=scenario.unit_id,
@@ -162,7 +167,7 @@ async def _drive(
         legal_basis=scenario.legal_basis,
         decision=Decision(
             number=scenario.decision_number,
-            signed_on=today,
+            signed_on=dates[0],
             signer=actors["decision_maker"].name,
             issuer_id=PROVINCE,
         ),
@@ -181,7 +186,7 @@ async def _drive(
             snapshot = await commander.start(session, inp)
             for no, step in enumerate(scenario.steps, start=1):
                 stage = f"step {no} ({step.trigger})"
-                command = _command(session, actors, step)
+                command = _command(session, actors, dated(step, dates, no, calendar))
                 snapshot = await commander.fire(
                     session, inspection_id, step.trigger, command, f"demo-{scenario.key}-{no}"
                 )
@@ -229,6 +234,59 @@ async def _adjust(
     return snapshot
 
 
+# Working days from the step before to each step: the demo was done on paper over weeks,
+# and is entered as it happened (every document keeps its own date).
+STEP_GAPS: dict[Trigger, int] = {
+    Trigger.FORM_TEAM: 1,
+    Trigger.SEND_NOTICE: 1,
+    Trigger.START_VISIT: 5,
+    Trigger.RECORD_VISIT: 0,
+    Trigger.REPORT_FINDINGS: 3,
+    Trigger.CONCLUDE: 3,
+    Trigger.ACKNOWLEDGE: 2,
+    Trigger.REPORT_REMEDIATION: 8,
+    Trigger.SCHEDULE_REINSPECTION: 1,
+    Trigger.VERIFY: 3,
+}
+
+
+def business_dates(
+    scenario: Scenario, today: date, calendar: WorkingCalendar, lead: int
+) -> list[date]:
+    """The decision's date and each step's: as long ago as the steps took, ending today."""
+    gaps = [
+        max(STEP_GAPS.get(s.trigger, 1), lead if s.trigger is Trigger.START_VISIT else 0)
+        for s in scenario.steps
+    ]
+    day = calendar.subtract_working_days(calendar.add_working_days(today, 0), sum(gaps) + 1)
+    if day > today:  # today is a day off: the last step was the working day before
+        day = calendar.subtract_working_days(day, 1)
+    dates = [day]
+    for gap in gaps:
+        day = calendar.add_working_days(day, gap)
+        dates.append(min(day, today))
+    return dates
+
+
+def dated(step: Step, dates: list[date], no: int, calendar: WorkingCalendar) -> Step:
+    """``step`` with its business date, the visit its notice announces and due dates on
+    working days."""
+    body = dict(step.body)
+    command = COMMAND_TYPES[step.trigger]
+    field = "held_on" if "held_on" in command.model_fields else "signed_on"
+    if field in command.model_fields:
+        body.setdefault(field, dates[no])
+    if step.trigger is Trigger.SEND_NOTICE and no + 1 < len(dates):
+        body["visit_planned_on"] = dates[no + 1]
+    if step.trigger is Trigger.SCHEDULE_REINSPECTION and no + 1 < len(dates):
+        body["planned_on"] = dates[no + 1]
+    if "orders" in body:
+        body["orders"] = [
+            {**o, "due_on": calendar.add_working_days(o["due_on"], 0)} for o in body["orders"]
+        ]
+    return Step(step.by, step.trigger, body)
+
+
 def _viewer(session: Session, actor: Actor) -> Viewer:
     user = session.get(User, actor.user_id)
     assert user is not None
@@ -243,6 +301,7 @@ def _command(session: Session, actors: dict[str, Actor], step: Step) -> Command:
             {"user_id": actors[m["username"]].user_id, "team_role": m["team_role"]}
             for m in step.body["members"]
         ]
-        return commands.team_input(session, actor, TeamCreate.model_validate({"members": members}))
+        body = {"members": members, "signed_on": step.body.get("signed_on")}
+        return commands.team_input(session, actor, TeamCreate.model_validate(body))
     payload = COMMAND_BODIES[step.trigger].model_validate(step.body)
     return COMMAND_TYPES[step.trigger].model_validate({**payload.model_dump(), "actor": actor})

@@ -47,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         RecordReinspectionInput,
         RecordTransitionInput,
         RecordVisitInput,
+        ReportFindingsInput,
         ReportRemediationInput,
         RequestExtensionInput,
         ResolveDisputeInput,
@@ -241,7 +242,7 @@ class InspectionWorkflow:
 
     def _check(self, trigger: Trigger, cmd: Command) -> None:
         try:
-            procedure.check(self._snapshot, trigger, cmd, workflow.now())
+            procedure.check(self._snapshot, trigger, cmd, workflow.now(), self._calendar)
         except DomainError as error:
             raise domain_failure(error) from None
 
@@ -471,6 +472,14 @@ class InspectionWorkflow:
     @record_visit.validator
     def validate_record_visit(self, cmd: RecordVisitInput) -> None:
         self._check(T.RECORD_VISIT, cmd)
+
+    @workflow.update
+    async def report_findings(self, cmd: ReportFindingsInput) -> InspectionSnapshot:
+        return await self._fire(T.REPORT_FINDINGS, cmd)
+
+    @report_findings.validator
+    def validate_report_findings(self, cmd: ReportFindingsInput) -> None:
+        self._check(T.REPORT_FINDINGS, cmd)
 
     @workflow.update
     async def conclude(self, cmd: ConcludeInput) -> InspectionSnapshot:

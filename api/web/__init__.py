@@ -41,7 +41,8 @@ class PageHeaders:
                 headers = MutableHeaders(scope=message)
                 headers["X-Frame-Options"] = "DENY"
                 headers["Referrer-Policy"] = "same-origin"
-                if pages:
+                if pages and "content-security-policy" not in headers:
+                    # A download or an image keeps the stricter policy it was sent with.
                     headers["Content-Security-Policy"] = CSP
             await send(message)
 

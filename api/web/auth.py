@@ -140,6 +140,7 @@ def routers() -> list[APIRouter]:
     from api.web import (
         admin,
         documents,
+        evidence,
         inspection,
         inspections,
         notifications,
@@ -158,4 +159,5 @@ def routers() -> list[APIRouter]:
         notifications.router,
         admin.router,
         documents.router,
+        evidence.router,
     ]

@@ -16,6 +16,7 @@ ORDER = [
     InspectionState.NOTIFIED,
     InspectionState.ON_SITE,
     InspectionState.VISITED,
+    InspectionState.FINDINGS_REPORTED,
     InspectionState.REMEDIATION_REQUESTED,
     InspectionState.DISPUTED,
     InspectionState.REMEDIATING,

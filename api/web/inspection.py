@@ -16,10 +16,13 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api import actions
+from api import actions, papers
 from api.deps import CommanderDep, SessionDep
 from api.errors import ERRORS, ApiError, ErrorCode
+from api.evidence import evidence_view
+from api.files import attachment
 from api.routes.inspections import InspectionId
+from api.routes.papers import DOCX, DocumentId, docx_of, pdf_response
 from api.schemas import COMMAND_BODIES, InspectionCreate, TeamCreate
 from api.scope import load_visible
 from api.web import forms
@@ -27,11 +30,13 @@ from api.web.caller import InspectionCallerDep, PageCaller
 from api.web.diagram import svg as lifecycle_svg
 from api.web.render import page
 from api.web.session import check_csrf, read_session
+from documents.pdf import pdf_unavailable
 from states import procedure
 from states.bounds import ID_MAX, NAME_MAX
 from states.checklist import GROUPS, STANDARD_CHECKLIST
 from states.errors import DomainError
 from states.models import InspectionSnapshot
+from states.paper import PAPERS, Paper
 from states.sides import inspected_side, issuers_for
 from states.triggers import COMMAND_PATHS, TRIGGERS
 from states.vocabulary import (
@@ -65,6 +70,7 @@ STAGES = [
     InspectionState.NOTIFIED,
     InspectionState.ON_SITE,
     InspectionState.VISITED,
+    InspectionState.FINDINGS_REPORTED,
     InspectionState.REMEDIATION_REQUESTED,
     InspectionState.REMEDIATING,
     InspectionState.REMEDIATION_REPORTED,
@@ -142,6 +148,7 @@ def inspection_context(
         snapshot.issuer_path[-1] if snapshot.issuer_path else None
     )
     due = {(r.finding_no, r.cycle): r for r in snapshot.remediation}
+    paperwork = papers.listed(db, snapshot, caller.viewer)
     return {
         "s": snapshot,
         "allowed": [TRIGGERS[t] for t in allowed],
@@ -152,6 +159,13 @@ def inspection_context(
         "criteria": CRITERIA,
         "due": due,
         "reminders": reminders_sent(db, snapshot.inspection_id),
+        "documents": [
+            {"document": w.document, "title": PAPERS[w.paper].title_vi} for w in paperwork
+        ],
+        "decision_symbol": snapshot.decision.number
+        or next((w.document.symbol for w in paperwork if w.paper is Paper.DECISION), ""),
+        "pdf_unavailable": pdf_unavailable(),
+        **evidence_view(db, snapshot, caller.actor),
         **ENUMS,
     }
 
@@ -413,3 +427,24 @@ def diagram(
         media_type="image/svg+xml",
         headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"},
     )
+
+
+@router.get("/inspections/{inspection_id}/documents/{document_id}.docx")
+def document_docx(
+    inspection_id: InspectionId,
+    document_id: DocumentId,
+    caller: InspectionCallerDep,
+    db: SessionDep,
+) -> Response:
+    work, content = docx_of(db, caller.viewer, inspection_id, document_id)
+    return attachment(content, DOCX, papers.file_name(work, "docx"))
+
+
+@router.get("/inspections/{inspection_id}/documents/{document_id}.pdf")
+async def document_pdf(
+    inspection_id: InspectionId,
+    document_id: DocumentId,
+    caller: InspectionCallerDep,
+    db: SessionDep,
+) -> Response:
+    return await pdf_response(db, caller.viewer, inspection_id, document_id)

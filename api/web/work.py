@@ -50,6 +50,7 @@ YEARS_AROUND = 5
 DEADLINE_NAMES = {
     DeadlineKind.VISIT.value: "Planned visit date",
     DeadlineKind.ON_SITE.value: "End of the on-site check",
+    DeadlineKind.FINDINGS_REPORT.value: "Findings report due",
     DeadlineKind.CONCLUSION.value: "Conclusion due",
     DeadlineKind.ACKNOWLEDGEMENT.value: "Acknowledgement or explanation due",
     DeadlineKind.REMEDIATION.value: "Remediation due",

@@ -226,7 +226,8 @@ async def _surprises(w: World) -> None:
         await w.run(
             iid,
             [
-                ("chair9", "conclusion", {"number": "301/TB-UBND", "orders": orders}),
+                ("lead9", "findings-report", {}),
+                ("chair9", "conclusion", {"orders": orders}),
                 ("rep9", "acknowledge", None),
                 ("rep9", "remediation-report", {"items": items}),
                 ("coord9", "reinspection", {}),
@@ -291,6 +292,7 @@ async def _plan_207(w: World) -> None:
                     ]
                 },
             ),
+            ("lead9", "findings-report", {}),
             ("chair9", "conclusion", {}),
             ("rep9b", "acknowledge", None),
             ("rep9b", "remediation-report", {"items": items}),

@@ -123,6 +123,7 @@ COMMANDS: dict[str, set[tuple[str, str]]] = {
     "visit/extend": SIGN,
     "visit/start": TEAM,
     "visit": TEAM,
+    "findings-report": TEAM,
     "verification": TEAM,
     "acknowledge": UNIT,
     "dispute": UNIT,
@@ -131,7 +132,7 @@ COMMANDS: dict[str, set[tuple[str, str]]] = {
 }
 # Commands that succeed from ``suspended``; every other permitted one is refused by the state.
 FROM_SUSPENDED = {"resume", "cancel"}
-READS = ["", "/events", "/diagram"]
+READS = ["", "/events", "/diagram", "/documents", "/evidence"]
 INSPECTION_ENDPOINTS = {("GET", f"/inspections/{{inspection_id}}{tail}") for tail in READS} | {
     ("POST", f"/inspections/{{inspection_id}}/{path}") for path in COMMANDS
 }
@@ -150,10 +151,11 @@ def expected(method: str, tail: str, role: str, side: str, secrecy: str) -> int:
 
 
 BODIES: dict[str, Any] = {
-    "notice": {"number": "1/TB"},
+    "notice": {},
     "visit": {"results": [{"criterion": "WH-01", "result": "compliant"}]},
     "visit/extend": {"reason": "nhiều hồ sơ"},
     "conclusion": {},
+    "findings-report": {},
     "dispute": {"finding_nos": [1], "explanation": "x"},
     "dispute/resolve": {"decisions": [{"finding_no": 1, "outcome": "upheld"}]},
     "extensions": {"finding_no": 1, "due_on": "2099-01-01", "reason": "x"},
@@ -247,6 +249,8 @@ async def test_inspection_endpoints(
 ALL_200 = dict.fromkeys(ROLES, 200)
 ADMIN_ONLY = {role: 403 for role in ROLES} | {"admin": 200}
 NO_PLAN = dict.fromkeys(ROLES, 404) | {"admin": 403}
+NO_INSPECTION = dict.fromkeys(ROLES, 404) | {"admin": 403}
+NO_ORGANISATION = dict.fromkeys(ROLES, 404)
 REPORT_FORMATS = ["", ".xlsx", ".csv", ".svg"]
 # Endpoints not about one inspection: one status per role.
 GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
@@ -271,6 +275,19 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     # The register of documents: the caller's authority's (a unit's representative: none).
     ("GET", "/documents"): ALL_200,
     ("GET", "/documents.xlsx"): ALL_200,
+    # One document or file of an inspection: probed on an unknown inspection here
+    # (test_paper_trail_api and the evidence tests check scope on real ones).
+    ("GET", "/inspections/{inspection_id}/documents/{document_id}.docx"): NO_INSPECTION,
+    ("GET", "/inspections/{inspection_id}/documents/{document_id}.pdf"): NO_INSPECTION,
+    ("POST", "/inspections/{inspection_id}/evidence"): NO_INSPECTION,
+    ("GET", "/inspections/{inspection_id}/evidence/{file_id}"): NO_INSPECTION,
+    ("DELETE", "/inspections/{inspection_id}/evidence/{file_id}"): NO_INSPECTION,
+    # Office templates: an organisation the caller manages (probed on an unknown one).
+    ("GET", "/organisations/{organisation_id}/document-templates"): NO_ORGANISATION,
+    ("PUT", "/organisations/{organisation_id}/document-templates/{kind}"): NO_ORGANISATION,
+    ("DELETE", "/organisations/{organisation_id}/document-templates/{kind}"): NO_ORGANISATION,
+    ("GET", "/organisations/{organisation_id}/document-templates/{kind}.docx"): NO_ORGANISATION,
+    ("GET", "/document-templates/{kind}/default.docx"): ALL_200,
     ("POST", "/notifications/{notification_id}/read"): dict.fromkeys(ROLES, 404),
     ("GET", "/inspections.csv"): ALL_200 | {"admin": 403},
     ("GET", "/inspections.xlsx"): ALL_200 | {"admin": 403},
@@ -353,6 +370,11 @@ async def test_global_endpoints(
             .replace("{plan_id}", "none")
             .replace("{item_id}", "none")
             .replace("{user_id}", "none")
+            .replace("{inspection_id}", "none")
+            .replace("{document_id}", "0")
+            .replace("{file_id}", "none")
+            .replace("{organisation_id}", "none")
+            .replace("{kind}", "decision")
         )
         r = await http.request(method, url, headers=headers, **request)
         if r.status_code != GLOBAL_TABLE[(method, path)][role]:

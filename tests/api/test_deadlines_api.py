@@ -15,10 +15,11 @@ async def to_remediation_requested(http: httpx.AsyncClient, people: People) -> s
     iid = (await start(http, people))["inspection_id"]
     for who, path, body in [
         ("coordinator", "team", team(people)),
-        ("coordinator", "notice", {"number": "20/TB-SNV"}),
+        ("coordinator", "notice", {}),
         ("leader", "visit/start", None),
         ("leader", "visit", {"results": results(["WH-01"])}),
-        ("decision_maker", "conclusion", {"number": "230/TB-UBND"}),
+        ("leader", "findings-report", {}),
+        ("decision_maker", "conclusion", {}),
     ]:
         r = await post(http, people, who, f"/inspections/{iid}/{path}", body)
         assert r.status_code == 200, r.text

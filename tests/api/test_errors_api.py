@@ -186,6 +186,7 @@ async def test_replay_after_the_inspection_closed(http: httpx.AsyncClient, peopl
         ("coordinator", "notice", {}),
         ("leader", "visit/start", None),
         ("leader", "visit", {"results": results([])}),
+        ("leader", "findings-report", {}),
     ]:
         assert (
             await post(http, people, who, f"/inspections/{iid}/{path}", body)

@@ -28,7 +28,6 @@ async def start(
         "kind": kind,
         "unit_id": b.COMMUNE,
         "title": "Kiểm tra công vụ UBND xã An Phú",
-        "decision": {"number": "94/QĐ-UBND"},
     } | extra
     r = await post(http, people, "coordinator", "/inspections", body)
     assert r.status_code == 201, r.text
@@ -50,10 +49,11 @@ async def test_full_lifecycle_over_http(http: httpx.AsyncClient, people: People)
     assert created["state"] == "decided"
     steps: list[tuple[str, str, Any, str]] = [
         ("coordinator", "team", team(people), "team_formed"),
-        ("coordinator", "notice", {"number": "12/TB-SNV"}, "notified"),
+        ("coordinator", "notice", {}, "notified"),
         ("leader", "visit/start", None, "on_site"),
         ("leader", "visit", {"results": results(["WH-01", "ID-01"])}, "visited"),
-        ("decision_maker", "conclusion", {"number": "210/TB-UBND"}, "remediation_requested"),
+        ("leader", "findings-report", {}, "findings_reported"),
+        ("decision_maker", "conclusion", {}, "remediation_requested"),
         ("unit_rep", "dispute", {"finding_nos": [2], "explanation": "đã đeo thẻ"}, "disputed"),
         (
             "decision_maker",

@@ -264,6 +264,7 @@ async def test_cancelling_past_the_conclusion_is_refused(
         ("coordinator", "notice", {}),
         ("leader", "visit/start", None),
         ("leader", "visit", {"results": [{"criterion": "WH-01", "result": "non_compliant"}]}),
+        ("leader", "findings-report", {}),
         ("decision_maker", "conclusion", {}),
     ]:
         r = await post(http, people, who, f"/inspections/{iid}/{path}", body)

@@ -107,9 +107,11 @@ async def test_surprise_is_invisible_to_the_unit_until_on_site(
                     headers=leader,
                 )
             ).status_code == 200
+            r = await c.post(f"/inspections/{iid}/findings-report", json={}, headers=leader)
+            assert r.status_code == 200, r.text
             r = await c.post(
                 f"/inspections/{iid}/conclusion",
-                json={"number": "240/TB-UBND"},
+                json={},
                 headers=people.headers["decision_maker"],
             )
             assert r.status_code == 200

@@ -74,7 +74,7 @@ async def test_the_inspected_side_cannot_steer_or_close_the_inspection(
     iid = await inspection_of_the_shop(http, local)
     for who, path, body in [
         ("coordinator", "team", team(local)),
-        ("coordinator", "notice", {"number": "15/TB-SNV"}),
+        ("coordinator", "notice", {}),
     ]:
         assert (await post(http, local, who, f"/inspections/{iid}/{path}", body)).status_code == 200
     before = await trail(http, local, iid)
@@ -83,7 +83,7 @@ async def test_the_inspected_side_cannot_steer_or_close_the_inspection(
         ("sc_chair", "cancel", {"reason": "không cần"}),
         ("sc_coordinator", "visit/start", None),
         ("sc_chair", "visit/start", None),
-        ("sc_chair", "notice", {"number": "1/TB"}),
+        ("sc_chair", "notice", {}),
     ]
     for who, path, body in attempts:
         r = await post(http, local, who, f"/inspections/{iid}/{path}", body)
@@ -95,7 +95,8 @@ async def test_the_inspected_side_cannot_steer_or_close_the_inspection(
     steps: list[tuple[str, str, Any]] = [
         ("leader", "visit/start", None),
         ("leader", "visit", {"results": results(["WH-01", "ID-01"])}),
-        ("decision_maker", "conclusion", {"number": "216/TB-UBND"}),
+        ("leader", "findings-report", {}),
+        ("decision_maker", "conclusion", {}),
         ("sc_rep", "dispute", {"finding_nos": [1, 2], "explanation": "đã chấn chỉnh ngay"}),
     ]
     for who, path, body in steps:
@@ -119,10 +120,11 @@ async def test_only_the_issuing_organisations_decision_maker_concludes(
         ("coordinator", "team", team(local)),
         ("leader", "visit/start", None),
         ("leader", "visit", {"results": results(["WH-01"])}),
+        ("leader", "findings-report", {}),
     ]:
         assert (await post(http, local, who, f"/inspections/{iid}/{path}", body)).status_code == 200
     for who in ("sc_chair", "coordinator"):
-        r = await post(http, local, who, f"/inspections/{iid}/conclusion", {"number": "1/TB"})
+        r = await post(http, local, who, f"/inspections/{iid}/conclusion", {})
         assert r.status_code == 403, r.text
     r = await post(http, local, "decision_maker", f"/inspections/{iid}/conclusion", {})
     assert r.status_code == 200, r.text
@@ -212,6 +214,7 @@ async def test_a_hidden_parent_and_an_unknown_one_are_refused_alike(
         ("coordinator", "team", team(local)),
         ("leader", "visit/start", None),
         ("leader", "visit", {"results": results(["WH-01"])}),
+        ("leader", "findings-report", {}),
         ("decision_maker", "conclusion", {}),
     ]:
         assert (
@@ -263,10 +266,11 @@ async def test_a_reinspection_settles_its_parent_which_closes(
     parent = await inspection_of_the_shop(http, local)
     for who, path, body in [
         ("coordinator", "team", team(local)),
-        ("coordinator", "notice", {"number": "17/TB-SNV"}),
+        ("coordinator", "notice", {}),
         ("leader", "visit/start", None),
         ("leader", "visit", {"results": results(["WH-01", "ID-01"])}),
-        ("decision_maker", "conclusion", {"number": "218/TB-UBND"}),
+        ("leader", "findings-report", {}),
+        ("decision_maker", "conclusion", {}),
         ("shop_rep", "acknowledge", None),
     ]:
         r = await post(http, local, who, f"/inspections/{parent}/{path}", body)
@@ -287,10 +291,11 @@ async def test_a_reinspection_settles_its_parent_which_closes(
     fixed = [{"criterion": c, "result": "compliant"} for c in ("WH-01", "ID-01")]
     for who, path, body in [
         ("coordinator", "team", team(local)),
-        ("coordinator", "notice", {"number": "18/TB-SNV"}),
+        ("coordinator", "notice", {}),
         ("leader", "visit/start", None),
         ("leader", "visit", {"results": fixed}),
-        ("decision_maker", "conclusion", {"number": "219/TB-UBND"}),
+        ("leader", "findings-report", {}),
+        ("decision_maker", "conclusion", {}),
     ]:
         r = await post(http, local, who, f"/inspections/{child['inspection_id']}/{path}", body)
         assert r.status_code == 200, (path, r.text)

@@ -13,8 +13,10 @@ from temporalio.client import Client
 
 from api.security import verify_password
 from api.settings import ApiSettings
+from states.calendar import local_date
 from states.scope import Viewer
 from states.vocabulary import FindingStatus, InspectionKind, InspectionState, Role
+from store import register
 from store.db import make_engine
 from store.queries import snapshot_of, user_by_username
 from store.reports import coverage
@@ -96,6 +98,27 @@ async def test_the_field_reports_show_in_the_read_model(seeded: Seeded) -> None:
         InspectionState.CANCELLED,
         f"Điều chỉnh kế hoạch: {ADJUSTMENT}",
     )
+
+
+async def test_the_demo_holds_its_documents_dated_as_they_were_issued(seeded: Seeded) -> None:
+    rows = rows_by_unit(seeded.engine)
+    closed = rows[demo_data.AN_PHU_SHOP]
+    with Session(seeded.engine) as session:
+        docs = register.of_inspection(session, closed.id)
+        snapshot = snapshot_of(session, closed.id)
+    assert snapshot is not None
+    assert [(d.type, d.symbol) for d in docs] == [
+        ("QĐ", "94/QĐ-UBND"),
+        ("TB", "12/TB-SNV"),
+        ("BB", docs[2].symbol),
+        ("BC", docs[3].symbol),
+        ("TB", "210/TB-UBND"),
+        ("BC", docs[5].symbol),
+    ]
+    dates = [d.signed_on for d in docs]
+    assert dates == sorted(dates) and dates[0] is not None and dates[0] < date.today()
+    # The inspection is dated by its decision, and its deadlines counted from its steps.
+    assert local_date(snapshot.decided_at) == dates[0]
 
 
 async def test_the_plans_and_their_coverage(seeded: Seeded) -> None:

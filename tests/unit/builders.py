@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from states import procedure
+from states.calendar import WorkingCalendar
 from states.machine import finding_is_active
 from states.models import (
     AcknowledgeInput,
@@ -21,6 +22,7 @@ from states.models import (
     RecordReinspectionInput,
     RecordVisitInput,
     RemediationReportItem,
+    ReportFindingsInput,
     ReportRemediationInput,
     RequestExtensionInput,
     ResolveDisputeInput,
@@ -52,6 +54,7 @@ from states.vocabulary import (
 # 09:00 in Hanoi on a Monday; tests advance from here, never from the clock.
 T0 = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)
 STEP = timedelta(hours=5)
+WEEKDAYS = WorkingCalendar()
 
 # The province decides (its People's Committee issues, Home Affairs coordinates) and inspects
 # a commune under a district: the district is the unit's managing chain.
@@ -173,6 +176,8 @@ def good_command(snapshot: InspectionSnapshot, trigger: Trigger) -> Command:
             return StartVisitInput(actor=LEADER)
         case Trigger.RECORD_VISIT:
             return minutes()
+        case Trigger.REPORT_FINDINGS:
+            return ReportFindingsInput(actor=LEADER, number="05/BC-ĐKT")
         case Trigger.CONCLUDE:
             return ConcludeInput(actor=DECISION_MAKER, number="210/TB-UBND")
         case Trigger.ACKNOWLEDGE:
@@ -228,7 +233,9 @@ def good_command(snapshot: InspectionSnapshot, trigger: Trigger) -> Command:
             return RequestExtensionInput(
                 actor=UNIT_REP,
                 finding_no=item.finding_no if item else 1,
-                due_on=(item.due_on if item else today) + timedelta(days=20),
+                due_on=WEEKDAYS.add_working_days(
+                    (item.due_on if item else today) + timedelta(days=20), 0
+                ),
                 reason="cần thêm kinh phí",
             )
         case Trigger.DECIDE_EXTENSION:
@@ -310,6 +317,12 @@ def reach(case: str, kind: InspectionKind) -> InspectionSnapshot:
         "on_site": on_site,
         "visited": (*on_site, T.RECORD_VISIT),
         "visited_clean": (*on_site, (T.RECORD_VISIT, minutes(findings=False))),
+        "findings_reported": (*on_site, T.RECORD_VISIT, T.REPORT_FINDINGS),
+        "findings_reported_clean": (
+            *on_site,
+            (T.RECORD_VISIT, minutes(findings=False)),
+            T.REPORT_FINDINGS,
+        ),
         "remediation_requested": (*on_site, T.RECORD_VISIT, T.CONCLUDE),
         "disputed": (*on_site, T.RECORD_VISIT, T.CONCLUDE, T.DISPUTE),
         # Finding 2 waits for more time while finding 1 is disputed.

@@ -1,7 +1,6 @@
 """Declared bounds: texts, lists, and what one command and one inspection's record may weigh."""
 
 import time
-from datetime import timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -46,6 +45,7 @@ from tests.unit.builders import (
     STEP,
     T0,
     UNIT_REP,
+    WEEKDAYS,
     good_command,
     reach,
     run,
@@ -115,14 +115,14 @@ def test_extension_requests_are_capped() -> None:
         ask = RequestExtensionInput(
             actor=UNIT_REP,
             finding_no=1,
-            due_on=T0.date() + timedelta(days=100 + n),
+            due_on=WEEKDAYS.add_working_days(T0.date(), 70 + n),
             reason="cần thêm thời gian",
         )
         procedure.check(snapshot, T.REQUEST_EXTENSION, ask, now)
         snapshot, _ = procedure.apply(snapshot, T.REQUEST_EXTENSION, ask, now)
         refuse = good_command(snapshot, T.DECIDE_EXTENSION).model_copy(update={"grant": False})
         snapshot, _ = procedure.apply(snapshot, T.DECIDE_EXTENSION, refuse, now)
-    one_more = ask.model_copy(update={"due_on": T0.date() + timedelta(days=400)})
+    one_more = ask.model_copy(update={"due_on": WEEKDAYS.add_working_days(T0.date(), 300)})
     with pytest.raises(InvalidCommand, match=f"at most {EXTENSIONS_MAX}"):
         procedure.check(snapshot, T.REQUEST_EXTENSION, one_more, now + STEP)
 
@@ -173,7 +173,7 @@ def heavy(snapshot: InspectionSnapshot, trigger: Trigger, n: int) -> Command:
         case T.REQUEST_EXTENSION:
             ask = good_command(snapshot, trigger)
             assert isinstance(ask, RequestExtensionInput)
-            later = ask.due_on + timedelta(days=n)
+            later = WEEKDAYS.add_working_days(ask.due_on, n)
             return ask.model_copy(update={"reason": text, "due_on": later})
         case T.DECIDE_EXTENSION:
             return good_command(snapshot, trigger).model_copy(update={"grant": False, "note": text})

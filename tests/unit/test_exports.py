@@ -395,8 +395,8 @@ def test_workbook_text_never_becomes_a_formula(text: str) -> None:
         # No formula element anywhere, whatever a reader makes of the cells.
         assert all("<f>" not in xml and "<f " not in xml for xml in sheet_xml(data)), name
         cells = [c for ws in workbook(data).worksheets for row in ws.iter_rows() for c in row]
-        # XML reads a carriage return in text back as a newline.
-        found = [c for c in cells if c.value == text.replace("\r", "\n")]
+        # Parsers read a carriage return in text back as a newline (lxml < 6.1) or keep it.
+        found = [c for c in cells if c.value in (text, text.replace("\r", "\n"))]
         assert found, f"{text!r} not written to {name}"
         assert all(c.data_type == "s" for c in found), name
         assert all(c.data_type != "f" for c in cells), name

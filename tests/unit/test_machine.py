@@ -107,9 +107,12 @@ PLANNED_TABLE: dict[str, str] = {
     "team_formed": "send_notice>notified cancel>cancelled suspend>suspended",
     "notified": "start_visit>on_site cancel>cancelled suspend>suspended",
     "on_site": "record_visit>visited extend_visit>on_site cancel>cancelled suspend>suspended",
-    "visited": "conclude>remediation_requested suspend>suspended",
-    "visited_clean": "conclude>closed suspend>suspended",
+    # Inspections started before the findings report was a step may still conclude at once.
+    "visited": "report_findings>findings_reported conclude>remediation_requested suspend>suspended",
+    "visited_clean": "report_findings>findings_reported conclude>closed suspend>suspended",
     "visited_unsigned": "suspend>suspended",
+    "findings_reported": "conclude>remediation_requested suspend>suspended",
+    "findings_reported_clean": "conclude>closed suspend>suspended",
     # After the conclusion a verification re-inspection's results can settle every finding.
     "remediation_requested": (
         "acknowledge>remediating dispute>disputed request_extension>remediation_requested "
@@ -146,6 +149,7 @@ PLANNED_TABLE: dict[str, str] = {
     "suspended/notified": "cancel>cancelled resume>notified",
     "suspended/on_site": "cancel>cancelled resume>on_site",
     "suspended/visited": "resume>visited",
+    "suspended/findings_reported": "resume>findings_reported",
     "suspended/remediation_requested": ("resume>remediation_requested record_reinspection>closed"),
     "suspended/disputed": "resume>disputed record_reinspection>suspended",
     "suspended/remediating": "resume>remediating record_reinspection>closed",
@@ -166,6 +170,9 @@ SPECIAL_REFUSALS: dict[InspectionKind, dict[tuple[str, Trigger], type[DomainErro
     PLANNED: {
         ("team_formed", T.START_VISIT): GuardFailed,
         ("visited_unsigned", T.CONCLUDE): GuardFailed,
+        ("visited_unsigned", T.REPORT_FINDINGS): GuardFailed,
+        ("suspended/findings_reported", T.CANCEL): GuardFailed,
+        ("suspended/findings_reported", T.RECORD_REINSPECTION): GuardFailed,
         # No request to decide: the payload names request 1, which does not exist.
         ("remediation_requested", T.DECIDE_EXTENSION): InvalidCommand,
         ("remediating", T.DECIDE_EXTENSION): InvalidCommand,
@@ -189,7 +196,7 @@ SPECIAL_REFUSALS: dict[InspectionKind, dict[tuple[str, Trigger], type[DomainErro
         **{
             (case, trigger): NotAllowed
             for case in ("decided", "cancelled", "suspended/decided")
-            for trigger in (T.START_VISIT, T.RECORD_VISIT, T.VERIFY)
+            for trigger in (T.START_VISIT, T.RECORD_VISIT, T.REPORT_FINDINGS, T.VERIFY)
         },
     },
 }
@@ -871,9 +878,13 @@ on_site --> visited: record_visit
 on_site --> cancelled: cancel
 on_site --> suspended: suspend
 on_site --> on_site: extend_visit [internal] [visit_not_extended]
-visited --> closed: conclude [minutes_signed & no_findings]
-visited --> remediation_requested: conclude [minutes_signed & has_findings]
+visited --> findings_reported: report_findings [minutes_signed]
+visited --> closed: conclude [report_not_required & minutes_signed & no_findings]
+visited --> remediation_requested: conclude [report_not_required & minutes_signed & has_findings]
 visited --> suspended: suspend
+findings_reported --> closed: conclude [no_findings]
+findings_reported --> remediation_requested: conclude [has_findings]
+findings_reported --> suspended: suspend
 remediation_requested --> remediating: acknowledge
 remediation_requested --> disputed: dispute
 remediation_requested --> remediation_requested: request_extension [internal] | \
@@ -908,6 +919,7 @@ suspended --> team_formed: resume [was_team_formed]
 suspended --> notified: resume [was_notified]
 suspended --> on_site: resume [was_on_site]
 suspended --> visited: resume [was_visited]
+suspended --> findings_reported: resume [was_findings_reported]
 suspended --> remediation_requested: resume [was_remediation_requested]
 suspended --> disputed: resume [was_disputed]
 suspended --> remediating: resume [was_remediating]

@@ -30,6 +30,7 @@ from states.models import (
     RecordVisitInput,
     RemediationOrder,
     RemediationReportItem,
+    ReportFindingsInput,
     ReportRemediationInput,
     RequestExtensionInput,
     ResolveDisputeInput,
@@ -72,6 +73,7 @@ from tests.unit.builders import (
     STEP,
     T0,
     UNIT_REP,
+    WEEKDAYS,
     member,
     start_input,
 )
@@ -111,8 +113,9 @@ def sometimes(draw: st.DrawFn) -> bool:
 def day(draw: st.DrawFn, today: date, wrong: bool) -> date | None:
     if wrong:
         return today - timedelta(days=draw(st.integers(1, 30)))
-    offset = draw(st.none() | st.integers(0, 60))
-    return None if offset is None else today + timedelta(days=offset)
+    # Past the notice's lead time, on a working day: a date a careful office would set.
+    offset = draw(st.none() | st.integers(8, 60))
+    return None if offset is None else WEEKDAYS.add_working_days(today + timedelta(offset), 0)
 
 
 def spoil(draw: st.DrawFn, numbers: list[int], everything: list[int]) -> list[int]:
@@ -189,6 +192,8 @@ def payload(
                 signed_by_unit=not draw(st.booleans()),
                 witness=draw(st.sampled_from(["", "Trưởng thôn"])),
             )
+        case T.REPORT_FINDINGS:
+            return ReportFindingsInput(actor=actor)
         case T.CONCLUDE:
             ordered = draw(st.lists(st.sampled_from(findings), unique=True)) if findings else []
             return ConcludeInput(

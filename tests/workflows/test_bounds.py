@@ -7,7 +7,6 @@ commands; its answers and its projection stay under the server's payload limits.
 """
 
 import uuid
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -18,6 +17,7 @@ from temporalio.exceptions import ApplicationError
 from activities.names import inspection_workflow_id
 from states import procedure
 from states.bounds import CRITERIA_MAX, EXTENSIONS_MAX, SNAPSHOT_BYTES_HARD_MAX, json_bytes
+from states.calendar import WorkingCalendar
 from states.errors import ErrorType
 from states.models import (
     Command,
@@ -43,7 +43,8 @@ def today_s(snapshot: InspectionSnapshot, cmd: Command, n: int) -> Command:
         return cmd.model_copy(update={"planned_on": None})
     if isinstance(cmd, RequestExtensionInput):
         item = next(r for r in snapshot.current_items() if r.finding_no == cmd.finding_no)
-        return cmd.model_copy(update={"due_on": item.due_on + timedelta(days=30 + n)})
+        due = WorkingCalendar().add_working_days(item.due_on, 20 + n)
+        return cmd.model_copy(update={"due_on": due})
     return cmd
 
 

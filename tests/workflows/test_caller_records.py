@@ -133,5 +133,5 @@ async def test_caller_and_workflow_both_writing_leave_each_event_once(
         (2, "form_team"),
         (3, "cancel"),
     ]
-    assert events[2][3] == {"reason": "trùng kế hoạch"}
+    assert events[2][3] == {"reason": "trùng kế hoạch", "signed_on": None}
     assert state_of(engine, sid) == "cancelled"

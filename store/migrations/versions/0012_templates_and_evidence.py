@@ -31,7 +31,9 @@ def upgrade() -> None:
         sa.Column("uploaded_by", text(), nullable=False),
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
     )
-    op.create_index("ix_document_template_organisation_id", "document_template", ["organisation_id"])
+    op.create_index(
+        "ix_document_template_organisation_id", "document_template", ["organisation_id"]
+    )
     op.create_index("ix_document_template_kind", "document_template", ["kind"])
     op.create_table(
         "evidence_file",

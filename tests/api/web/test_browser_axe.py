@@ -46,10 +46,11 @@ async def world(http: httpx.AsyncClient, people: People) -> World:
     for iid, last in [(on_site, "visit/start"), (concluded, "conclusion")]:
         steps = [
             ("coordinator", "team", team(people)),
-            ("coordinator", "notice", {"number": "12/TB-SNV"}),
+            ("coordinator", "notice", {}),
             ("leader", "visit/start", None),
             ("leader", "visit", {"results": results(["WH-01", "ID-01"])}),
-            ("decision_maker", "conclusion", {"number": "210/TB-UBND"}),
+            ("leader", "findings-report", {}),
+            ("decision_maker", "conclusion", {}),
         ]
         for who, path, body in steps:
             r = await post(http, people, who, f"/inspections/{iid}/{path}", body)

@@ -39,7 +39,7 @@ async def test_a_whole_inspection_through_the_pages(
     await coordinator.get_by_label("Loại hình kiểm tra").select_option("planned")
     await coordinator.get_by_label("Tên cuộc kiểm tra").fill("Kiểm tra công vụ qua trang web")
     await coordinator.get_by_label("Cơ quan ban hành quyết định").select_option(b.PROVINCE)
-    await coordinator.get_by_label("Số quyết định").fill("94/QĐ-UBND")
+    await coordinator.get_by_label("Số quyết định").fill("294/QĐ-UBND")
     await coordinator.get_by_role("button", name="Khởi tạo cuộc kiểm tra").click()
     await expect(coordinator.get_by_role("status")).to_contain_text("Đã khởi tạo cuộc kiểm tra")
     found = INSPECTION_URL.search(coordinator.url)
@@ -72,6 +72,9 @@ async def test_a_whole_inspection_through_the_pages(
     await submit(leader, "Lập biên bản kiểm tra", "Lập biên bản kiểm tra")
     await expect(leader.get_by_text("Hai công chức đến muộn 30 phút").first).to_be_visible()
 
+    await act(leader, inspection, "Báo cáo kết quả kiểm tra")
+    await submit(leader, "Báo cáo kết quả kiểm tra", "Báo cáo kết quả kiểm tra")
+
     signer = await as_person(browser, api, "decision_maker")
     await act(signer, inspection, "Ban hành thông báo kết luận")
     await signer.get_by_label("Biện pháp khắc phục", exact=True).fill(
@@ -96,7 +99,7 @@ async def test_a_whole_inspection_through_the_pages(
     await coordinator.goto(f"/inspections/{inspection}")
     await expect(coordinator.locator(".state")).to_have_text("Kết thúc")
     timeline = coordinator.locator("ol.timeline li")
-    await expect(timeline).to_have_count(10)
+    await expect(timeline).to_have_count(11)
     steps = await timeline.all_inner_texts()
     for label in (
         "Ban hành quyết định kiểm tra",
@@ -104,6 +107,7 @@ async def test_a_whole_inspection_through_the_pages(
         "Gửi thông báo kiểm tra",
         "Bắt đầu kiểm tra tại đơn vị",
         "Lập biên bản kiểm tra",
+        "Báo cáo kết quả kiểm tra",
         "Ban hành thông báo kết luận",
         "Tiếp thu kết luận",
         "Báo cáo kết quả khắc phục",

@@ -20,11 +20,15 @@ async def state_of(http: httpx.AsyncClient, people: People, iid: str) -> str:
 async def test_the_page_shows_the_decision_and_the_buttons_of_the_caller(
     http: httpx.AsyncClient, people: People, pages: Pages
 ) -> None:
-    iid = (await start(http, people, title="Kiểm tra trang chi tiết"))["inspection_id"]
+    iid = (
+        await start(
+            http, people, title="Kiểm tra trang chi tiết", decision={"number": "194/QĐ-UBND"}
+        )
+    )["inspection_id"]
     coordinator = await pages("coordinator")
     r = await coordinator.get(f"/inspections/{iid}")
     assert r.status_code == 200
-    assert "Kiểm tra trang chi tiết" in r.text and "94/QĐ-UBND" in r.text
+    assert "Kiểm tra trang chi tiết" in r.text and "194/QĐ-UBND" in r.text
     assert "UBND xã An Phú" in r.text
     assert f'href="/inspections/{iid}/actions/form_team"' in r.text
     assert 'aria-current="step">Đã có quyết định' in r.text
@@ -111,9 +115,7 @@ async def test_a_post_without_csrf_changes_nothing(
     iid = (await start(http, people))["inspection_id"]
     await post(http, people, "coordinator", f"/inspections/{iid}/team", team(people))
     coordinator = await pages("coordinator")
-    r = await coordinator.post(
-        f"/inspections/{iid}/actions/send_notice", {"number": "16/TB-SNV"}, csrf=False
-    )
+    r = await coordinator.post(f"/inspections/{iid}/actions/send_notice", {}, csrf=False)
     assert r.status_code == 403
     assert await state_of(http, people, iid) == "team_formed"
 

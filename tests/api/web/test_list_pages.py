@@ -4,6 +4,7 @@ same scope and secrecy as the API; exports of exactly the filtered rows; bad val
 
 import csv
 import io
+import itertools
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -11,14 +12,17 @@ from typing import Any
 
 import httpx
 
-from states.calendar import local_date
+from states.calendar import build_calendar, local_date
 from tests.api.conftest import People
 from tests.api.test_lifecycle_api import post, start, team
 from tests.api.web.conftest import Pages
 
+NUMBERS = itertools.count(500_000 + uuid.uuid4().int % 1000 * 10)
+
 
 def token() -> str:
-    return uuid.uuid4().hex[:10]
+    """A decision number nobody else typed: the register refuses a number twice."""
+    return str(next(NUMBERS))
 
 
 async def new(
@@ -96,7 +100,8 @@ async def test_sort_by_deadline(http: httpx.AsyncClient, people: People, pages: 
     for title, days in ((sooner, 8), (later, 30)):
         iid = await new(http, people, title)
         await command(http, people, "coordinator", iid, "team", team(people))
-        visit = (today + timedelta(days=days)).isoformat()
+        calendar = build_calendar(range(today.year, today.year + 2))
+        visit = calendar.add_working_days(today + timedelta(days=days), 0).isoformat()
         await command(http, people, "coordinator", iid, "notice", {"visit_planned_on": visit})
     coordinator = await pages("coordinator")
     newest = rows((await coordinator.get("/inspections", params={"q": mark})).text)

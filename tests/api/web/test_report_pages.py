@@ -37,7 +37,7 @@ async def visited(
     iid = str((await start(http, people, kind=kind, **extra))["inspection_id"])
     steps: list[tuple[str, str, Any]] = [("coordinator", "team", team(people))]
     if kind == "planned":
-        steps.append(("coordinator", "notice", {"number": "12/TB-SNV"}))
+        steps.append(("coordinator", "notice", {}))
     steps += [
         ("leader", "visit/start", None),
         ("leader", "visit", {"results": results(failing)}),

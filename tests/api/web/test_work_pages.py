@@ -3,6 +3,7 @@ now — named as the procedure names them, with their deadline — and nothing o
 not see; a unit sees its remediation items; a leader who only reads gets an overview."""
 
 import asyncio
+import itertools
 import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -84,8 +85,19 @@ def team(people: People) -> dict[str, Any]:
     }
 
 
+NUMBERS = itertools.count(600_000 + uuid.uuid4().int % 1000 * 10)
+
+
+def workday(days: int, start: date | None = None) -> date:
+    """``days`` after ``start`` (today), moved to a working day: people set due dates there."""
+    begin = start or today()
+    calendar = build_calendar(range(begin.year, begin.year + 3))
+    return calendar.add_working_days(begin + timedelta(days=days), 0)
+
+
 def token() -> str:
-    return uuid.uuid4().hex[:10]
+    """A decision number nobody else typed: the register refuses a number twice."""
+    return str(next(NUMBERS))
 
 
 def card(html: str, title: str) -> str | None:
@@ -141,7 +153,7 @@ async def test_steps_move_from_the_coordinator_to_the_team(
     # A planned inspection is announced first: the team has nothing to do yet.
     assert title not in (await leader.get("/work")).text
 
-    visit = today() + timedelta(days=20)
+    visit = workday(20)
     await command(
         http, people, "coordinator", iid, "notice", {"visit_planned_on": visit.isoformat()}
     )
@@ -163,7 +175,7 @@ async def test_nearest_deadline_first_and_none_last(
     for title, days in ((later, 40), (sooner, 10), (undated, None)):
         iid = await new(http, people, title)
         await command(http, people, "coordinator", iid, "team", team(people))
-        body = {"visit_planned_on": (today() + timedelta(days=days)).isoformat()} if days else {}
+        body = {"visit_planned_on": workday(days).isoformat()} if days else {}
         await command(http, people, "coordinator", iid, "notice", body)
     html = (await (await pages("leader")).get("/work")).text
     positions = [html.index(title) for title in (sooner, later, undated)]
@@ -213,12 +225,11 @@ async def test_the_unit_sees_its_remediation_items_and_their_due_dates(
     await command(http, people, "leader", iid, "visit", {"results": results(["WH-01"])})
     unit = await pages("unit_rep")
     assert title not in (await unit.get("/work")).text  # nothing for the unit before this
-    due = today() + timedelta(days=45)
+    due = workday(45)
     action = f"Chấn chỉnh giờ làm việc {token()}"
     order = {"finding_no": 1, "action": action, "due_on": due.isoformat()}
-    await command(
-        http, people, "decision_maker", iid, "conclusion", {"number": "1/TB", "orders": [order]}
-    )
+    await command(http, people, "leader", iid, "findings-report", {})
+    await command(http, people, "decision_maker", iid, "conclusion", {"orders": [order]})
 
     r = await unit.get("/work")
     mine = card(r.text, title)
@@ -252,7 +263,8 @@ async def test_a_surprise_inspection_stays_off_the_units_page_until_the_visit(
         assert title not in (await unit.get(f"/work?month={month}")).text
     await command(http, people, "leader", iid, "visit/start")
     await command(http, people, "leader", iid, "visit", {"results": results(["ID-01"])})
-    await command(http, people, "decision_maker", iid, "conclusion", {"number": "2/TB"})
+    await command(http, people, "leader", iid, "findings-report", {})
+    await command(http, people, "decision_maker", iid, "conclusion", {})
     assert card((await unit.get("/work")).text, title) is not None
 
 
@@ -298,12 +310,13 @@ async def test_an_extension_request_is_the_coordinators_to_decide(
     await command(http, people, "coordinator", iid, "notice", {})
     await command(http, people, "leader", iid, "visit/start")
     await command(http, people, "leader", iid, "visit", {"results": results(["WH-01"])})
-    await command(http, people, "decision_maker", iid, "conclusion", {"number": "3/TB"})
+    await command(http, people, "leader", iid, "findings-report", {})
+    await command(http, people, "decision_maker", iid, "conclusion", {})
     snapshot = await command(http, people, "unit_rep", iid, "acknowledge")
     coordinator = await pages("coordinator")
     assert title not in (await coordinator.get("/work")).text  # the unit remediates
 
-    due = date.fromisoformat(snapshot["remediation"][0]["due_on"]) + timedelta(days=20)
+    due = workday(20, date.fromisoformat(snapshot["remediation"][0]["due_on"]))
     asked = {"finding_no": 1, "due_on": due.isoformat(), "reason": "cần thêm thời gian"}
     await command(http, people, "unit_rep", iid, "extensions", asked)
     mine = card((await coordinator.get("/work")).text, title)
