@@ -55,6 +55,8 @@ bench: venv
 	$(BIN)/python -m bench.read_side
 	$(BIN)/python -m bench.open_inspections
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.documents --record
+	$(BIN)/python -m bench.uploads
 
 bench-quick: venv
 	$(BIN)/python -m bench.floor --quick
@@ -62,6 +64,8 @@ bench-quick: venv
 	$(BIN)/python -m bench.read_side --quick --samples 20
 	$(BIN)/python -m bench.open_inspections --quick
 	$(BIN)/python -m bench.pages --quick
+	$(BIN)/python -m bench.documents --samples 50
+	$(BIN)/python -m bench.uploads --rounds 1 --no-record
 
 # Faults injected into real processes (kill -9 of workers, dev-server restart, database
 # outage) while 200 inspections run through the API: once with one worker and one API

@@ -6,6 +6,8 @@ from fastapi import Response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 SVG = "image/svg+xml"
 # An SVG opened on its own is a document that could run script. The charts are plain
 # shapes and texts with presentation attributes: no script, style sheet, font, image or

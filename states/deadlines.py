@@ -226,10 +226,33 @@ def _chain(s: InspectionSnapshot, deadline: Deadline) -> list[Audience]:
     return [_CHAIN_AUDIENCE[lvl] for lvl in levels]
 
 
+# After a backdated step, what fell due before it was entered waits this long: an office
+# entering last month's paper step after step hears of no deadline its next step meets.
+BACKDATED_GRACE = timedelta(minutes=30)
+
+
+def held_until(s: InspectionSnapshot) -> datetime | None:
+    """Until when the agenda holds back after the last step, if it was backdated."""
+    last = s.history[-1] if s.history else None
+    if last is None or last.on is None or last.on >= local_date(last.at):
+        return None
+    return last.at + BACKDATED_GRACE
+
+
 def agenda(
     s: InspectionSnapshot, calendar: WorkingCalendar, horizon_escalations: int = 12
 ) -> list[AgendaItem]:
     """Every reminder, overdue notice and escalation of the open deadlines, in time order."""
+    items = _agenda(s, calendar, horizon_escalations)
+    hold = held_until(s)
+    if hold is not None:
+        items = [i.model_copy(update={"at": max(i.at, hold)}) for i in items]
+    return sorted(items, key=lambda i: (i.at, i.key))
+
+
+def _agenda(
+    s: InspectionSnapshot, calendar: WorkingCalendar, horizon_escalations: int
+) -> list[AgendaItem]:
     items: list[AgendaItem] = []
     for deadline in open_deadlines(s, calendar):
         for offset in s.policy.reminder_offsets:
@@ -267,7 +290,7 @@ def agenda(
                     audiences=[chain[level]],
                 )
             )
-    return sorted(items, key=lambda i: (i.at, i.key))
+    return items
 
 
 def secret_from_unit(s: InspectionSnapshot) -> bool:

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from api import papers
 from api.deps import SessionDep
 from api.errors import ApiError, ErrorCode, not_found
-from api.files import attachment, file_response
+from api.files import DOCX, PDF, attachment, file_response
 from api.routes.inspections import InspectionId
 from api.scope import ViewerDep, load_visible
 from documents.pdf import PdfFailed, PdfUnavailable, pdf_unavailable, to_pdf
@@ -20,8 +20,6 @@ from states.paper import PAPERS
 
 router = APIRouter(prefix="/inspections", tags=["documents"])
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF = "application/pdf"
 DocumentId = Annotated[str, Path(max_length=ID_MAX, pattern=r"^[0-9a-f]{1,64}$")]
 
 

@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from api import charts, exports
+from api import charts, exports, period_report
 from api.bounds import DAY_RANGE, Day
 from api.deps import SessionDep
 from api.errors import ApiError, ErrorCode, not_found
-from api.files import CSV, SVG, XLSX, attachment, file_response, svg
+from api.files import CSV, DOCX, SVG, XLSX, attachment, file_response, svg
 from api.scope import ViewerDep
+from documents.render import render_docx
 from states.calendar import local_date
 from states.reports import CoverageReport, SummaryReport
 from states.vocabulary import InspectionKind
@@ -95,6 +96,14 @@ def summary_json(report: SummaryDep) -> SummaryReport:
 @router.get("/summary.xlsx", response_class=Response, responses=file_response(XLSX))
 def summary_xlsx(report: SummaryDep) -> Response:
     return attachment(exports.summary_xlsx(report), XLSX, "bao-cao-tong-hop.xlsx")
+
+
+@router.get("/summary.docx", response_class=Response, responses=file_response(DOCX))
+def summary_docx(report: SummaryDep, viewer: ViewerDep, session: SessionDep) -> Response:
+    """The half-year or annual report as a Word document (Decree 30 layout), numbered and
+    signed by hand: the office completes its assessment before issuing it."""
+    ctx = period_report.context(session, viewer, report)
+    return attachment(render_docx(ctx), DOCX, "bao-cao-kiem-tra-cong-vu.docx")
 
 
 @router.get("/summary.csv", response_class=Response, responses=file_response(CSV))

@@ -11,8 +11,7 @@ from sqlmodel import Session, col, select
 
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError, ErrorCode, not_found
-from api.files import attachment, file_response
-from api.routes.papers import DOCX
+from api.files import DOCX, attachment, file_response
 from documents.kinds import KIND_TITLE, DocumentKind
 from documents.layout import build_default_template
 from documents.render import TemplateRefused, check_template

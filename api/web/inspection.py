@@ -20,9 +20,9 @@ from api import actions, papers
 from api.deps import CommanderDep, SessionDep
 from api.errors import ERRORS, ApiError, ErrorCode
 from api.evidence import evidence_view
-from api.files import attachment
+from api.files import DOCX, attachment
 from api.routes.inspections import InspectionId
-from api.routes.papers import DOCX, DocumentId, docx_of, pdf_response
+from api.routes.papers import DocumentId, docx_of, pdf_response
 from api.schemas import COMMAND_BODIES, InspectionCreate, TeamCreate
 from api.scope import load_visible
 from api.web import forms

@@ -128,6 +128,15 @@ FIELD_LABELS: dict[str, Label] = {
     "result": ("Kết quả", "Result"),
     "outcome": ("Kết luận", "Outcome"),
     "team_role": ("Vai trò trong đoàn", "Role in the team"),
+    "signed_on": ("Ngày ký văn bản", "Date signed"),
+    "held_on": ("Ngày thực hiện", "Date it took place"),
+    "place": ("Địa điểm lập biên bản", "Where the minutes were made"),
+    "leader_name": ("Trưởng đoàn ký biên bản", "Team leader who signs"),
+    "team_present": ("Thành phần Đoàn kiểm tra", "Team members present"),
+    "unit_present": ("Thành phần đơn vị được kiểm tra", "Unit's people present"),
+    "name": ("Họ và tên", "Full name"),
+    "position": ("Chức vụ", "Position"),
+    "proposals": ("Đề xuất, kiến nghị", "Proposals"),
 }
 
 

@@ -18,16 +18,17 @@ from markupsafe import Markup
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
-from api import charts, exports
+from api import charts, exports, period_report
 from api.bounds import Day
 from api.deps import SessionDep
 from api.errors import ApiError, ErrorCode, message_for
-from api.files import CSV, XLSX, attachment
+from api.files import CSV, DOCX, XLSX, attachment
 from api.routes.reports import coverage_report, summary_report
 from api.web.caller import InspectionCallerDep
 from api.web.i18n import gettext
 from api.web.render import is_htmx, page
 from api.web.session import check_csrf, read_session
+from documents.render import render_docx
 from states.bounds import ID_MAX
 from states.plans import CoverageStatus
 from states.reports import CoverageFigures, CoverageReport, SummaryReport
@@ -283,6 +284,22 @@ COVERAGE_FILES: dict[str, tuple[Callable[[CoverageReport], bytes | str], str]] =
     "csv": (exports.coverage_csv, CSV),
 }
 FileFormat = Annotated[Literal["xlsx", "csv"], Path()]
+
+
+@router.get("/reports/summary.docx")
+def summary_document(
+    request: Request,
+    caller: InspectionCallerDep,
+    db: SessionDep,
+    date_from: FromFilter = "",
+    date_to: ToFilter = "",
+    organisation: Filter = "",
+    kind: KindFilter = "",
+) -> Response:
+    """The period's report as a Word document (the API's ``/reports/summary.docx``)."""
+    report = _summary_file(request, caller, db, date_from, date_to, organisation, kind)
+    ctx = period_report.context(db, caller.viewer, report)
+    return attachment(render_docx(ctx), DOCX, "bao-cao-kiem-tra-cong-vu.docx")
 
 
 @router.get("/reports/summary.{fmt}")

@@ -252,6 +252,7 @@ NO_PLAN = dict.fromkeys(ROLES, 404) | {"admin": 403}
 NO_INSPECTION = dict.fromkeys(ROLES, 404) | {"admin": 403}
 NO_ORGANISATION = dict.fromkeys(ROLES, 404)
 REPORT_FORMATS = ["", ".xlsx", ".csv", ".svg"]
+SUMMARY_FORMATS = [*REPORT_FORMATS, ".docx"]
 # Endpoints not about one inspection: one status per role.
 GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/me"): ALL_200,
@@ -299,7 +300,7 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/plans/{plan_id}/items"): NO_PLAN,
     ("POST", "/plans/{plan_id}/items/{item_id}/cancel"): NO_PLAN,
     ("POST", "/plans/{plan_id}/items/{item_id}/replace"): NO_PLAN,
-    **{("GET", f"/reports/summary{ext}"): ALL_200 | {"admin": 403} for ext in REPORT_FORMATS},
+    **{("GET", f"/reports/summary{ext}"): ALL_200 | {"admin": 403} for ext in SUMMARY_FORMATS},
     **{("GET", f"/reports/coverage{ext}"): NO_PLAN for ext in REPORT_FORMATS},
 }
 # Reached without a bearer token; checked elsewhere (sessions, health).

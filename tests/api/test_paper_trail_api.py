@@ -256,3 +256,14 @@ async def test_an_office_lays_out_its_own_documents(
     with zipfile.ZipFile(io.BytesIO(r.content)) as docx:
         text = re.sub(r"<[^>]+>", "", docx.read("word/document.xml").decode())
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "MẪU RIÊNG" not in text
+
+
+async def test_the_years_report_is_a_document(http: httpx.AsyncClient, people: People) -> None:
+    r = await get(http, people, "coordinator", f"/reports/summary.docx?from={TODAY.year}-01-01")
+    assert r.status_code == 200, r.text
+    with zipfile.ZipFile(io.BytesIO(r.content)) as docx:
+        text = re.sub(r"<[^>]+>", "", docx.read("word/document.xml").decode())
+    assert f"Kết quả công tác kiểm tra công vụ năm {TODAY.year}" in text
+    assert "I. KẾT QUẢ KIỂM TRA" in text and "3. Kết quả khắc phục" in text
+    summary = (await get(http, people, "coordinator", "/reports/summary")).json()
+    assert f"đã tiến hành {summary['inspections']} cuộc kiểm tra công vụ" in text

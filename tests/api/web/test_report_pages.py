@@ -5,6 +5,7 @@ filters answered with a 422 page."""
 import io
 import re
 import uuid
+import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -140,6 +141,13 @@ async def test_download_is_a_real_workbook_with_the_filtered_figures(
     csv = await coordinator.get("/reports/summary.csv", params=base)
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     assert "totals,inspections,Số cuộc kiểm tra,2," in csv.text
+
+    word = await coordinator.get("/reports/summary.docx", params=base)
+    assert word.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(word.content)) as docx:
+        text = re.sub(r"<[^>]+>", "", docx.read("word/document.xml").decode())
+    assert f"Kết quả công tác kiểm tra công vụ năm {year} — {commune.name}" in text
+    assert "đã tiến hành 2 cuộc kiểm tra công vụ" in text
 
     plan = commune.plan["id"]
     cov = await coordinator.get("/reports/coverage.xlsx", params={"plan": plan})
