@@ -20,7 +20,7 @@ from states.paper import PAPERS, Paper
 from states.scope import Viewer
 from states.sides import position_of_viewer
 from states.vocabulary import INSPECTED_POSITIONS, CheckResult, TeamRole
-from store import register
+from store import evidence, register
 from store.queries import ancestry
 from store.tables import Document, DocumentTemplate, Event, Organisation
 
@@ -461,8 +461,12 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
             ],
             signatures=[chair],
         )
-    # The unit's remediation report.
+    # The unit's remediation report, with the files the unit attached to each finding.
     items = payload.get("items") or []
+    attached: dict[str, list[str]] = {}
+    for file in evidence.files_of(session, s.inspection_id):
+        if file.target == "remediation" and file.cycle == s.cycle:
+            attached.setdefault(file.ref, []).append(file.name)
     head = Signature(form="", position="THỦ TRƯỞNG ĐƠN VỊ", name=document.signer)
     base["recipients"] = ["- Cơ quan ban hành kết luận kiểm tra;", "- Lưu: VT."]
     return DocumentContext(
@@ -484,7 +488,12 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
                             str(i.get("finding_no", "")),
                             _described(s, i.get("finding_no")),
                             str(i.get("report") or ""),
-                            "; ".join(i.get("evidence") or []),
+                            "; ".join(
+                                [
+                                    *(i.get("evidence") or []),
+                                    *attached.get(str(i.get("finding_no", "")), []),
+                                ]
+                            ),
                         ]
                         for i in items
                     ],

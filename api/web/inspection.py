@@ -386,6 +386,11 @@ def _payload(trigger: Trigger, data: dict[str, Any]) -> BaseModel:
         cleaned["results"] = [
             r for r in cleaned.get("results", []) if isinstance(r, dict) and r.get("result")
         ]
+        # Rows left without a name are spare lines, not people.
+        for side in ("team_present", "unit_present"):
+            cleaned[side] = [
+                r for r in cleaned.get(side, []) if isinstance(r, dict) and r.get("name")
+            ]
     return body.model_validate(cleaned)
 
 

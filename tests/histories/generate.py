@@ -1,4 +1,5 @@
-"""Regenerate the saved histories replayed by tests/workflows/test_replay.py.
+"""Regenerate the saved histories replayed by tests/workflows/test_replay.py (the
+scenarios named on the command line, or all of them).
 
 ``make histories`` — run it when a deliberate, patched change to the workflow ships, and
 keep the old files too under a versioned name: running inspections replay the old
@@ -7,6 +8,7 @@ activities), ``*-v2.json`` before ``committed-records-v2`` (local activities).
 """
 
 import asyncio
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -24,7 +26,7 @@ from workflows.search_attributes import ALL
 HERE = Path(__file__).parent
 
 
-async def main() -> None:
+async def main(names: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/kiemtra.db"
         upgrade(url)
@@ -38,6 +40,8 @@ async def main() -> None:
         try:
             async with build_worker(env.client, engine, queue):
                 for name, scenario in SCENARIOS.items():
+                    if names and name not in names:
+                        continue
                     handle = await scenario(env.client, queue)
                     await handle.result()
                     history = await handle.fetch_history()
@@ -49,4 +53,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(sys.argv[1:]))

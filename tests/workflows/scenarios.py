@@ -1,11 +1,13 @@
 """Whole lifecycles driven through updates; shared by the tests and the history generator."""
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from temporalio.client import Client, WorkflowHandle
 
 from activities.names import inspection_workflow_id
+from states.calendar import WorkingCalendar, local_date
 from states.contract import Contract
 from states.models import (
     CancelInput,
@@ -176,7 +178,48 @@ async def recorded_by_callers(client: Client, queue: str) -> Handle:
     return h
 
 
+async def paper_trail(client: Client, queue: str) -> Handle:
+    """The findings report as a step of its own, every step entered with the date of its
+    paper (backdated weeks): decided → … → findings_reported → … → closed."""
+    calendar = WorkingCalendar()
+    today = local_date(datetime.now(UTC))
+    day = calendar.subtract_working_days(calendar.add_working_days(today, 0), 16)
+    if day > today:
+        day = calendar.subtract_working_days(day, 1)
+
+    def after(n: int) -> date:
+        return min(calendar.add_working_days(day, n), today)
+
+    inp = b.start_input().model_copy(
+        update={
+            "findings_report_step": True,
+            "decision": b.start_input().decision.model_copy(update={"signed_on": day}),
+        }
+    )
+    h = await start(client, queue, inp)
+    w = InspectionWorkflow
+    visit = after(7)
+    await h.execute_update(w.form_team, b.form_team().model_copy(update={"signed_on": after(1)}))
+    notice = b.send_notice().model_copy(update={"signed_on": after(2), "visit_planned_on": visit})
+    await h.execute_update(w.send_notice, notice)
+    await h.execute_update(w.start_visit, b.start_visit().model_copy(update={"held_on": visit}))
+    await h.execute_update(w.record_visit, b.record_visit(1).model_copy(update={"held_on": visit}))
+    report = b.report_findings().model_copy(update={"signed_on": after(9)})
+    await h.execute_update(w.report_findings, report)
+    await h.execute_update(w.conclude, b.conclude().model_copy(update={"signed_on": after(11)}))
+    await h.execute_update(
+        w.acknowledge, b.acknowledge().model_copy(update={"signed_on": after(12)})
+    )
+    await h.execute_update(
+        w.report_remediation, b.report([1]).model_copy(update={"signed_on": after(14)})
+    )
+    await h.execute_update(w.schedule_reinspection, b.schedule())
+    await h.execute_update(w.verify, b.verify({1: V.RESOLVED}))
+    return h
+
+
 SCENARIOS: dict[str, Callable[[Client, str], Awaitable[Handle]]] = {
+    "paper_trail": paper_trail,
     "full_path_with_dispute": full_path_with_dispute,
     "second_cycle": second_cycle,
     "no_findings": no_findings,

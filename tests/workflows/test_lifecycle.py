@@ -5,6 +5,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from states.calendar import local_date
 from states.errors import ErrorType
 from states.models import InspectionSnapshot, ResumeInput, SuspendInput
 from states.vocabulary import FindingStatus, InspectionKind, InspectionState, Trigger
@@ -153,3 +154,19 @@ async def test_a_closed_reinspection_settles_and_closes_its_parent(
     assert result.state is S.CLOSED
     assert {f.status.value for f in result.findings} == {"resolved"}
     assert result.history[-1].trigger == Trigger.RECORD_REINSPECTION.value
+
+
+async def test_a_paper_trail_entered_late_keeps_the_dates_of_its_papers(
+    client: Client, task_queue: str
+) -> None:
+    """The findings report is a step of its own, and each step keeps the date of its paper."""
+    handle = await scenarios.paper_trail(client, task_queue)
+    closed = await handle.result()
+    assert closed.state is InspectionState.CLOSED
+    assert "findings_reported" in states_passed(closed)
+    dated = [h.on for h in closed.history if h.trigger != "decide" and h.on is not None]
+    assert dated == sorted(dated) and len(dated) >= 8
+    decided = closed.history[0]
+    assert decided.on is not None and local_date(closed.decided_at) == decided.on
+    assert closed.findings_reported_at is not None
+    assert local_date(closed.findings_reported_at) < local_date(closed.updated_at)

@@ -3,6 +3,7 @@ start, team, notice, visit, conclusion, acknowledgement, remediation report, re-
 verification, closed — then the timeline shows every step."""
 
 import re
+import secrets
 
 from playwright.async_api import Browser, Page, expect
 
@@ -10,6 +11,12 @@ from testkit import samples as b
 from tests.api.web.conftest import browser_sign_in
 
 INSPECTION_URL = re.compile(r"/inspections/([0-9a-f]{32})")
+
+# Numbers typed as on paper: far above what the register gives the session's other
+# documents (it refuses a number twice), and random, so reruns on one database differ.
+_RANDOM = secrets.randbelow(90_000)
+DECISION = f"{800_000 + _RANDOM}/QĐ-UBND"
+NOTICE = f"{800_000 + _RANDOM}/TB-SNV"
 
 
 async def act(page: Page, inspection: str, button: str) -> None:
@@ -39,7 +46,7 @@ async def test_a_whole_inspection_through_the_pages(
     await coordinator.get_by_label("Loại hình kiểm tra").select_option("planned")
     await coordinator.get_by_label("Tên cuộc kiểm tra").fill("Kiểm tra công vụ qua trang web")
     await coordinator.get_by_label("Cơ quan ban hành quyết định").select_option(b.PROVINCE)
-    await coordinator.get_by_label("Số quyết định").fill("294/QĐ-UBND")
+    await coordinator.get_by_label("Số quyết định").fill(DECISION)
     await coordinator.get_by_role("button", name="Khởi tạo cuộc kiểm tra").click()
     await expect(coordinator.get_by_role("status")).to_contain_text("Đã khởi tạo cuộc kiểm tra")
     found = INSPECTION_URL.search(coordinator.url)
@@ -53,12 +60,12 @@ async def test_a_whole_inspection_through_the_pages(
     await submit(coordinator, "Thành lập đoàn kiểm tra", "Thành lập đoàn kiểm tra")
 
     await act(coordinator, inspection, "Gửi thông báo kiểm tra")
-    await coordinator.get_by_label("Số thông báo").fill("15/TB-SNV")
+    await coordinator.get_by_label("Số thông báo").fill(NOTICE)
     # A visit date already past is refused on the form, in Vietnamese, and nothing is sent.
     await coordinator.get_by_label("Ngày dự kiến kiểm tra").fill("2020-01-06")
     await coordinator.get_by_role("button", name="Gửi thông báo kiểm tra", exact=True).click()
     await expect(coordinator.locator("#refusal")).to_have_text("Ngày 06/01/2020 đã qua.")
-    await expect(coordinator.get_by_label("Số thông báo")).to_have_value("15/TB-SNV")
+    await expect(coordinator.get_by_label("Số thông báo")).to_have_value(NOTICE)
     await coordinator.get_by_label("Ngày dự kiến kiểm tra").fill("")
     await submit(coordinator, "Gửi thông báo kiểm tra", "Gửi thông báo kiểm tra")
 

@@ -2,6 +2,7 @@
 nothing changed by a refused or forged request."""
 
 import re
+import secrets
 
 import httpx
 
@@ -9,6 +10,9 @@ from testkit import samples as b
 from tests.api.conftest import People
 from tests.api.test_lifecycle_api import post, start, team
 from tests.api.web.conftest import Pages
+
+# A number typed as on paper, above what the register gives the session's other decisions.
+DECISION = f"{700_000 + secrets.randbelow(90_000)}/QĐ-UBND"
 
 
 async def state_of(http: httpx.AsyncClient, people: People, iid: str) -> str:
@@ -21,14 +25,12 @@ async def test_the_page_shows_the_decision_and_the_buttons_of_the_caller(
     http: httpx.AsyncClient, people: People, pages: Pages
 ) -> None:
     iid = (
-        await start(
-            http, people, title="Kiểm tra trang chi tiết", decision={"number": "194/QĐ-UBND"}
-        )
+        await start(http, people, title="Kiểm tra trang chi tiết", decision={"number": DECISION})
     )["inspection_id"]
     coordinator = await pages("coordinator")
     r = await coordinator.get(f"/inspections/{iid}")
     assert r.status_code == 200
-    assert "Kiểm tra trang chi tiết" in r.text and "194/QĐ-UBND" in r.text
+    assert "Kiểm tra trang chi tiết" in r.text and DECISION in r.text
     assert "UBND xã An Phú" in r.text
     assert f'href="/inspections/{iid}/actions/form_team"' in r.text
     assert 'aria-current="step">Đã có quyết định' in r.text
@@ -159,3 +161,35 @@ async def test_english_pages_on_request(http: httpx.AsyncClient, people: People,
     assert svg.headers["content-type"].startswith("image/svg+xml") and "Decided" in svg.text
     await reader.post("/language", {"language": "vi"})
     await reader.aclose()
+
+
+async def test_the_minutes_name_the_people_present_on_both_sides(
+    http: httpx.AsyncClient, people: People, pages: Pages
+) -> None:
+    iid = (await start(http, people))["inspection_id"]
+    await post(http, people, "coordinator", f"/inspections/{iid}/team", team(people))
+    await post(http, people, "coordinator", f"/inspections/{iid}/notice", {})
+    await post(http, people, "leader", f"/inspections/{iid}/visit/start")
+    leader = await pages("leader")
+    form = await leader.get(f"/inspections/{iid}/actions/record_visit")
+    assert 'name="team_present.0.name"' in form.text  # the team, filled in from its members
+    assert 'name="unit_present.2.name"' in form.text  # spare lines for the unit's people
+    r = await leader.post(
+        f"/inspections/{iid}/actions/record_visit",
+        {
+            "results.0.criterion": "WH-01",
+            "results.0.result": "non_compliant",
+            "team_present.0.name": "Trưởng đoàn A",
+            "team_present.0.position": "Trưởng đoàn",
+            "unit_present.0.name": "Nguyễn Văn Chủ",
+            "unit_present.0.position": "Chủ tịch UBND xã",
+            "unit_present.1.name": "",
+            "place": "Trụ sở UBND xã An Phú",
+        },
+    )
+    assert r.status_code in (200, 303), r.text
+    detail = (await http.get(f"/inspections/{iid}", headers=people.headers["leader"])).json()
+    visit = detail["visit"]
+    assert visit["unit_present"] == [{"name": "Nguyễn Văn Chủ", "position": "Chủ tịch UBND xã"}]
+    assert visit["team_present"][0]["name"] == "Trưởng đoàn A"
+    assert visit["place"] == "Trụ sở UBND xã An Phú"
