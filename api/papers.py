@@ -128,6 +128,17 @@ def _place(session: Session, issuer: Organisation | None) -> str:
     return name
 
 
+def _body_name(org: Organisation | None) -> str:
+    """An organisation's name as a document's header writes it: in full, in capitals."""
+    if org is None:
+        return ""
+    name = org.name
+    for short, full in (("UBND ", "Ủy ban nhân dân "), ("HĐND ", "Hội đồng nhân dân ")):
+        if name.startswith(short):
+            name = full + name[len(short) :]
+    return name.upper()
+
+
 def _day(value: Any) -> str:
     if not value:
         return ""
@@ -164,15 +175,15 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
     leader = next((m for m in s.team if m.team_role is TeamRole.TEAM_LEADER), None)
     chair = Signature(
         form="TM.",
-        authority=(issuer.name if issuer else "").upper(),
+        authority=_body_name(issuer),
         position="CHỦ TỊCH",
         name=document.signer or s.decision.signer,
     )
     team_leader = Signature(position="TRƯỞNG ĐOÀN", name=leader.name if leader else "")
     base: dict[str, Any] = {
         "kind": work.kind,
-        "superior": (superior.name if superior else "").upper(),
-        "issuer": (issuer.name if issuer else "").upper(),
+        "superior": _body_name(superior),
+        "issuer": _body_name(issuer),
         "number_line": f"Số: {document.symbol}",
         "place": _place(session, issuer),
         "signed_on": document.signed_on,
@@ -201,14 +212,22 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
             Section(
                 heading="Điều 2.",
                 paragraphs=[
-                    f"Thời hạn kiểm tra trực tiếp tại đơn vị không quá "
-                    f"{s.policy.on_site.limit(s.unit_level).days} ngày làm việc kể từ ngày công "
-                    "bố quyết định kiểm tra."
+                    "Thành lập Đoàn kiểm tra gồm các ông (bà) có tên sau:"
+                    if s.team
+                    else "Thành phần Đoàn kiểm tra do Chủ tịch quyết định tại văn bản riêng."
                 ],
                 table=team_table if s.team else None,
             ),
             Section(
                 heading="Điều 3.",
+                paragraphs=[
+                    f"Thời hạn kiểm tra trực tiếp tại đơn vị không quá "
+                    f"{s.policy.on_site.limit(s.unit_level).days} ngày làm việc kể từ ngày công "
+                    "bố quyết định kiểm tra."
+                ],
+            ),
+            Section(
+                heading="Điều 4.",
                 paragraphs=[
                     f"Đoàn kiểm tra, {unit} và các cơ quan, đơn vị, cá nhân có liên quan chịu "
                     "trách nhiệm thi hành Quyết định này."
@@ -219,7 +238,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
             **base,
             title="QUYẾT ĐỊNH",
             subject=f"Về việc kiểm tra công vụ tại {unit}",
-            authority=f"CHỦ TỊCH {(issuer.name if issuer else '').upper()}",
+            authority=f"CHỦ TỊCH {_body_name(issuer)}",
             bases=bases,
             sections=articles,
             signatures=[chair],
@@ -358,8 +377,8 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
             Section(
                 paragraphs=[
                     f"Thực hiện Quyết định số {decision} về việc kiểm tra công vụ tại {unit}, "
-                    f"xét báo cáo kết quả kiểm tra của Đoàn kiểm tra, {chair.authority.title()} "
-                    "kết luận như sau:"
+                    "xét báo cáo kết quả kiểm tra của Đoàn kiểm tra, Chủ tịch "
+                    f"{issuer.name if issuer else ''} kết luận như sau:"
                 ]
             ),
         ]
@@ -405,7 +424,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
             **base,
             title="QUYẾT ĐỊNH",
             subject=f"Về việc gia hạn thời gian kiểm tra tại {unit}",
-            authority=f"CHỦ TỊCH {(issuer.name if issuer else '').upper()}",
+            authority=f"CHỦ TỊCH {_body_name(issuer)}",
             bases=[*LEGAL_BASES, f"Căn cứ Quyết định số {decision};"],
             sections=[
                 Section(

@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 from playwright.async_api import Browser, async_playwright
 
+from documents.pdf import pdf_unavailable
 from testkit.browser import Watch, launch, sign_in
 from worker.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from worker.devserver import pick_port
@@ -178,6 +179,47 @@ def plan_shots(base_url: str) -> list[Shot]:
     ]
 
 
+def render_decision(base_url: str, out: Path) -> list[str]:
+    """The demo's first decision as its Word file prints (LibreOffice, then poppler): page
+    one as ``decision.png``. Missing tools are a sentence, not a failure of the pages."""
+    if shutil.which("pdftoppm") is None or pdf_unavailable() is not None:
+        return ["decision.png: LibreOffice or poppler-utils is not installed"]
+    with httpx.Client(base_url=f"{base_url}/api/v1", timeout=120) as http:
+        coordinator = _token(http, "coordinator")
+        closed = _first(http, coordinator, "closed")
+        if closed is None:
+            return ["decision.png: the demo has no closed inspection"]
+        docs = http.get(f"/inspections/{closed['id']}/documents", headers=coordinator).json()
+        decision = next((d for d in docs["data"] if d["kind"] == "decision"), None)
+        if decision is None:
+            return ["decision.png: the closed inspection has no decision"]
+        pdf = http.get(decision["pdf"].removeprefix("/api/v1"), headers=coordinator)
+    if pdf.status_code != 200:
+        return [f"decision.png: the PDF answered {pdf.status_code}"]
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "decision.pdf"
+        source.write_bytes(pdf.content)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(source),
+                str(Path(tmp) / "decision"),
+            ],
+            check=True,
+        )
+        shutil.copy(Path(tmp) / "decision.png", out / "decision.png")
+    print(f"{out / 'decision.png'}  ({decision['symbol']}, page 1)", flush=True)
+    return []
+
+
 async def take(base_url: str, shots: list[Shot], out: Path) -> list[str]:
     """Write every shot it can; the pages that did not answer 200, in a sentence each."""
     out.mkdir(parents=True, exist_ok=True)
@@ -227,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         with demo_stack(root) as base_url:
             shots = plan_shots(base_url)
             missing = asyncio.run(take(base_url, shots, args.out))
+            missing += render_decision(base_url, args.out)
         if missing:
             raise ScreenshotError("pages missing:\n  " + "\n  ".join(missing))
     except ScreenshotError as exc:

@@ -40,7 +40,7 @@ class TemplatesPublic(BaseModel):
     data: list[TemplatePublic]
 
 
-def _organisation(session: Session, user: User, organisation_id: str) -> Organisation:
+def organisation_for(session: Session, user: User, organisation_id: str) -> Organisation:
     """The organisation, if the caller manages its templates: an administrator, or a
     coordinator within whose authority it lies. Anything else is an unknown one."""
     org = session.get(Organisation, organisation_id)
@@ -53,7 +53,7 @@ def _organisation(session: Session, user: User, organisation_id: str) -> Organis
     raise not_found("organisation", organisation_id)
 
 
-def _latest(session: Session, organisation_id: str) -> dict[str, DocumentTemplate]:
+def latest_templates(session: Session, organisation_id: str) -> dict[str, DocumentTemplate]:
     rows = session.exec(
         select(DocumentTemplate)
         .where(DocumentTemplate.organisation_id == organisation_id)
@@ -65,8 +65,8 @@ def _latest(session: Session, organisation_id: str) -> dict[str, DocumentTemplat
 @router.get("/organisations/{organisation_id}/document-templates", response_model=TemplatesPublic)
 def list_templates(organisation_id: str, user: CurrentUser, session: SessionDep) -> TemplatesPublic:
     """Each kind's template: the office's own, or the default."""
-    org = _organisation(session, user, organisation_id)
-    latest = _latest(session, org.id)
+    org = organisation_for(session, user, organisation_id)
+    latest = latest_templates(session, org.id)
     data = []
     for kind in DocumentKind:
         row = latest.get(kind.value)
@@ -102,7 +102,7 @@ async def upload_template(
     """Upload the office's own template of a kind (the body is the .docx). It is rendered
     with sample data in the sandbox first: a template that reaches Python objects, carries
     macros or links outside, or does not render is refused (422) and nothing is kept."""
-    org = _organisation(session, user, organisation_id)
+    org = organisation_for(session, user, organisation_id)
     content = await request.body()
     if len(content) > TEMPLATE_BYTES_MAX:
         raise ApiError(ErrorCode.PAYLOAD_TOO_LARGE, "a template is at most 2 MiB", None)
@@ -110,7 +110,7 @@ async def upload_template(
         check_template(content, kind)
     except TemplateRefused as refused:
         raise ApiError(ErrorCode.INVALID_PAYLOAD, str(refused), None, vi=refused.vi) from None
-    return _keep(session, user, org, kind, content)
+    return keep_template(session, user, org, kind, content)
 
 
 @router.delete(
@@ -120,11 +120,11 @@ def reset_template(
     organisation_id: str, kind: DocumentKind, user: CurrentUser, session: SessionDep
 ) -> TemplatePublic:
     """Back to the default template (the uploads stay on record)."""
-    org = _organisation(session, user, organisation_id)
-    return _keep(session, user, org, kind, b"")
+    org = organisation_for(session, user, organisation_id)
+    return keep_template(session, user, org, kind, b"")
 
 
-def _keep(
+def keep_template(
     session: Session, user: User, org: Organisation, kind: DocumentKind, content: bytes
 ) -> TemplatePublic:
     row = DocumentTemplate(
@@ -169,7 +169,7 @@ def current_template(
     organisation_id: str, kind: DocumentKind, user: CurrentUser, session: SessionDep
 ) -> Response:
     """The template in use for a kind at the organisation (its own, or the default)."""
-    org = _organisation(session, user, organisation_id)
-    row = _latest(session, org.id).get(kind.value)
+    org = organisation_for(session, user, organisation_id)
+    row = latest_templates(session, org.id).get(kind.value)
     content = row.content if row is not None and row.content else build_default_template(kind)
     return attachment(content, DOCX, f"mau-{kind.value}.docx")

@@ -139,6 +139,7 @@ def home(request: Request, db: SessionDep) -> Response:
 def routers() -> list[APIRouter]:
     from api.web import (
         admin,
+        doc_templates,
         documents,
         evidence,
         inspection,
@@ -158,6 +159,7 @@ def routers() -> list[APIRouter]:
         reports.router,
         notifications.router,
         admin.router,
+        doc_templates.router,
         documents.router,
         evidence.router,
     ]

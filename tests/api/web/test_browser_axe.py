@@ -67,11 +67,11 @@ async def world(http: httpx.AsyncClient, people: People) -> World:
 def pages_of(role: str, w: World) -> list[str]:
     """The addresses a role reaches from its menu, and the records they lead to."""
     if role == "admin":
-        return ["/admin", "/notifications", NO_PAGE]
+        return ["/admin", "/documents/templates", "/notifications", NO_PAGE]
     inspections = [f"/inspections/{w.on_site}", f"/inspections/{w.concluded}"]
     common = ["/work", "/inspections", *inspections, "/plans", f"/plans/{w.plan}"]
     reports = [] if role == "unit_rep" else ["/reports", "/documents"]
-    start_form = ["/inspections/new"] if role == "coordinator" else []
+    start_form = ["/inspections/new", "/documents/templates"] if role == "coordinator" else []
     return [*common, *start_form, *reports, "/notifications", NO_PAGE]
 
 
