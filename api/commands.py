@@ -230,6 +230,7 @@ def start_input(
             f"unknown unit {unit_id}" if unit_id else "name the unit_id or a plan_item_id",
             {"unit_id": unit_id},
         )
+    refuse_dissolved(session, unit, body.decision.signed_on or local_date(datetime.now(UTC)))
     unknown = sorted(set(body.checklist) - set(CRITERIA))
     if unknown:
         raise ApiError(
@@ -267,6 +268,26 @@ def start_input(
         remote=body.remote,
         actor=actor,
         findings_report_step=True,
+    )
+
+
+def refuse_dissolved(session: Session, unit: Organisation, on: date) -> None:
+    """A unit that no longer existed on the decision's date cannot be inspected: the
+    answer names what took its place (a decision dated before it ended still may)."""
+    if unit.valid_to is None or unit.valid_to >= on:
+        return
+    successor = session.get(Organisation, unit.successor_id) if unit.successor_id else None
+    after = f"; its successor is {successor.name}" if successor else ""
+    after_vi = f"; đơn vị kế thừa là {successor.name}" if successor else ""
+    raise ApiError(
+        ErrorCode.INVALID_COMMAND,
+        f"{unit.name} ceased to exist on {unit.valid_to}{after}",
+        {
+            "unit_id": unit.id,
+            "valid_to": unit.valid_to.isoformat(),
+            "successor_id": unit.successor_id,
+        },
+        vi=f"{unit.name} đã chấm dứt hoạt động từ ngày {unit.valid_to:%d/%m/%Y}{after_vi}.",
     )
 
 

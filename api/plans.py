@@ -19,7 +19,7 @@ from states.machine import DECIDE_ROLES, TRIGGER_ROLES
 from states.models import Actor, CancelInput
 from states.plans import ITEM_KINDS, PlanItemStatus, PlanKind, parse_period
 from states.scope import Viewer, within_authority
-from states.sides import may_start
+from states.sides import may_plan
 from states.vocabulary import Role, Trigger
 from store import plans as store
 from store import register
@@ -82,7 +82,7 @@ def item_specs(
                 )
         else:
             units = [_org(session, body.unit_id or "")]
-        outside = [u.name for u in units if not may_start(viewer, _chain(session, u))]
+        outside = [u.name for u in units if not may_plan(viewer, _chain(session, u))]
         if outside:
             raise ApiError(
                 ErrorCode.NOT_ALLOWED,

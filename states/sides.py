@@ -128,6 +128,16 @@ def may_start(viewer: Viewer, unit_chain: list[str]) -> bool:
     )
 
 
+def may_plan(viewer: Viewer, unit_chain: list[str]) -> bool:
+    """A unit may go into a plan of the issuing side — drafted by its coordinator, adjusted
+    by its coordinator or decision-maker — inside their authority and never their own."""
+    return (
+        viewer.role in (Role.COORDINATOR, Role.DECISION_MAKER)
+        and within_authority(viewer, unit_chain)
+        and unit_chain[-1] not in viewer.chain
+    )
+
+
 def office_inspected(
     viewer: Viewer, unit_chain: list[str], issuer_id: str, issuer_path: Sequence[str]
 ) -> bool:

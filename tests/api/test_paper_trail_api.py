@@ -3,6 +3,7 @@ as a Word file; dates as business facts; typed numbers checked before anything i
 
 import io
 import re
+import uuid
 import zipfile
 from datetime import date, timedelta
 from typing import Any
@@ -267,3 +268,38 @@ async def test_the_years_report_is_a_document(http: httpx.AsyncClient, people: P
     assert "I. KẾT QUẢ KIỂM TRA" in text and "3. Kết quả khắc phục" in text
     summary = (await get(http, people, "coordinator", "/reports/summary")).json()
     assert f"đã tiến hành {summary['inspections']} cuộc kiểm tra công vụ" in text
+
+
+async def test_a_unit_that_ceased_to_exist_is_refused_naming_its_successor(
+    http: httpx.AsyncClient, people: People
+) -> None:
+    code = f"OLD{uuid.uuid4().hex[:6]}"
+    merged = {
+        "code": code,
+        "name": "UBND xã Cũ (trước sắp xếp)",
+        "level": "commune",
+        "parent_id": "org-province",
+        "valid_to": "2025-06-30",
+        "successor_id": "org-commune-an-phu",
+    }
+    r = await post(http, people, "admin", "/organisations", merged)
+    assert r.status_code == 201, r.text
+    old = r.json()["id"]
+    body = {"kind": "planned", "unit_id": old, "title": "Kiểm tra xã cũ"}
+    before = (await get(http, people, "coordinator", "/inspections?limit=1")).json()["count"]
+    r = await post(http, people, "coordinator", "/inspections", body)
+    assert r.status_code == 422, r.text
+    assert "UBND xã An Phú" in r.json()["message"]
+    assert r.json()["detail"]["successor_id"] == "org-commune-an-phu"
+    assert (await get(http, people, "coordinator", "/inspections?limit=1")).json()[
+        "count"
+    ] == before
+    # A decision signed while it still existed, entered now from paper, stands.
+    r = await post(
+        http,
+        people,
+        "coordinator",
+        "/inspections",
+        body | {"decision": {"signed_on": "2025-06-20"}},
+    )
+    assert r.status_code == 201, r.text

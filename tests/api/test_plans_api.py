@@ -218,10 +218,20 @@ async def test_plan_adjustment_cancels_and_replaces(
     assert r.status_code == 409
 
     replace = f"/plans/{plan['id']}/items/{school['id']}/replace"
+    # The decision-maker who signs the plan adjusts it too (a unit outside the authority
+    # is refused whoever asks).
     r = await post(
         http,
         people,
-        "coordinator",
+        "decision_maker",
+        replace,
+        {"reason": "Sai đơn vị", "unit_id": "org-commune-2", "period": f"{year}-Q4"},
+    )
+    assert r.status_code == 403, r.text
+    r = await post(
+        http,
+        people,
+        "decision_maker",
         replace,
         {"reason": "Trường sáp nhập", "unit_id": "org-commune-binh-an", "period": f"{year}-Q4"},
     )
