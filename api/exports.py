@@ -225,7 +225,7 @@ def summary_xlsx(report: SummaryReport) -> bytes:
         "Khắc phục",
         _columns("Mã", "Nội dung", "Số lượng"),
         (
-            [key, label, Share(remediation[key]) if key == "on_time_pct" else remediation[key]]
+            [key, label, _share(remediation[key]) if key == "on_time_pct" else remediation[key]]
             for key, label in REMEDIATION_LABELS.items()
         ),
     )
@@ -375,8 +375,13 @@ def _csv_text(rows: Iterable[Sequence[object]]) -> str:
     return buffer.getvalue()
 
 
-def _csv_pct(pct: float) -> str:
-    return f"{pct:.1f}"
+def _csv_pct(pct: float | None) -> str:
+    return "" if pct is None else f"{pct:.1f}"
+
+
+def _share(pct: float | None) -> Share | None:
+    """An empty cell for a rate of nothing (no item fell due), not 0 %."""
+    return None if pct is None else Share(pct)
 
 
 def _csv_lines(table: str, lines: Sequence[Line]) -> list[list[object]]:

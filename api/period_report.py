@@ -33,7 +33,7 @@ def context(session: Session, viewer: Viewer, report: SummaryReport) -> Document
     place = (province.name if province else "").removeprefix("UBND tỉnh ")
     period = _period(report)
     r, v = report.remediation, report.reinspections
-    on_time = f"{r.on_time_pct:g} %" if (r.on_time + r.late + r.open_overdue) else "—"
+    on_time = "—" if r.on_time_pct is None else f"{r.on_time_pct:g} %"
     sections = [
         Section(
             heading="I. KẾT QUẢ KIỂM TRA",

@@ -34,8 +34,9 @@ class RemediationFigures(Contract):
     late: int = Field(description="reported after the due date")
     open: int = Field(description="not reported yet")
     open_overdue: int = Field(description="not reported and past the due date (part of open)")
-    on_time_pct: float = Field(
-        description="on_time / (on_time + late + open_overdue): of the items that fell due"
+    on_time_pct: float | None = Field(
+        description="on_time / (on_time + late + open_overdue): of the items that fell due; "
+        "null when none has fallen due yet (an empty rate, not 0 %)"
     )
 
 

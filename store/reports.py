@@ -195,7 +195,11 @@ def _remediation(session: Session, ids: Any, today: date) -> RemediationFigures:
         late=late,
         open=items - reported_n,
         open_overdue=overdue_n,
-        on_time_pct=percent(on_time_n, on_time_n + late + overdue_n),
+        on_time_pct=(
+            percent(on_time_n, on_time_n + late + overdue_n)
+            if on_time_n + late + overdue_n
+            else None
+        ),
     )
 
 

@@ -64,8 +64,7 @@ def percent_text(value: float | None, language: str) -> str:
 
 def on_time_rate(report: SummaryReport) -> float | None:
     """The on-time share, or None when no remediation item has fallen due yet."""
-    r = report.remediation
-    return r.on_time_pct if r.on_time + r.late + r.open_overdue else None
+    return report.remediation.on_time_pct
 
 
 @dataclass

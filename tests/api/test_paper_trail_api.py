@@ -303,3 +303,13 @@ async def test_a_unit_that_ceased_to_exist_is_refused_naming_its_successor(
         body | {"decision": {"signed_on": "2025-06-20"}},
     )
     assert r.status_code == 201, r.text
+
+
+async def test_the_on_time_rate_of_nothing_due_is_empty_not_zero(
+    http: httpx.AsyncClient, people: People
+) -> None:
+    empty = {"from": "2001-01-01", "to": "2001-12-31"}
+    r = await http.get("/reports/summary", params=empty, headers=people.headers["coordinator"])
+    assert r.status_code == 200 and r.json()["remediation"]["on_time_pct"] is None
+    r = await http.get("/reports/summary.csv", params=empty, headers=people.headers["coordinator"])
+    assert "remediation,on_time_pct,Tỷ lệ đúng hạn (trên số đã đến hạn),,\r\n" in r.text
