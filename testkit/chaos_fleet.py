@@ -68,8 +68,10 @@ class Fleet:
         api.process = await asyncio.to_thread(self.stack.serve_api, api.port, **self.api_env)
         api.started = time.monotonic()
 
-    def oldest_api(self) -> Api:
-        return min((a for a in self.apis if a.process is not None), key=lambda a: a.started)
+    def busiest_api(self) -> Api:
+        """The running API holding the most requests, the oldest of equals."""
+        running = [a for a in self.apis if a.process is not None]
+        return min(running, key=lambda a: (-a.in_flight, a.started))
 
     def kill_api(self, api: Api) -> None:
         assert api.process is not None
@@ -123,11 +125,13 @@ async def api_chaos(run: "ChaosRun", stop: asyncio.Event) -> None:
         if not await run.reached(moment, stop):
             return
         async with run.fault_lock:
-            api = run.fleet.oldest_api()
-            # Bounded: a kill between two requests would test nothing a restart does not.
-            deadline = time.monotonic() + 10
+            # The API with requests in flight (the oldest when several or none have): a kill
+            # between two requests would test nothing a restart does not. Bounded wait.
+            deadline = time.monotonic() + 20
+            api = run.fleet.busiest_api()
             while api.in_flight == 0 and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(0.02)
+                api = run.fleet.busiest_api()
             assert api.process is not None
             run.say(f"API {api.process.pid} on :{api.port}: SIGKILL ({api.in_flight} in flight)")
             run.counters.api_requests_cut += api.in_flight
