@@ -10,19 +10,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from documents.context import DocumentContext, Section, Signature, Table
 from documents.kinds import DocumentKind
 from states.checklist import CRITERIA
 from states.models import InspectionSnapshot
-from states.paper import PAPERS, Paper
+from states.paper import Paper, readable_by
 from states.scope import Viewer
 from states.sides import position_of_viewer
-from states.vocabulary import INSPECTED_POSITIONS, CheckResult, TeamRole
-from store import evidence, register
-from store.queries import ancestry
-from store.tables import Document, DocumentTemplate, Event, Organisation
+from states.vocabulary import CheckResult, TeamRole
+from store import evidence, register, templates
+from store.queries import ancestry, event_of
+from store.tables import Document, Organisation
 
 RESULT_VI = {
     CheckResult.COMPLIANT.value: "Đạt",
@@ -68,11 +68,11 @@ def paper_of(document: Document) -> Paper | None:
 def listed(session: Session, s: InspectionSnapshot, viewer: Viewer) -> list[Paperwork]:
     """The inspection's documents the viewer may read: the inspected side does not read the
     team's internal report to the decision-maker."""
-    inspected = position_of_viewer(s, viewer) in INSPECTED_POSITIONS
+    position = position_of_viewer(s, viewer)
     found = []
     for document in register.of_inspection(session, s.inspection_id):
         paper = paper_of(document)
-        if paper is None or (inspected and PAPERS[paper].internal):
+        if paper is None or not readable_by(paper, position):
             continue
         found.append(Paperwork(document, paper))
     return found
@@ -85,27 +85,14 @@ def find(
 
 
 def template_for(session: Session, document: Document, kind: DocumentKind) -> bytes | None:
-    """The newest template the issuing organisation (or the nearest above it) uploaded."""
-    # The issuer first, then its ancestors upwards (``ancestry`` is root first).
-    chain = [document.issuer_id, *reversed(ancestry(session, document.issuer_id))]
-    rows = session.exec(
-        select(DocumentTemplate)
-        .where(col(DocumentTemplate.organisation_id).in_(chain), DocumentTemplate.kind == kind)
-        .order_by(col(DocumentTemplate.uploaded_at).desc())
-    ).all()
-    for org in chain:
-        mine = next((r for r in rows if r.organisation_id == org), None)
-        if mine is not None:
-            return mine.content or None  # an empty upload: back to the default
-    return None
+    return templates.in_use(session, document.issuer_id, kind.value)
 
 
 def _payload(session: Session, s: InspectionSnapshot, document: Document) -> dict[str, Any]:
+    """What the step that issued the document said (its event's command)."""
     parts = document.key.split(":")
     if len(parts) == 3 and parts[1].isdigit():
-        event = session.exec(
-            select(Event).where(Event.inspection_id == s.inspection_id, Event.seq == int(parts[1]))
-        ).first()
+        event = event_of(session, s.inspection_id, int(parts[1]))
         if event is not None:
             return dict(event.payload)
     return {}
@@ -115,7 +102,7 @@ def _org(session: Session, org_id: str | None) -> Organisation | None:
     return session.get(Organisation, org_id) if org_id else None
 
 
-def _place(session: Session, issuer: Organisation | None) -> str:
+def place_of(session: Session, issuer: Organisation | None) -> str:
     """The place on the date line: the province's name (Decree 30 Appendix I)."""
     if issuer is None:
         return ""
@@ -185,7 +172,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
         "superior": _body_name(superior),
         "issuer": _body_name(issuer),
         "number_line": f"Số: {document.symbol}",
-        "place": _place(session, issuer),
+        "place": place_of(session, issuer),
         "signed_on": document.signed_on,
         "recipients": [f"- {unit};", "- Thành viên Đoàn kiểm tra;", "- Lưu: VT."],
     }

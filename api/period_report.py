@@ -3,11 +3,11 @@ document laid out per Decree 30, from the summary report the offices already rea
 
 from sqlmodel import Session
 
+from api import papers
 from documents.context import DocumentContext, Section, Signature, Table
 from documents.kinds import DocumentKind
 from states.reports import Line, SummaryReport
 from states.scope import Viewer
-from store.queries import ancestry
 from store.tables import Organisation
 
 
@@ -28,9 +28,7 @@ def context(session: Session, viewer: Viewer, report: SummaryReport) -> Document
     """What the report says: the figures of the summary, in the order offices write them."""
     issuer = session.get(Organisation, viewer.authority_root) if viewer.authority_root else None
     superior = session.get(Organisation, issuer.parent_id) if issuer and issuer.parent_id else None
-    root = next(iter(ancestry(session, issuer.id)), issuer.id) if issuer else None
-    province = session.get(Organisation, root) if root else None
-    place = (province.name if province else "").removeprefix("UBND tỉnh ")
+    place = papers.place_of(session, issuer)
     period = _period(report)
     r, v = report.remediation, report.reinspections
     on_time = "—" if r.on_time_pct is None else f"{r.on_time_pct:g} %"

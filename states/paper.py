@@ -10,7 +10,7 @@ from typing import Any
 
 from states.calendar import local_date
 from states.models import InspectionSnapshot, NotifyInput, TransitionEvent
-from states.vocabulary import NoticeKind, Trigger
+from states.vocabulary import INSPECTED_POSITIONS, NoticeKind, Position, Trigger
 
 
 class Paper(StrEnum):
@@ -127,6 +127,12 @@ class Issue:
     signer: str
     typed: str = ""
     seq: int | None = None
+
+
+def readable_by(paper: Paper, position: Position) -> bool:
+    """Whether someone standing at ``position`` reads the document: the inspected side reads
+    what was sent to it, never the team's internal report to the decision-maker."""
+    return not (PAPERS[paper].internal and position in INSPECTED_POSITIONS)
 
 
 def issuer_of(spec: PaperSpec, s: InspectionSnapshot) -> str | None:

@@ -106,6 +106,12 @@ def list_inspections(
     return [found[i] for i in page if i in found], count
 
 
+def event_of(session: Session, inspection_id: str, seq: int) -> Event | None:
+    return session.exec(
+        select(Event).where(Event.inspection_id == inspection_id, Event.seq == seq)
+    ).first()
+
+
 def events_of(session: Session, inspection_id: str) -> list[Event]:
     return list(
         session.exec(

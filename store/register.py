@@ -162,19 +162,9 @@ def issue(session: Session, entry: Entry, typed: str = "", *, commit: bool = Tru
         raise RegisterError(f"unknown issuer {entry.issuer_id}", "Không có cơ quan ban hành này.")
     if typed:
         number = parse(typed, entry.type, issuer)
-        taken = session.exec(
-            select(Document.symbol).where(
-                Document.issuer_id == entry.issuer_id,
-                Document.type == entry.type,
-                Document.year == entry.year,
-                Document.number == number,
-            )
-        ).first()
-        if taken is not None:
-            raise NumberTaken(
-                f"{taken} of {entry.year} is already in the register",
-                f"Số {taken} năm {entry.year} đã có trong sổ đăng ký văn bản.",
-            )
+        holder = _holder(session, entry.issuer_id, entry.type, entry.year, number)
+        if holder is not None:
+            raise _taken(holder[0], entry.year)
         _raise_counter(session, entry, number)
         document = _document(session, entry, number, entered=True, typed=typed)
     else:
@@ -263,6 +253,15 @@ def check_typed(
     if issuer is None:
         raise RegisterError(f"unknown issuer {issuer_id}", "Không có cơ quan ban hành này.")
     number = parse(typed, type_code, issuer)
+    found = _holder(session, issuer_id, type_code, year, number)
+    if found is not None and (inspection_id is None or found[1] != inspection_id):
+        raise _taken(found[0], year)
+
+
+def _holder(
+    session: Session, issuer_id: str, type_code: str, year: int, number: int
+) -> tuple[str, str | None] | None:
+    """The symbol and inspection of the document holding a number, if one does."""
     found = session.exec(
         select(Document.symbol, Document.inspection_id).where(
             Document.issuer_id == issuer_id,
@@ -271,12 +270,14 @@ def check_typed(
             Document.number == number,
         )
     ).first()
-    if found is not None and (inspection_id is None or found[1] != inspection_id):
-        taken = found[0]
-        raise NumberTaken(
-            f"{taken} of {year} is already in the register",
-            f"Số {taken} năm {year} đã có trong sổ đăng ký văn bản.",
-        )
+    return (found[0], found[1]) if found is not None else None
+
+
+def _taken(symbol: str, year: int) -> NumberTaken:
+    return NumberTaken(
+        f"{symbol} of {year} is already in the register",
+        f"Số {symbol} năm {year} đã có trong sổ đăng ký văn bản.",
+    )
 
 
 def record(session: Session, issue_: Issue, inspection_id: str) -> Document | None:

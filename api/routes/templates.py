@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError, ErrorCode, not_found
@@ -17,6 +17,7 @@ from documents.layout import build_default_template
 from documents.render import TemplateRefused, check_template
 from states.scope import within_authority
 from states.vocabulary import Role
+from store import templates
 from store.queries import ancestry, viewer_of
 from store.tables import DocumentTemplate, Organisation, User
 
@@ -53,20 +54,11 @@ def organisation_for(session: Session, user: User, organisation_id: str) -> Orga
     raise not_found("organisation", organisation_id)
 
 
-def latest_templates(session: Session, organisation_id: str) -> dict[str, DocumentTemplate]:
-    rows = session.exec(
-        select(DocumentTemplate)
-        .where(DocumentTemplate.organisation_id == organisation_id)
-        .order_by(col(DocumentTemplate.uploaded_at))
-    ).all()
-    return {row.kind: row for row in rows}  # the newest per kind wins
-
-
 @router.get("/organisations/{organisation_id}/document-templates", response_model=TemplatesPublic)
 def list_templates(organisation_id: str, user: CurrentUser, session: SessionDep) -> TemplatesPublic:
     """Each kind's template: the office's own, or the default."""
     org = organisation_for(session, user, organisation_id)
-    latest = latest_templates(session, org.id)
+    latest = templates.latest(session, org.id)
     data = []
     for kind in DocumentKind:
         row = latest.get(kind.value)
@@ -170,6 +162,6 @@ def current_template(
 ) -> Response:
     """The template in use for a kind at the organisation (its own, or the default)."""
     org = organisation_for(session, user, organisation_id)
-    row = latest_templates(session, org.id).get(kind.value)
+    row = templates.latest(session, org.id).get(kind.value)
     content = row.content if row is not None and row.content else build_default_template(kind)
     return attachment(content, DOCX, f"mau-{kind.value}.docx")

@@ -12,7 +12,6 @@ from api.files import DOCX, attachment
 from api.routes.templates import (
     TEMPLATE_BYTES_MAX,
     keep_template,
-    latest_templates,
     organisation_for,
 )
 from api.web.caller import PageCallerDep
@@ -22,6 +21,7 @@ from documents.kinds import KIND_TITLE, DocumentKind
 from documents.layout import build_default_template
 from documents.render import TemplateRefused, check_template
 from states.bounds import ID_MAX
+from store import templates
 from store.queries import viewer_of
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
@@ -42,7 +42,7 @@ def templates_page(
     refused: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     org = organisation_for(db, caller.user, _organisation_id(db, caller, organisation))
-    latest = latest_templates(db, org.id)
+    latest = templates.latest(db, org.id)
     kinds = [
         {
             "kind": kind.value,
@@ -97,7 +97,7 @@ def download(
     """The template in use (the office's own, else the default): the one to edit."""
     try:
         org = organisation_for(db, caller.user, _organisation_id(db, caller, organisation))
-        row = latest_templates(db, org.id).get(kind.value)
+        row = templates.latest(db, org.id).get(kind.value)
         content = row.content if row is not None and row.content else None
     except ApiError:
         content = None  # anyone may start from the default

@@ -5,7 +5,7 @@ import io
 import re
 import uuid
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -15,7 +15,7 @@ from states.calendar import local_date as _local_date
 from tests.api.conftest import People
 from tests.api.test_lifecycle_api import post, results, start, team
 
-TODAY = _local_date(__import__("datetime").datetime.now(VN_TZ))
+TODAY = _local_date(datetime.now(VN_TZ))
 
 
 async def get(http: httpx.AsyncClient, people: People, who: str, path: str) -> httpx.Response:
@@ -132,9 +132,7 @@ async def test_dates_are_business_facts(http: httpx.AsyncClient, people: People)
     created = await start(http, people, decision={"signed_on": signed.isoformat()})
     iid = created["inspection_id"]
     # Lists, the year filter and reports use the decision's date.
-    assert (
-        _local_date(__import__("datetime").datetime.fromisoformat(created["decided_at"])) == signed
-    )
+    assert _local_date(datetime.fromisoformat(created["decided_at"])) == signed
 
     await fire(
         http, people, "coordinator", iid, "team", team(people) | {"signed_on": signed.isoformat()}
@@ -198,7 +196,7 @@ async def test_dates_are_business_facts(http: httpx.AsyncClient, people: People)
     )
     assert minutes["visit"]["leader_name"]  # the team leader who signs is named
     # Deadlines count from the visit's date, not from the moment it was entered.
-    ended = __import__("datetime").datetime.fromisoformat(minutes["visit"]["ended_at"])
+    ended = datetime.fromisoformat(minutes["visit"]["ended_at"])
     assert _local_date(ended) == visit_on
     docs = (await get(http, people, "coordinator", f"/inspections/{iid}/documents")).json()
     dates = {d["kind"]: d["signed_on"] for d in docs["data"]}
