@@ -30,6 +30,7 @@ from states.models import (
     SuspendInput,
     VerifyInput,
     Visit,
+    VoidInput,
 )
 from states.vocabulary import (
     FINDING_RESULTS,
@@ -248,6 +249,10 @@ def verify(s: InspectionSnapshot, cmd: VerifyInput, now: datetime, cal: WorkingC
 def cancel(s: InspectionSnapshot, cmd: CancelInput, now: datetime, cal: WorkingCalendar) -> None:
     s.reason = cmd.reason
     s.suspended_from = None
+
+
+def void(s: InspectionSnapshot, cmd: VoidInput, now: datetime, cal: WorkingCalendar) -> None:
+    s.reason = cmd.reason
 
 
 def suspend(s: InspectionSnapshot, cmd: SuspendInput, now: datetime, cal: WorkingCalendar) -> None:

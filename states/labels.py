@@ -34,6 +34,7 @@ STATE_LABELS: dict[InspectionState, Label] = {
     InspectionState.SUSPENDED: ("Tạm dừng", "Suspended"),
     InspectionState.CLOSED: ("Kết thúc", "Closed"),
     InspectionState.CANCELLED: ("Đình chỉ", "Cancelled"),
+    InspectionState.VOIDED: ("Đã hủy (nhập nhầm)", "Voided (entered by mistake)"),
 }
 
 # Report line of each organisation level; unknown levels report under their own name.

@@ -306,6 +306,10 @@ class CancelInput(ReasonInput):
     pass
 
 
+class VoidInput(ReasonInput):
+    """Voids (hủy) an inspection entered by mistake; the reason is kept with its record."""
+
+
 class SuspendInput(ReasonInput):
     pass
 

@@ -37,6 +37,7 @@ from states.models import (
     StartVisitInput,
     SuspendInput,
     VerifyInput,
+    VoidInput,
 )
 from states.vocabulary import Audience, NoticeKind, Party, Trigger
 
@@ -255,6 +256,22 @@ _SPECS = [
         effects.cancel,
         danger=True,
         fields={"reason": Text("Lý do", "Reason")},
+    ),
+    TriggerSpec(
+        T.VOID,
+        VoidInput,
+        Party.LEADERSHIP,
+        "void",
+        Text("Hủy (nhập nhầm)", "Void (entered by mistake)"),
+        Text(
+            "Chỉ khi chưa ban hành văn bản nào ngoài quyết định; không tính vào báo cáo. "
+            "Dừng vì lý do nội dung thì dùng «Đình chỉ».",
+            "Only while the decision is its only document; it leaves every report and "
+            "count. An inspection stopped on its merits is terminated instead.",
+        ),
+        effects.void,
+        danger=True,
+        fields={"reason": Text("Lý do hủy", "Why it is void")},
     ),
     TriggerSpec(
         T.SUSPEND,

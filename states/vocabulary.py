@@ -24,9 +24,14 @@ class InspectionState(StrEnum):
     SUSPENDED = "suspended"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+    # Voided (hủy): entered by mistake, before any document but its decision was issued;
+    # gone from lists, reports and counts. Termination (cancelled) is on the merits.
+    VOIDED = "voided"
 
 
-TERMINAL_STATES = frozenset({InspectionState.CLOSED, InspectionState.CANCELLED})
+TERMINAL_STATES = frozenset(
+    {InspectionState.CLOSED, InspectionState.CANCELLED, InspectionState.VOIDED}
+)
 OPEN_STATES = frozenset(
     s for s in InspectionState if s not in TERMINAL_STATES and s is not InspectionState.SUSPENDED
 )
@@ -39,6 +44,11 @@ CANCELLABLE_STATES = frozenset(
         InspectionState.ON_SITE,
     }
 )
+
+
+# An inspection entered by mistake can be voided while its decision is the only document it
+# has issued: before the notice (announced kinds) or the visit (unannounced ones).
+VOIDABLE_STATES = frozenset({InspectionState.DECIDED, InspectionState.TEAM_FORMED})
 
 
 class Trigger(StrEnum):
@@ -57,6 +67,7 @@ class Trigger(StrEnum):
     SCHEDULE_REINSPECTION = "schedule_reinspection"
     VERIFY = "verify"
     CANCEL = "cancel"
+    VOID = "void"
     SUSPEND = "suspend"
     RESUME = "resume"
     REQUEST_EXTENSION = "request_extension"

@@ -247,6 +247,10 @@ def history_of(session: Session, plan_id: str) -> list[PlanChange]:
     return list(session.exec(query).all())
 
 
+# An item's inspections that ended without it: the item may be started again.
+ENDED_UNINSPECTED = (InspectionState.CANCELLED.value, InspectionState.VOIDED.value)
+
+
 class ItemInspection(NamedTuple):
     id: str
     plan_item_id: str
@@ -257,13 +261,17 @@ class ItemInspection(NamedTuple):
 def inspections_of_items(
     session: Session, item_ids: Sequence[str]
 ) -> dict[str, list[ItemInspection]]:
-    """The inspections started from each item, oldest decision first (list columns only)."""
+    """The inspections started from each item, oldest decision first (list columns only);
+    a voided one was never really started."""
     by_item: dict[str, list[ItemInspection]] = {i: [] for i in item_ids}
     if not item_ids:
         return by_item
     rows = session.exec(
         select(Inspection.id, Inspection.plan_item_id, Inspection.state, Inspection.visited_at)
-        .where(col(Inspection.plan_item_id).in_(item_ids))
+        .where(
+            col(Inspection.plan_item_id).in_(item_ids),
+            Inspection.state != InspectionState.VOIDED,
+        )
         .order_by(col(Inspection.decided_at))
     ).all()
     for row in rows:
@@ -273,19 +281,21 @@ def inspections_of_items(
 
 
 def live_inspection(session: Session, item_id: str) -> Inspection | None:
-    """The item's inspection that is not terminated, if any (an item runs one at a time)."""
+    """The item's inspection that is not terminated or voided, if any (an item runs one at
+    a time)."""
     return session.exec(
         select(Inspection).where(
-            Inspection.plan_item_id == item_id, Inspection.state != InspectionState.CANCELLED
+            Inspection.plan_item_id == item_id, col(Inspection.state).not_in(ENDED_UNINSPECTED)
         )
     ).first()
 
 
 def terminated_count(session: Session, item_id: str) -> int:
-    """How many of the item's inspections were terminated: the next one is attempt n + 1."""
+    """How many of the item's inspections were terminated or voided: the next one is
+    attempt n + 1."""
     return session.exec(
         select(func.count()).where(
-            Inspection.plan_item_id == item_id, Inspection.state == InspectionState.CANCELLED
+            Inspection.plan_item_id == item_id, col(Inspection.state).in_(ENDED_UNINSPECTED)
         )
     ).one()
 

@@ -54,8 +54,8 @@ def list_inspections(
 ) -> tuple[list[Inspection], int]:
     """One page of the inspections ``viewer`` may see matching ``f`` in ``f.sort``'s order
     (newest first by default), and the total count (secret ones are neither listed nor
-    counted)."""
-    s = scoped(viewer)
+    counted). Voided ones are listed only when asked for by their state."""
+    s = scoped(viewer, voided=f.state == InspectionState.VOIDED)
     where = list(s.where)
     for column, value in (
         (s.state, f.state),
@@ -131,8 +131,9 @@ def visible_snapshot(
     session: Session, viewer: Viewer, inspection_id: str
 ) -> InspectionSnapshot | None:
     """The snapshot if the inspection exists for ``viewer``, else None — one query, the
-    list's own scope, so an unknown id and a hidden one take the same path and time."""
-    s = scoped(viewer)
+    list's own scope, so an unknown id and a hidden one take the same path and time (a
+    voided one stays readable where it was: its record shows why it was voided)."""
+    s = scoped(viewer, voided=True)
     visible = select(s.inspection_id).where(*s.where, s.inspection_id == inspection_id)
     document = session.exec(
         select(SnapshotRecord.snapshot).where(

@@ -5,7 +5,7 @@ subtree. Inspectors, whose scope is their teams, read the ``inspection`` rows th
 Either way the caller gets the same column names, so lists and reports are written once.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import false, or_
@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from states.scope import Viewer
 from states.sides import READER_ROLES
-from states.vocabulary import Role
+from states.vocabulary import InspectionState, Role
 from store.tables import Inspection, InspectionScope, TeamMemberRecord
 
 NOWHERE = "\x00"  # an organisation id no row has: an empty scope
@@ -70,9 +70,19 @@ def _rows(*where: Any) -> Scoped:
     )
 
 
-def scoped(viewer: Viewer, within: list[str] | None = None) -> Scoped:
+def scoped(viewer: Viewer, within: list[str] | None = None, *, voided: bool = False) -> Scoped:
     """The inspections ``viewer`` may see; ``within`` (root … organisation) narrows them to
-    that organisation's subtree. Secret ones only for the issuing side, as ``may_see`` says."""
+    that organisation's subtree. Secret ones only for the issuing side, as ``may_see`` says.
+
+    Voided ones (entered by mistake) are left out of every list, count and report unless
+    ``voided`` asks for them; their pages stay reachable to whoever may see them."""
+    s = _scoped(viewer, within)
+    if voided:
+        return s
+    return replace(s, where=(*s.where, s.state != InspectionState.VOIDED.value))
+
+
+def _scoped(viewer: Viewer, within: list[str] | None) -> Scoped:
     s = InspectionScope
     if viewer.role is Role.SYSTEM:
         return _index(within[-1]) if within else _rows()

@@ -59,6 +59,7 @@ with workflow.unsafe.imports_passed_through():
         SuspendInput,
         TransitionEvent,
         VerifyInput,
+        VoidInput,
         changed_collections,
     )
     from states.reinspection import results_for_parent
@@ -544,6 +545,14 @@ class InspectionWorkflow:
     @cancel.validator
     def validate_cancel(self, cmd: CancelInput) -> None:
         self._check(T.CANCEL, cmd)
+
+    @workflow.update
+    async def void(self, cmd: VoidInput) -> InspectionSnapshot:
+        return await self._fire(T.VOID, cmd)
+
+    @void.validator
+    def validate_void(self, cmd: VoidInput) -> None:
+        self._check(T.VOID, cmd)
 
     @workflow.update
     async def suspend(self, cmd: SuspendInput) -> InspectionSnapshot:

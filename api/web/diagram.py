@@ -24,7 +24,7 @@ ORDER = [
     InspectionState.REINSPECTING,
     InspectionState.CLOSED,
 ]
-SIDE = {Trigger.SUSPEND.value, Trigger.CANCEL.value, Trigger.RESUME.value}
+SIDE = {Trigger.SUSPEND.value, Trigger.CANCEL.value, Trigger.RESUME.value, Trigger.VOID.value}
 ROW, BOX_W, BOX_H, LEFT = 44, 260, 30, 150
 
 

@@ -121,8 +121,8 @@ class Stage:
 
 def stages(snapshot: InspectionSnapshot) -> list[Stage]:
     state = snapshot.suspended_from or snapshot.state
-    if snapshot.state is InspectionState.CANCELLED:
-        state = InspectionState.CANCELLED
+    if snapshot.state in (InspectionState.CANCELLED, InspectionState.VOIDED):
+        state = snapshot.state
     state = STAGE_OF.get(state, state)
     at = STAGES.index(state) if state in STAGES else -1
     return [

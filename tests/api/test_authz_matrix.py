@@ -116,6 +116,7 @@ COMMANDS: dict[str, set[tuple[str, str]]] = {
     "suspend": LEAD,
     "resume": LEAD,
     "cancel": LEAD,
+    "void": LEAD,
     "dispute/resolve": LEAD,
     "extensions/{n}/decide": LEAD,
     "reinspection": LEAD,
@@ -163,6 +164,7 @@ BODIES: dict[str, Any] = {
     "remediation-report": {"items": [{"finding_no": 1, "report": "x"}]},
     "verification": {"results": [{"finding_no": 1, "outcome": "resolved"}]},
     "cancel": {"reason": "điều chỉnh kế hoạch"},
+    "void": {"reason": "nhập nhầm"},
     "suspend": {"reason": "x"},
 }
 

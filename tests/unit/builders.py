@@ -35,6 +35,7 @@ from states.models import (
     TeamMember,
     Verification,
     VerifyInput,
+    VoidInput,
 )
 from states.policies import DeadlinePolicy
 from states.reinspection import SYSTEM_ACTOR
@@ -216,6 +217,8 @@ def good_command(snapshot: InspectionSnapshot, trigger: Trigger) -> Command:
             )
         case Trigger.CANCEL:
             return CancelInput(actor=COORDINATOR, reason="đơn vị sáp nhập")
+        case Trigger.VOID:
+            return VoidInput(actor=COORDINATOR, reason="nhập nhầm đơn vị")
         case Trigger.SUSPEND:
             return SuspendInput(actor=DECISION_MAKER, reason="chờ ý kiến cấp trên")
         case Trigger.RESUME:
@@ -338,6 +341,7 @@ def reach(case: str, kind: InspectionKind) -> InspectionSnapshot:
         "reinspecting": (*on_site, *REINSPECTING_PATH),
         "closed": (*on_site, (T.RECORD_VISIT, minutes(findings=False)), T.CONCLUDE),
         "cancelled": (T.CANCEL,),
+        "voided": (T.FORM_TEAM, T.VOID),
     }
     if case == "notified":
         if kind is InspectionKind.PLANNED:

@@ -103,8 +103,8 @@ REFERRED = VerificationOutcome.REFERRED
 # signature; "+extension" has an extension request pending; "suspended/X" was suspended in
 # X, "suspended/unset" has no suspended_from.
 PLANNED_TABLE: dict[str, str] = {
-    "decided": "form_team>team_formed cancel>cancelled suspend>suspended",
-    "team_formed": "send_notice>notified cancel>cancelled suspend>suspended",
+    "decided": "form_team>team_formed cancel>cancelled void>voided suspend>suspended",
+    "team_formed": "send_notice>notified cancel>cancelled void>voided suspend>suspended",
     "notified": "start_visit>on_site cancel>cancelled suspend>suspended",
     "on_site": "record_visit>visited extend_visit>on_site cancel>cancelled suspend>suspended",
     # Inspections started before the findings report was a step may still conclude at once.
@@ -144,6 +144,7 @@ PLANNED_TABLE: dict[str, str] = {
     "reinspecting": "verify>closed suspend>suspended record_reinspection>closed",
     "closed": "",
     "cancelled": "",
+    "voided": "",
     "suspended/decided": "cancel>cancelled resume>decided",
     "suspended/team_formed": "cancel>cancelled resume>team_formed",
     "suspended/notified": "cancel>cancelled resume>notified",
@@ -160,7 +161,7 @@ PLANNED_TABLE: dict[str, str] = {
 # A surprise inspection differs in one row: no notice, straight on site.
 SURPRISE_TABLE: dict[str, str] = {
     **PLANNED_TABLE,
-    "team_formed": "start_visit>on_site cancel>cancelled suspend>suspended",
+    "team_formed": "start_visit>on_site cancel>cancelled void>voided suspend>suspended",
 }
 EXPECTED = {PLANNED: PLANNED_TABLE, SURPRISE: SURPRISE_TABLE}
 
@@ -394,11 +395,11 @@ def test_invalid_transition_names_the_state_and_the_allowed_actions() -> None:
     error = refusal("team_formed", PLANNED, T.CONCLUDE, ConcludeInput(actor=DECISION_MAKER))
     assert type(error) is InvalidTransition
     assert "team_formed" in error.message
-    assert "send_notice, cancel, suspend" in error.message
+    assert "send_notice, cancel, void, suspend" in error.message
     assert error.detail == {
         "state": "team_formed",
         "trigger": "conclude",
-        "allowed": ["send_notice", "cancel", "suspend"],
+        "allowed": ["send_notice", "cancel", "void", "suspend"],
     }
 
 
@@ -569,8 +570,8 @@ def test_allowed_triggers_for_an_actor_respect_team_membership() -> None:
     snapshot = reach("team_formed", SURPRISE)
     assert procedure.allowed_triggers(snapshot, LEADER) == [T.START_VISIT]
     assert procedure.allowed_triggers(snapshot, OUTSIDER) == []
-    assert procedure.allowed_triggers(snapshot, COORDINATOR) == [T.CANCEL, T.SUSPEND]
-    assert procedure.allowed_triggers(snapshot, DECISION_MAKER) == [T.CANCEL, T.SUSPEND]
+    assert procedure.allowed_triggers(snapshot, COORDINATOR) == [T.CANCEL, T.VOID, T.SUSPEND]
+    assert procedure.allowed_triggers(snapshot, DECISION_MAKER) == [T.CANCEL, T.VOID, T.SUSPEND]
     assert procedure.allowed_triggers(snapshot, CHAIN_COORDINATOR) == []
     assert procedure.allowed_triggers(snapshot, UNIT_CHAIR) == []
 
@@ -866,6 +867,9 @@ LIFECYCLE_LINES = """
 [*] --> decided
 decided --> team_formed: form_team
 decided --> cancelled: cancel
+decided --> voided: void
+team_formed --> voided: void
+voided --> [*]
 decided --> suspended: suspend
 team_formed --> notified: send_notice [announced]
 team_formed --> on_site: start_visit [unannounced]

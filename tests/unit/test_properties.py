@@ -43,6 +43,7 @@ from states.models import (
     TransitionEvent,
     Verification,
     VerifyInput,
+    VoidInput,
 )
 from states.reinspection import SYSTEM_ACTOR
 from states.vocabulary import (
@@ -80,7 +81,7 @@ from tests.unit.builders import (
 
 S = InspectionState
 T = Trigger
-TERMINAL = {S.CLOSED, S.CANCELLED}
+TERMINAL = {S.CLOSED, S.CANCELLED, S.VOIDED}
 # Commands that change the inspection but not its state.
 INTERNAL = {T.REQUEST_EXTENSION, T.DECIDE_EXTENSION, T.EXTEND_VISIT}
 # States in which the unit still owes something: at least one finding must be unsettled.
@@ -244,6 +245,8 @@ def payload(
             )
         case T.CANCEL:
             return CancelInput(actor=actor, reason="sáp nhập đơn vị")
+        case T.VOID:
+            return VoidInput(actor=actor, reason="nhập nhầm")
         case T.SUSPEND:
             return SuspendInput(actor=actor, reason="chờ ý kiến")
         case T.RESUME:
@@ -381,7 +384,7 @@ def assert_invariants(s: InspectionSnapshot, last: TransitionEvent) -> list[Trig
     assert (last.to_state, last.at) == (s.state, s.updated_at)
     assert (s.history[-1].trigger, s.history[-1].to_state) == (last.trigger, s.state)
 
-    if s.state is not S.CANCELLED and at is not S.DECIDED:
+    if s.state not in (S.CANCELLED, S.VOIDED) and at is not S.DECIDED:
         assert s.team, f"{s.state} without a team"
         assert [m.team_role for m in s.team].count(TeamRole.TEAM_LEADER) == 1
     allowed = procedure.allowed_triggers(s)
