@@ -1,12 +1,12 @@
 """Who a notification reaches: audiences resolved to accounts, with surprise secrecy applied."""
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from states.models import NotifyInput
 from states.vocabulary import Audience, Role
 from store.outbox import active_accounts, active_users
 from store.queries import ancestry
-from store.tables import User
+from store.tables import Organisation, User
 
 # The inspected unit's own audiences: never resolved while the inspection is secret from it.
 UNIT_AUDIENCES = frozenset({Audience.UNIT, Audience.HEAD_OF_UNIT})
@@ -57,6 +57,34 @@ def _audience(session: Session, audience: Audience, inp: NotifyInput) -> list[Us
             return active_users(session, [inp.coordinator_id])
         case Audience.DECISION_MAKER:
             return _decision_makers(session, inp)
+        case Audience.MANAGING_BODY:
+            return _managing_body(session, inp)
+    return []
+
+
+# Offices that advise a People's Committee on inspections sit right under it at these
+# levels (Sở Nội vụ under the province); a unit's sibling schools or communes do not.
+ADVISING_LEVELS = frozenset({"department", "office"})
+
+
+def _managing_body(session: Session, inp: NotifyInput) -> list[User]:
+    """The unit's managing body: decision-makers and coordinators of its parent organisation,
+    and coordinators of the offices advising it."""
+    path = ancestry(session, inp.unit_id)
+    if not path:
+        return []
+    parent = path[-1]
+    found = [
+        *active_accounts(session, Role.DECISION_MAKER.value, parent),
+        *active_accounts(session, Role.COORDINATOR.value, parent),
+    ]
+    for office in session.exec(
+        select(Organisation.id).where(
+            Organisation.parent_id == parent, col(Organisation.level).in_(ADVISING_LEVELS)
+        )
+    ).all():
+        found.extend(active_accounts(session, Role.COORDINATOR.value, office))
+    return found
 
 
 def _decision_makers(session: Session, inp: NotifyInput) -> list[User]:

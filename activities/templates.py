@@ -351,6 +351,30 @@ def _digest(c: _Context) -> Rendered:
     )
 
 
+def _self_inspection_reported(c: _Context) -> Rendered:
+    findings = _int(c.payload.get("findings")) or 0
+    resolved = _int(c.payload.get("resolved")) or 0
+    referred = _int(c.payload.get("referred")) or 0
+    return Rendered(
+        subject_vi=f"Báo cáo kết quả tự kiểm tra: {c.title}",
+        subject_en=f"Self-inspection report: {c.title}",
+        body_vi=_lines(
+            f"{_cap(c.unit) or 'Đơn vị'} đã hoàn thành {c.about_vi()} và báo cáo kết quả.",
+            _if(c.decision, f"Quyết định tự kiểm tra số {c.decision}."),
+            _if(c.number, f"Thông báo kết luận số {c.number}."),
+            f"Phát hiện {findings} tồn tại, hạn chế; đã khắc phục {resolved}"
+            + (f"; chuyển xử lý kỷ luật {referred}." if referred else "."),
+        ),
+        body_en=_lines(
+            f"{c.unit or 'The unit'} has completed {c.about_en()} and reports its result.",
+            _if(c.decision, f"Self-inspection decision {c.decision}."),
+            _if(c.number, f"Conclusion notice {c.number}."),
+            f"{findings} findings; {resolved} remediated"
+            + (f"; {referred} referred to discipline." if referred else "."),
+        ),
+    )
+
+
 _TEMPLATES: dict[NoticeKind, Callable[[_Context], Rendered]] = {
     NoticeKind.NOTICE_ISSUED: _notice_issued,
     NoticeKind.CONCLUSION_ISSUED: _conclusion_issued,
@@ -360,4 +384,5 @@ _TEMPLATES: dict[NoticeKind, Callable[[_Context], Rendered]] = {
     NoticeKind.EXTENSION_REQUESTED: _extension_requested,
     NoticeKind.EXTENSION_DECIDED: _extension_decided,
     NoticeKind.DIGEST: _digest,
+    NoticeKind.SELF_INSPECTION_REPORTED: _self_inspection_reported,
 }

@@ -54,7 +54,7 @@ from states.policies import PolicySet, UnitLevel
 from states.procedure import command_payload, decision_payload, last_event
 from states.reinspection import scope_of
 from states.scope import Viewer
-from states.sides import issuers_for, may_start, office_inspected
+from states.sides import issuers_for, may_start, may_start_self, office_inspected
 from states.vocabulary import InspectionKind, Role, Trigger
 from store import plans, starts
 from store.calendar import calendar_for
@@ -268,6 +268,7 @@ def start_input(
         remote=body.remote,
         actor=actor,
         findings_report_step=True,
+        reports_upward=body.kind is InspectionKind.SELF,
     )
 
 
@@ -298,6 +299,8 @@ def _issuer(
     names its own agency) and its ancestry; refused when the unit lies outside the
     coordinator's authority or the coordinator's office would stand on the inspected side."""
     unit_chain = [*path, unit.id]
+    if body.kind is InspectionKind.SELF:
+        return _self_issuer(viewer, body, unit, path)
     if not may_start(viewer, unit_chain):
         raise ApiError(
             ErrorCode.NOT_ALLOWED,
@@ -322,6 +325,28 @@ def _issuer(
             {"unit_id": unit.id, "office_id": viewer.organisation_id, "issuer_id": issuer_id},
         )
     return issuer_id, issuer_path
+
+
+def _self_issuer(
+    viewer: Viewer, body: InspectionCreate, unit: Organisation, path: list[str]
+) -> tuple[str, list[str]]:
+    """A self-inspection is decided by the unit itself: its own coordinator starts it and the
+    unit issues the decision."""
+    if not may_start_self(viewer, [*path, unit.id]):
+        raise ApiError(
+            ErrorCode.NOT_ALLOWED,
+            f"a self-inspection of {unit.name} is decided by {unit.name} itself",
+            {"unit_id": unit.id},
+            vi=f"Việc tự kiểm tra của {unit.name} do chính {unit.name} quyết định.",
+        )
+    if body.decision.issuer_id not in (None, unit.id):
+        raise ApiError(
+            ErrorCode.INVALID_COMMAND,
+            "a self-inspection's decision is issued by the unit itself",
+            {"issuer_id": body.decision.issuer_id, "allowed": [unit.id]},
+            vi="Quyết định tự kiểm tra do chính đơn vị ban hành.",
+        )
+    return unit.id, path
 
 
 def start_operation(

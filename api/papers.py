@@ -467,6 +467,8 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
             ],
             signatures=[chair],
         )
+    if paper is Paper.SELF_REPORT:
+        return _self_report(s, base, issuer, superior, decision, conclusion)
     # The unit's remediation report, with the files the unit attached to each finding.
     items = payload.get("items") or []
     attached: dict[str, list[str]] = {}
@@ -509,6 +511,55 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
             else Section(),
         ],
         signatures=[head],
+    )
+
+
+FINDING_STATUS_VI = {
+    "resolved": "Đã khắc phục",
+    "withdrawn": "Rút lại",
+    "referred": "Chuyển xử lý kỷ luật",
+    "unresolved": "Chưa khắc phục",
+}
+
+
+def _self_report(
+    s: InspectionSnapshot,
+    base: dict[str, Any],
+    issuer: Organisation | None,
+    superior: Organisation | None,
+    decision: str,
+    conclusion: str,
+) -> DocumentContext:
+    """A self-inspection's report of its result to the unit's managing body."""
+    body = superior.name if superior else "cơ quan quản lý"
+    rows = [
+        [str(f.no), f.description or _criterion(f.criterion), FINDING_STATUS_VI.get(f.status, "")]
+        for f in s.findings
+    ]
+    opening = f"Thực hiện Quyết định số {decision} về việc tự kiểm tra công vụ"
+    if conclusion:
+        opening += f" và Thông báo kết luận số {conclusion}"
+    base["recipients"] = [f"- {body} (b/c);", "- Lưu: VT."]
+    return DocumentContext(
+        **base,
+        title="BÁO CÁO",
+        subject=f"Kết quả tự kiểm tra công vụ năm {s.decided_at.year}",
+        addressees=[f"{body}."],
+        sections=[
+            Section(
+                paragraphs=[
+                    f"{opening}, {issuer.name if issuer else s.unit_name} báo cáo kết quả như sau:"
+                ]
+            ),
+            Section(
+                heading="I. KẾT QUẢ TỰ KIỂM TRA",
+                table=Table(header=["STT", "Tồn tại, hạn chế", "Kết quả khắc phục"], rows=rows)
+                if rows
+                else None,
+                paragraphs=[] if rows else ["Không phát hiện tồn tại, hạn chế."],
+            ),
+        ],
+        signatures=[Signature(form="", position="THỦ TRƯỞNG ĐƠN VỊ", name="")],
     )
 
 

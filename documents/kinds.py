@@ -12,6 +12,7 @@ class DocumentKind(StrEnum):
     visit_extension = "visit_extension"
     reminder = "reminder"
     remediation_report = "remediation_report"
+    self_report = "self_report"
     period_report = "period_report"
 
 
@@ -27,6 +28,7 @@ KIND_TYPE: dict[DocumentKind, str] = {
     DocumentKind.visit_extension: "QĐ",
     DocumentKind.reminder: "CV",
     DocumentKind.remediation_report: "BC",
+    DocumentKind.self_report: "BC",
     DocumentKind.period_report: "BC",
 }
 
@@ -47,6 +49,10 @@ KIND_TITLE: dict[DocumentKind, tuple[str, str]] = {
     DocumentKind.remediation_report: (
         "Báo cáo kết quả khắc phục",
         "Remediation report of the unit",
+    ),
+    DocumentKind.self_report: (
+        "Báo cáo kết quả tự kiểm tra",
+        "Self-inspection report to the managing body",
     ),
     DocumentKind.period_report: (
         "Báo cáo kết quả công tác kiểm tra 6 tháng/năm",

@@ -390,6 +390,34 @@ def _reminder(_: int) -> DocumentContext:
     )
 
 
+def _self_report(findings: int) -> DocumentContext:
+    return DocumentContext(
+        kind=DocumentKind.self_report,
+        superior="UBND PHƯỜNG ĐÔNG HƯNG",
+        issuer="TRƯỜNG TIỂU HỌC ĐÔNG HƯNG SỐ 1",
+        number_line="Số: 12/BC-TH",
+        place="Đông Hưng",
+        signed_on=date(2027, 5, 20),
+        title="BÁO CÁO",
+        subject="Kết quả tự kiểm tra công vụ năm 2027",
+        addressees=["Ủy ban nhân dân phường Đông Hưng."],
+        sections=[
+            Section(
+                paragraphs=[
+                    "Thực hiện Quyết định số 05/QĐ-TH ngày 02 tháng 4 năm 2027 về việc tự kiểm "
+                    "tra công vụ, Trường Tiểu học Đông Hưng số 1 báo cáo kết quả như sau:"
+                ]
+            ),
+            Section(
+                heading="I. KẾT QUẢ TỰ KIỂM TRA",
+                table=_findings_table(findings, "Kết quả khắc phục"),
+            ),
+        ],
+        signatures=[Signature(form="", position="HIỆU TRƯỞNG", name="Nguyễn Thị Mai")],
+        recipients=["- UBND phường Đông Hưng (b/c);", "- Lưu: VT."],
+    )
+
+
 def _remediation_report(findings: int) -> DocumentContext:
     return DocumentContext(
         kind=DocumentKind.remediation_report,
@@ -489,5 +517,6 @@ _BUILDERS = {
     DocumentKind.visit_extension: _visit_extension,
     DocumentKind.reminder: _reminder,
     DocumentKind.remediation_report: _remediation_report,
+    DocumentKind.self_report: _self_report,
     DocumentKind.period_report: _period_report,
 }

@@ -24,7 +24,7 @@ from states.models import (
     TeamMember,
     VerifyInput,
 )
-from states.sides import inspected_side
+from states.sides import inspected_side, is_self
 from states.vocabulary import (
     ExtensionStatus,
     FindingStatus,
@@ -109,6 +109,9 @@ def form_team(snapshot: InspectionSnapshot, cmd: FormTeamInput, today: date) -> 
                 {"user_id": member.user_id, "name": member.name, "role": member.role.value},
                 vi=f"{member.name} không phải tài khoản thành viên đoàn kiểm tra.",
             )
+    if is_self(snapshot):
+        _own_staff(snapshot, cmd)
+        return
     for member in cmd.members:
         if inspected_side(snapshot, member.organisation_id, member.organisation_path):
             raise ConflictOfInterest(
@@ -117,6 +120,19 @@ def form_team(snapshot: InspectionSnapshot, cmd: FormTeamInput, today: date) -> 
                 {"user_id": member.user_id, "name": member.name},
                 vi=f"{member.name} thuộc bên được kiểm tra (đơn vị, đơn vị trực thuộc hoặc cơ "
                 "quan quản lý trực tiếp) nên không thể tham gia đoàn (xung đột lợi ích).",
+            )
+
+
+def _own_staff(snapshot: InspectionSnapshot, cmd: FormTeamInput) -> None:
+    """A self-inspection's team is the unit's own staff (the unit or its sub-units)."""
+    for member in cmd.members:
+        if snapshot.unit_id not in [*member.organisation_path, member.organisation_id]:
+            raise InvalidCommand(
+                f"{member.name} is not on the staff of {snapshot.unit_name or 'the unit'}; a "
+                "self-inspection's team is the unit's own staff",
+                {"user_id": member.user_id, "name": member.name},
+                vi=f"{member.name} không thuộc {snapshot.unit_name or 'đơn vị'}; đoàn tự kiểm "
+                "tra gồm cán bộ của chính đơn vị.",
             )
 
 

@@ -368,6 +368,18 @@ def notification(
     )
 
 
+def self_report_details(s: InspectionSnapshot) -> dict[str, object]:
+    """What a self-inspection's report upward says: its conclusion and how its findings
+    ended."""
+    statuses = [f.status.value for f in s.findings]
+    return {
+        "conclusion_number": s.conclusion_number,
+        "findings": len(statuses),
+        "resolved": statuses.count("resolved"),
+        "referred": statuses.count("referred"),
+    }
+
+
 def announcement_details(
     trigger: Trigger, before: InspectionSnapshot, after: InspectionSnapshot
 ) -> dict[str, object]:

@@ -171,6 +171,9 @@ class StartInspectionInput(Contract):
     caller_records: bool = False
     # The findings report (BC) is a step of its own (False: histories from before it).
     findings_report_step: bool = False
+    # A self-inspection reports its result to the unit's managing body when it closes
+    # (False: histories from before self-inspections did).
+    reports_upward: bool = False
 
     @model_validator(mode="after")
     def _reinspection_needs_scope(self) -> "StartInspectionInput":
@@ -451,6 +454,7 @@ class InspectionSnapshot(Contract):
     # Inspections started since the findings report became a step take it between the
     # visit and the conclusion; older ones (False in their input) may conclude directly.
     findings_report_step: bool = False
+    reports_upward: bool = False
     findings_reported_at: datetime | None = None
     findings_report_number: str = ""
     conclusion_number: str = ""

@@ -10,7 +10,13 @@ from typing import Any
 
 from states.calendar import local_date
 from states.models import InspectionSnapshot, NotifyInput, TransitionEvent
-from states.vocabulary import INSPECTED_POSITIONS, NoticeKind, Position, Trigger
+from states.vocabulary import (
+    INSPECTED_POSITIONS,
+    InspectionState,
+    NoticeKind,
+    Position,
+    Trigger,
+)
 
 
 class Paper(StrEnum):
@@ -24,6 +30,7 @@ class Paper(StrEnum):
     VISIT_EXTENSION = "visit_extension"
     REMINDER = "reminder"
     REMEDIATION_REPORT = "remediation_report"
+    SELF_REPORT = "self_report"
 
 
 class Issuer(StrEnum):
@@ -96,6 +103,13 @@ PAPERS: dict[Paper, PaperSpec] = {
             "Báo cáo kết quả khắc phục",
             "Remediation report",
         ),
+        PaperSpec(
+            Paper.SELF_REPORT,
+            "BC",
+            Issuer.ISSUER,
+            "Báo cáo kết quả tự kiểm tra",
+            "Self-inspection report",
+        ),
     )
 }
 
@@ -166,29 +180,41 @@ def typed_number(event: TransitionEvent, spec: PaperSpec) -> str:
 
 
 def issues_of(s: InspectionSnapshot, event: TransitionEvent) -> list[Issue]:
-    """The document ``event``'s step issued, if any."""
-    paper = STEP_PAPERS.get(event.trigger)
-    if paper is None:
-        return []
+    """The documents ``event``'s step issued: its own, and a self-inspection's report to the
+    unit's managing body when the step closes it."""
+    found = [_issue(s, event, paper) for paper in _papers_of(s, event)]
+    return [issue for issue in found if issue is not None]
+
+
+def _papers_of(s: InspectionSnapshot, event: TransitionEvent) -> list[Paper]:
+    papers = [STEP_PAPERS[event.trigger]] if event.trigger in STEP_PAPERS else []
+    closes = event.to_state is InspectionState.CLOSED and event.from_state is not None
+    if s.reports_upward and closes and event.from_state is not InspectionState.CLOSED:
+        papers.append(Paper.SELF_REPORT)
+    return papers
+
+
+def _issue(s: InspectionSnapshot, event: TransitionEvent, paper: Paper) -> Issue | None:
     spec = PAPERS[paper]
     issuer = issuer_of(spec, s)
     if issuer is None:
-        return []
+        return None
     on = _event_date(event)
-    return [
-        Issue(
-            key=f"{s.inspection_id}:{event.seq}:{paper.value}",
-            paper=paper,
-            type=spec.type,
-            issuer_id=issuer,
-            year=on.year,
-            signed_on=on,
-            subject=subject_of(spec, s),
-            signer=event.actor.name,
-            typed=typed_number(event, spec),
-            seq=event.seq,
-        )
-    ]
+    # The step's own document carries its signer and typed number; a report it occasions
+    # is signed by the unit's head, in the office, later.
+    own = paper is STEP_PAPERS.get(event.trigger)
+    return Issue(
+        key=f"{s.inspection_id}:{event.seq}:{paper.value}",
+        paper=paper,
+        type=spec.type,
+        issuer_id=issuer,
+        year=on.year,
+        signed_on=on,
+        subject=subject_of(spec, s),
+        signer=event.actor.name if own else "",
+        typed=typed_number(event, spec) if own else "",
+        seq=event.seq,
+    )
 
 
 def letters_of(s: InspectionSnapshot, notice: NotifyInput, on: date) -> list[Issue]:

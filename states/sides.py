@@ -19,6 +19,7 @@ from states.scope import Viewer, within_authority
 from states.vocabulary import (
     INSPECTED_POSITIONS,
     SECRET_KINDS,
+    InspectionKind,
     Party,
     Position,
     Role,
@@ -128,6 +129,21 @@ def may_start(viewer: Viewer, unit_chain: list[str]) -> bool:
     )
 
 
+def may_start_self(viewer: Viewer, unit_chain: list[str]) -> bool:
+    """A unit decides its own self-inspection (tự kiểm tra): a coordinator of the unit, or
+    of one of its offices, within its authority. The unit is then its own issuer."""
+    return (
+        viewer.role is Role.COORDINATOR
+        and within_authority(viewer, unit_chain)
+        and unit_chain[-1] in viewer.chain
+    )
+
+
+def is_self(s: InspectionSnapshot) -> bool:
+    """A self-inspection: the unit inspects itself, so it stands on both sides."""
+    return s.kind is InspectionKind.SELF and s.decision.issuer_id == s.unit_id
+
+
 def may_plan(viewer: Viewer, unit_chain: list[str]) -> bool:
     """A unit may go into a plan of the issuing side — drafted by its coordinator, adjusted
     by its coordinator or decision-maker — inside their authority and never their own."""
@@ -170,10 +186,12 @@ def party_allows(s: InspectionSnapshot, party: Party, actor: Actor) -> bool:
         case Party.TEAM:
             return actor.role is Role.INSPECTOR and where is Position.TEAM
         case Party.UNIT:
-            return actor.role is Role.UNIT_REP and where in (
-                Position.UNIT,
-                Position.MANAGING_CHAIN,
-            )
+            if actor.role is not Role.UNIT_REP:
+                return False
+            # In a self-inspection the unit is its own issuer: its representatives still
+            # answer for it.
+            own = is_self(s) and actor.organisation_id == s.unit_id
+            return own or where in (Position.UNIT, Position.MANAGING_CHAIN)
     return False
 
 
@@ -182,6 +200,17 @@ def inspected_side(
 ) -> bool:
     """The organisation is the unit, below it, or in its managing chain."""
     return position(s, "", organisation_id, chain) in INSPECTED_POSITIONS
+
+
+def barred_from_team(
+    s: InspectionSnapshot, organisation_id: str | None, chain: Sequence[str]
+) -> bool:
+    """Whether a person of that organisation cannot serve on the team: anyone on the
+    inspected side (a conflict of interest); in a self-inspection, anyone from outside the
+    unit (its own staff inspect it)."""
+    if is_self(s):
+        return s.unit_id not in [*chain, organisation_id]
+    return inspected_side(s, organisation_id, chain)
 
 
 def register_root(viewer: Viewer) -> str | None:

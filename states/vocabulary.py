@@ -227,6 +227,9 @@ class Audience(StrEnum):
 
     UNIT = "unit"  # unit_rep accounts of the inspected unit
     HEAD_OF_UNIT = "head_of_unit"  # decision_maker accounts of the inspected unit itself
+    # The body that manages the unit (its parent organisation and the offices advising it):
+    # a unit's self-inspection reports its result there.
+    MANAGING_BODY = "managing_body"
     TEAM = "team"  # the inspection's team members
     COORDINATOR = "coordinator"  # the coordinator who started the inspection
     DECISION_MAKER = "decision_maker"  # decision-makers of the deciding organisation
@@ -243,3 +246,4 @@ class NoticeKind(StrEnum):
     EXTENSION_REQUESTED = "extension_requested"
     EXTENSION_DECIDED = "extension_decided"
     DIGEST = "digest"
+    SELF_INSPECTION_REPORTED = "self_inspection_reported"

@@ -290,6 +290,16 @@ class InspectionWorkflow:
                     s, NoticeKind.CONCLUSION_ISSUED, [Audience.UNIT], f"request:{s.cycle}"
                 )
             )
+        if s.reports_upward and s.state is S.CLOSED and before.state is not S.CLOSED:
+            notices.append(
+                deadlines.notification(
+                    s,
+                    NoticeKind.SELF_INSPECTION_REPORTED,
+                    [Audience.MANAGING_BODY],
+                    "self_report",
+                    deadlines.self_report_details(s),
+                )
+            )
         announcement = ANNOUNCEMENTS.get(trigger)
         if announcement is not None:
             extra = deadlines.announcement_details(trigger, before, s)

@@ -37,7 +37,7 @@ from states.checklist import GROUPS, STANDARD_CHECKLIST
 from states.errors import DomainError
 from states.models import InspectionSnapshot
 from states.paper import PAPERS, Paper
-from states.sides import inspected_side, issuers_for
+from states.sides import barred_from_team, issuers_for
 from states.triggers import COMMAND_PATHS, TRIGGERS
 from states.vocabulary import (
     CheckResult,
@@ -322,7 +322,7 @@ def _action_page(
         people = inspectors_within(db, caller.viewer.authority_root, q)
         context["q"] = q
         context["candidates"] = [
-            (p, inspected_side(snapshot, p.organisation_id, p.organisation_path)) for p in people
+            (p, barred_from_team(snapshot, p.organisation_id, p.organisation_path)) for p in people
         ]
         context["team_rows"] = TEAM_ROWS
     # htmx searches swap the candidates out of the whole page (hx-select): one template.
