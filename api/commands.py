@@ -38,6 +38,7 @@ from api.gates import CommandGates
 from api.schemas import InspectionCreate, TeamCreate
 from states.calendar import local_date
 from states.checklist import CRITERIA, checklist_of
+from states.labels import KIND_LABELS, level_group, level_group_label
 from states.machine import DECIDE_ROLES
 from states.models import (
     Actor,
@@ -49,7 +50,7 @@ from states.models import (
     TeamMember,
     changed_collections,
 )
-from states.plans import PlanItemStatus
+from states.plans import PlanItemStatus, slot_figures
 from states.policies import PolicySet, UnitLevel
 from states.procedure import command_payload, decision_payload, last_event
 from states.reinspection import scope_of
@@ -60,7 +61,7 @@ from store import plans, starts
 from store.calendar import calendar_for
 from store.projection import project
 from store.queries import ancestry, user_by_username, visible_snapshot
-from store.tables import Organisation, PlanItem, User
+from store.tables import Organisation, PlanItem, PlanSlot, User
 from workflows.inspection import UPDATES, InspectionWorkflow
 from workflows.search_attributes import KIEMTRA_KIND, KIEMTRA_UNIT
 
@@ -179,6 +180,61 @@ def _plan_item(
     return item
 
 
+def _plan_slot(
+    session: Session,
+    viewer: Viewer,
+    body: InspectionCreate,
+    unit: Organisation,
+    unit_chain: list[str],
+    on: date,
+) -> PlanSlot | None:
+    """The plan's surprise-check slot the inspection fills, checked: a slot of a plan the
+    caller reads, of this kind, for the unit's level, within its period and not all filled
+    (an unknown slot and one of a plan the caller cannot read look the same)."""
+    if not body.plan_slot_id:
+        return None
+    slot = session.get(PlanSlot, body.plan_slot_id)
+    plan = plans.visible_plan(session, viewer, slot.plan_id) if slot else None
+    if slot is None or plan is None or viewer.role is Role.UNIT_REP:
+        raise ApiError(
+            ErrorCode.INVALID_COMMAND,
+            f"unknown plan slot {body.plan_slot_id}",
+            {"id": body.plan_slot_id},
+        )
+    refusal = None
+    if body.plan_item_id or body.kind.value != slot.kind:
+        refusal = (
+            f"the slot is filled by a {slot.kind} inspection, not from a plan item",
+            f"Chỉ tiêu này dành cho cuộc kiểm tra {KIND_LABELS[InspectionKind(slot.kind)][0]}.",
+        )
+    elif plan.issuer_id not in unit_chain:
+        refusal = (
+            f"{unit.name} lies outside the plan's {plan.issuer_name}",
+            f"{unit.name} không thuộc phạm vi kế hoạch của {plan.issuer_name}.",
+        )
+    elif slot.level and level_group(slot.level) != level_group(unit.level):
+        refusal = (
+            f"the slot is for {level_group_label(level_group(slot.level))[1]}",
+            f"Chỉ tiêu dành cho {level_group_label(level_group(slot.level))[0]}.",
+        )
+    elif not slot.period_start <= on <= slot.period_end:
+        refusal = (
+            f"the slot is for {slot.period} ({slot.period_start} to {slot.period_end})",
+            f"Chỉ tiêu dành cho kỳ {slot.period}.",
+        )
+    if refusal:
+        raise ApiError(ErrorCode.INVALID_COMMAND, refusal[0], {"id": slot.id}, vi=refusal[1])
+    filled = slot_figures(slot.count, plans.slot_fills(session, [slot.id])[slot.id]).filled
+    if filled >= slot.count:
+        raise ApiError(
+            ErrorCode.CONFLICT,
+            f"all {slot.count} checks of the slot are decided",
+            {"id": slot.id, "count": slot.count},
+            vi=f"Đã quyết định đủ {slot.count} cuộc kiểm tra của chỉ tiêu này.",
+        )
+    return slot
+
+
 def _parent_scope(
     session: Session, viewer: Viewer, parent_id: str | None, unit_id: str | None
 ) -> tuple[str, list[ScopedFinding]]:
@@ -238,6 +294,8 @@ def start_input(
         )
     path = ancestry(session, unit.id)
     issuer_id, issuer_path = _issuer(session, viewer, body, unit, path)
+    decided_on = body.decision.signed_on or local_date(datetime.now(UTC))
+    slot = _plan_slot(session, viewer, body, unit, [*path, unit.id], decided_on)
     natural = natural_key(session, actor, body, key)
     retried = starts.lookup(session, natural) if natural else None
     paper.check_decision(session, issuer_id, body.decision.number, body.decision.signed_on, retried)
@@ -263,6 +321,7 @@ def start_input(
         checklist=checklist,
         decision=body.decision.model_copy(update={"issuer_id": issuer_id}),
         plan_item_id=body.plan_item_id,
+        plan_slot_id=slot.id if slot else None,
         parent_inspection_id=body.parent_inspection_id,
         scope=scope,
         remote=body.remote,

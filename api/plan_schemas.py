@@ -8,9 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from api.schemas import UtcDatetime
 from states.bounds import Code, Id, LegalBasis, Name, Number, Reason, Title
 from states.contract import Contract
-from states.plans import CoverageStatus, PlanKind
+from states.plans import SLOT_COUNT_MAX, CoverageStatus, PlanKind
 from states.reports import CoverageFigures
+from states.vocabulary import InspectionKind
 
+SLOTS_MAX = 50
 PERIOD = r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$"
 
 
@@ -42,6 +44,22 @@ class PlanItemCreate(Contract):
         return self
 
 
+SLOT_PERIOD = r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
+
+
+class PlanSlotCreate(Contract):
+    """Surprise checks scheduled without naming the units: "12 surprise checks of one-stop
+    shops in 2027" is ``{"period": "2027", "count": 12, "level": "one_stop_shop"}``."""
+
+    period: str = Field(pattern=SLOT_PERIOD, description="2027 (year), 2027-Q2 or 2027-03")
+    count: int = Field(ge=1, le=SLOT_COUNT_MAX)
+    kind: InspectionKind = Field(default=InspectionKind.SURPRISE, description="surprise")
+    description: Annotated[Name, Field(max_length=500)] = ""
+    level: Id | None = Field(
+        default=None, description="the level of unit checked (one_stop_shop, commune…); any"
+    )
+
+
 class PlanCreate(Contract):
     number: Annotated[Number, Field(pattern=r"^(\d{1,6}/KH(-[^\s/]+)?)?$")] = Field(
         default="",
@@ -61,10 +79,15 @@ class PlanCreate(Contract):
     focus: list[Name] = Field(default_factory=list, max_length=20)
     legal_basis: LegalBasis = ""
     items: list[PlanItemCreate] = Field(default_factory=list, max_length=500)
+    slots: list[PlanSlotCreate] = Field(default_factory=list, max_length=SLOTS_MAX)
 
 
 class PlanItemsCreate(Contract):
     items: list[PlanItemCreate] = Field(min_length=1, max_length=500)
+
+
+class PlanSlotsCreate(Contract):
+    slots: list[PlanSlotCreate] = Field(min_length=1, max_length=SLOTS_MAX)
 
 
 class PlanItemCancel(Contract):
@@ -125,6 +148,28 @@ class PlanItemPublic(BaseModel):
     inspection_state: str | None = None
 
 
+class PlanSlotPublic(BaseModel):
+    """A plan's surprise-check slot and how far its checks have come; the inspections
+    filling it are listed only where the caller may see them (a secret one only for its
+    issuing side, as everywhere)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    seq: int
+    kind: str
+    period: str
+    period_start: date
+    period_end: date
+    count: int
+    description: str
+    level: str
+    filled: int = 0
+    inspected: int = 0
+    open: int = 0
+    inspection_ids: list[str] = Field(default_factory=list)
+
+
 class PlanChangePublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -138,5 +183,6 @@ class PlanChangePublic(BaseModel):
 
 class PlanDetail(PlanPublic):
     items: list[PlanItemPublic]
+    slots: list[PlanSlotPublic] = Field(default_factory=list)
     coverage: CoverageFigures
     history: list[PlanChangePublic]

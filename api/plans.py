@@ -13,11 +13,24 @@ from starlette.concurrency import run_in_threadpool
 
 from api.commands import Commander, release
 from api.errors import ApiError, ErrorCode, not_found
-from api.plan_schemas import PlanChangePublic, PlanCreate, PlanItemCreate, PlanItemReplace
+from api.plan_schemas import (
+    PlanChangePublic,
+    PlanCreate,
+    PlanItemCreate,
+    PlanItemReplace,
+    PlanSlotCreate,
+)
 from states.checklist import unknown_content
 from states.machine import DECIDE_ROLES, TRIGGER_ROLES
 from states.models import Actor, CancelInput
-from states.plans import ITEM_KINDS, PlanItemStatus, PlanKind, parse_period
+from states.plans import (
+    ITEM_KINDS,
+    SLOT_KINDS,
+    PlanItemStatus,
+    PlanKind,
+    parse_period,
+    parse_slot_period,
+)
 from states.scope import Viewer, within_authority
 from states.sides import may_plan
 from states.vocabulary import Role, Trigger
@@ -25,7 +38,7 @@ from store import plans as store
 from store import register
 from store.queries import ancestry
 from store.register import Entry, NumberTaken, RegisterError
-from store.tables import Document, Organisation, Plan, PlanChange, PlanItem
+from store.tables import Document, Organisation, Plan, PlanChange, PlanItem, PlanSlot
 
 
 def _require(actor: Actor, roles: frozenset[Role], what: str) -> None:
@@ -101,6 +114,38 @@ def item_specs(
     return specs
 
 
+def slot_specs(year: int, bodies: list[PlanSlotCreate]) -> list[store.SlotSpec]:
+    """Check every slot: a kind that plans by slots, a period in the plan's year."""
+    specs = []
+    for n, body in enumerate(bodies, start=1):
+        if body.kind not in SLOT_KINDS:
+            raise ApiError(
+                ErrorCode.INVALID_COMMAND,
+                f"slot {n}: only surprise checks are planned without naming the units",
+                {"slot": n},
+                vi=f"Dòng {n}: chỉ kiểm tra đột xuất mới lập kế hoạch không nêu tên đơn vị.",
+            )
+        period = parse_slot_period(body.period)
+        if period.start.year != year:
+            raise ApiError(
+                ErrorCode.INVALID_COMMAND,
+                f"slot {n}: period {body.period} is outside the plan's year {year}",
+                {"slot": n},
+            )
+        specs.append(
+            store.SlotSpec(body.kind.value, period, body.count, body.description, body.level or "")
+        )
+    return specs
+
+
+def add_slots(
+    session: Session, actor: Actor, plan: Plan, bodies: list[PlanSlotCreate]
+) -> list[PlanSlot]:
+    _require(actor, DECIDE_ROLES, "add to a plan")
+    specs = slot_specs(plan.year, bodies)
+    return store.add_slots(session, plan, specs, actor, datetime.now(UTC))
+
+
 def visible_history(changes: Sequence[PlanChange], visible: set[str]) -> list[PlanChangePublic]:
     """The plan's history as a viewer who sees the items ``visible`` may read it: an entry
     names only those items, and an entry about none of them is left out (its reason and its
@@ -128,6 +173,7 @@ def create_plan(session: Session, viewer: Viewer, actor: Actor, body: PlanCreate
         )
     now = datetime.now(UTC)
     specs = item_specs(session, viewer, body.kind, body.year, body.items, set(), now.date())
+    slots = slot_specs(body.year, body.slots)
     plan_id = store.new_id()
     # The plan's number is the register's (KH of its issuer, by the year it is signed): the
     # next one, or the one typed for a plan already issued on paper.
@@ -145,12 +191,12 @@ def create_plan(session: Session, viewer: Viewer, actor: Actor, body: PlanCreate
         ),
         body.number,
     )
-    fields = body.model_dump(exclude={"items", "issuer_id"}) | {
+    fields = body.model_dump(exclude={"items", "slots", "issuer_id"}) | {
         "id": plan_id,
         "issuer_id": issuer.id,
         "number": document.symbol,
     }
-    return store.create_plan(session, fields, specs, actor, now)
+    return store.create_plan(session, fields, specs, actor, now, slots)
 
 
 def registered(session: Session, entry: Entry, typed: str) -> Document:

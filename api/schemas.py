@@ -93,6 +93,9 @@ class InspectionCreate(Contract):
     plan_item_id: Id | None = Field(
         default=None, description="start a planned or thematic inspection from its plan item"
     )
+    plan_slot_id: Id | None = Field(
+        default=None, description="the plan's surprise-check slot a surprise inspection fills"
+    )
     parent_inspection_id: Id | None = None
     remote: bool = False
 
@@ -122,6 +125,7 @@ class InspectionPublic(BaseModel):
     year: int
     cycle: int
     plan_item_id: str | None = None
+    plan_slot_id: str | None = None
     decided_at: UtcDatetime
     updated_at: UtcDatetime
     next_deadline: UtcDatetime | None

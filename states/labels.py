@@ -59,6 +59,11 @@ LEVEL_GROUP_LABELS: dict[str, Label] = {
     "one_stop_shop": ("Trung tâm Phục vụ hành chính công", "One-stop shops"),
     "public_service_unit": ("Đơn vị sự nghiệp (trường học…)", "Public service units (schools…)"),
     "district": ("UBND cấp huyện (trước 01/7/2025)", "District level (before 1 July 2025)"),
+    # Surprise checks a plan schedules by slot without naming the level of unit.
+    "surprise_any": (
+        "Kiểm tra đột xuất (chưa xác định đơn vị)",
+        "Surprise checks (units not named)",
+    ),
 }
 # Order of the level lines in every report.
 LEVEL_GROUP_ORDER = tuple(LEVEL_GROUP_LABELS)

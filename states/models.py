@@ -152,6 +152,8 @@ class StartInspectionInput(Contract):
     )
     decision: Decision = Field(default_factory=Decision)
     plan_item_id: Id | None = None
+    # The plan's surprise-check slot it fills (a surprise inspection names no plan item).
+    plan_slot_id: Id | None = None
     parent_inspection_id: Id | None = None
     scope: list[ScopedFinding] = Field(default_factory=list, max_length=FINDINGS_MAX)
     remote: bool = False
@@ -435,6 +437,7 @@ class InspectionSnapshot(Contract):
     checklist: list[str] = Field(default_factory=list)
     decision: Decision = Field(default_factory=Decision)
     plan_item_id: str | None = None
+    plan_slot_id: str | None = None
     parent_inspection_id: str | None = None
     scope: list[ScopedFinding] = Field(default_factory=list)
     remote: bool = False

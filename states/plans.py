@@ -28,6 +28,12 @@ ITEM_KINDS: dict[PlanKind, InspectionKind] = {
 }
 
 
+# Plans schedule these kinds by slots, without naming the units: a surprise check named in
+# advance would be no surprise.
+SLOT_KINDS = frozenset({InspectionKind.SURPRISE})
+SLOT_COUNT_MAX = 1000
+
+
 class PlanItemStatus(StrEnum):
     """An item stays active unless a plan adjustment cancels or replaces it."""
 
@@ -43,6 +49,7 @@ class PlanChangeAction(StrEnum):
     ITEMS_ADDED = "items_added"
     ITEM_CANCELLED = "item_cancelled"
     ITEM_REPLACED = "item_replaced"
+    SLOTS_ADDED = "slots_added"
 
 
 class CoverageStatus(StrEnum):
@@ -89,6 +96,38 @@ def parse_period(text: str) -> Period:
         first = 3 * quarter - 2
         return Period(text, date(year, first, 1), _month_end(year, first + 2))
     raise ValueError(f"period {text!r} is neither a month (2026-03) nor a quarter (2026-Q2)")
+
+
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def parse_slot_period(text: str) -> Period:
+    """A slot's period: a whole year (``2027``), a quarter or a month."""
+    if m := _YEAR.match(text):
+        year = int(m[1])
+        return Period(text, date(year, 1, 1), date(year, 12, 31))
+    return parse_period(text)
+
+
+class SlotFill(NamedTuple):
+    """An inspection that fills a slot: its state and whether its visit is done."""
+
+    state: InspectionState
+    visited: bool
+
+
+class SlotFigures(NamedTuple):
+    filled: int  # decided and not terminated or voided
+    inspected: int  # of which the visit is done
+    open: int  # slots not yet filled
+
+
+def slot_figures(count: int, fills: list[SlotFill]) -> SlotFigures:
+    """How far a slot's checks have come. A terminated inspection frees its slot (a voided
+    one never took it)."""
+    live = [f for f in fills if f.visited or f.state is not InspectionState.CANCELLED]
+    inspected = sum(1 for f in live if f.visited)
+    return SlotFigures(len(live), inspected, max(count - len(live), 0))
 
 
 def quarter_of(day: date) -> Period:

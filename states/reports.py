@@ -126,6 +126,12 @@ class CoverageReport(Contract):
     overall: CoverageFigures
     by_level: list[CoverageLevel]
     replaced: int = Field(description="items replaced by plan adjustment (their successors count)")
+    slot_checks: int = Field(
+        default=0,
+        description="checks the plan schedules by slot without naming the units (surprise "
+        "checks), counted in the figures: filled ones as inspected or in progress, the rest "
+        "as not started",
+    )
     due_this_quarter_not_started: list[CoverageItem]
     late_not_started: list[CoverageItem] = Field(
         description="planned for an earlier quarter and still not started"

@@ -15,11 +15,11 @@ from sqlalchemy import ColumnElement, false, func, true
 from sqlmodel import Session, col, select
 
 from states.models import Actor
-from states.plans import Period, PlanChangeAction, PlanItemStatus
+from states.plans import Period, PlanChangeAction, PlanItemStatus, SlotFill
 from states.scope import Viewer, may_see_plan_item
 from states.vocabulary import InspectionState, Role
 from store.queries import ancestry
-from store.tables import Inspection, Organisation, Plan, PlanChange, PlanItem
+from store.tables import Inspection, Organisation, Plan, PlanChange, PlanItem, PlanSlot
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,78 @@ def _items(
     return rows
 
 
+@dataclass(frozen=True)
+class SlotSpec:
+    """Surprise checks to schedule without naming the units (checked by the caller)."""
+
+    kind: str
+    period: Period
+    count: int
+    description: str
+    level: str
+
+
+def _slots(session: Session, plan: Plan, specs: Sequence[SlotSpec], at: datetime) -> list[PlanSlot]:
+    last = session.exec(select(func.max(PlanSlot.seq)).where(PlanSlot.plan_id == plan.id)).one()
+    rows = [
+        PlanSlot(
+            id=new_id(),
+            plan_id=plan.id,
+            seq=(last or 0) + n,
+            kind=spec.kind,
+            period=spec.period.label,
+            period_start=spec.period.start,
+            period_end=spec.period.end,
+            count=spec.count,
+            description=spec.description,
+            level=spec.level,
+            created_at=at,
+        )
+        for n, spec in enumerate(specs, start=1)
+    ]
+    session.add_all(rows)
+    return rows
+
+
+def add_slots(
+    session: Session, plan: Plan, specs: Sequence[SlotSpec], actor: Actor, at: datetime
+) -> list[PlanSlot]:
+    slots = _slots(session, plan, specs, at)
+    _change(session, plan.id, PlanChangeAction.SLOTS_ADDED, actor, at)
+    session.commit()
+    return slots
+
+
+def slots_of(session: Session, plan_id: str) -> list[PlanSlot]:
+    query = select(PlanSlot).where(PlanSlot.plan_id == plan_id).order_by(col(PlanSlot.seq))
+    return list(session.exec(query).all())
+
+
+def slot_fills(session: Session, slot_ids: Sequence[str]) -> dict[str, list[SlotFill]]:
+    """The inspections filling each slot (a voided one never did), oldest first."""
+    fills: dict[str, list[SlotFill]] = {s: [] for s in slot_ids}
+    if not slot_ids:
+        return fills
+    rows = session.exec(
+        select(Inspection.plan_slot_id, Inspection.state, Inspection.visited_at)
+        .where(
+            col(Inspection.plan_slot_id).in_(slot_ids),
+            Inspection.state != InspectionState.VOIDED,
+        )
+        .order_by(col(Inspection.decided_at))
+    ).all()
+    for slot_id, state, visited_at in rows:
+        fills[str(slot_id)].append(SlotFill(InspectionState(state), visited_at is not None))
+    return fills
+
+
 def create_plan(
-    session: Session, fields: dict[str, Any], specs: Sequence[ItemSpec], actor: Actor, at: datetime
+    session: Session,
+    fields: dict[str, Any],
+    specs: Sequence[ItemSpec],
+    actor: Actor,
+    at: datetime,
+    slots: Sequence[SlotSpec] = (),
 ) -> Plan:
     """The plan, its items and the 'created' history row, in one transaction."""
     issuer = session.get(Organisation, fields["issuer_id"])
@@ -141,6 +211,7 @@ def create_plan(
     session.add(plan)
     session.flush()
     items = _items(session, plan, specs, at, None)
+    _slots(session, plan, slots, at)
     _change(session, plan.id, PlanChangeAction.CREATED, actor, at, [i.id for i in items])
     session.commit()
     session.refresh(plan)

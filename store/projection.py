@@ -132,6 +132,7 @@ def _values(s: InspectionSnapshot) -> dict[str, Any]:
         "year": local_date(s.decided_at).year,
         "cycle": s.cycle,
         "plan_item_id": s.plan_item_id,
+        "plan_slot_id": s.plan_slot_id,
         "parent_inspection_id": s.parent_inspection_id,
         "coordinator_id": s.coordinator_id,
         "issuer_id": s.decision.issuer_id,

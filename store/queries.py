@@ -16,6 +16,7 @@ from store.tables import (
     Inspection,
     Organisation,
     PlanItem,
+    PlanSlot,
     SnapshotRecord,
     User,
     username_key,
@@ -68,7 +69,15 @@ def list_inspections(
     if f.overdue is not None:
         where.append(s.overdue == f.overdue)
     if f.plan:
-        where.append(s.plan_item_id.in_(select(PlanItem.id).where(PlanItem.plan_id == f.plan)))
+        slots = select(PlanSlot.id).where(PlanSlot.plan_id == f.plan)
+        where.append(
+            or_(
+                s.plan_item_id.in_(select(PlanItem.id).where(PlanItem.plan_id == f.plan)),
+                s.inspection_id.in_(
+                    select(Inspection.id).where(col(Inspection.plan_slot_id).in_(slots))
+                ),
+            )
+        )
     if f.q:
         where.append(
             or_(
@@ -220,3 +229,23 @@ def names_of(session: Session, user_ids: set[str]) -> dict[str, str]:
         select(User.id, User.full_name, User.username).where(col(User.id).in_(user_ids))
     )
     return {uid: name or username for uid, name, username in rows.all()}
+
+
+def slot_inspections(session: Session, viewer: Viewer, slot_ids: list[str]) -> dict[str, list[str]]:
+    """The inspections filling each plan slot that ``viewer`` may see (a surprise one only
+    for its issuing side until the team has been on site: the slot keeps its unit secret)."""
+    if not slot_ids:
+        return {}
+    s = scoped(viewer)
+    rows = session.exec(
+        select(Inspection.plan_slot_id, Inspection.id)
+        .where(
+            col(Inspection.plan_slot_id).in_(slot_ids),
+            col(Inspection.id).in_(select(s.inspection_id).where(*s.where)),
+        )
+        .order_by(col(Inspection.decided_at))
+    ).all()
+    found: dict[str, list[str]] = {}
+    for slot_id, inspection_id in rows:
+        found.setdefault(str(slot_id), []).append(inspection_id)
+    return found

@@ -21,6 +21,7 @@ from states.plans import (
     coverage_status,
     percent,
     quarter_of,
+    slot_figures,
 )
 from states.reports import (
     CoverageFigures,
@@ -40,9 +41,10 @@ from states.vocabulary import (
     InspectionKind,
     InspectionState,
     RemediationStatus,
+    Role,
     VerificationOutcome,
 )
-from store.plans import inspections_of_items, items_of
+from store.plans import inspections_of_items, items_of, slot_fills, slots_of
 from store.scope import Scoped, scoped
 from store.tables import (
     DisciplineRecord,
@@ -272,6 +274,29 @@ def _figures(statuses: list[CoverageStatus]) -> dict[str, Any]:
     return values
 
 
+# The report line of slots that name no level of unit.
+ANY_LEVEL = "surprise_any"
+
+
+def _slot_statuses(session: Session, viewer: Viewer, plan: Plan) -> dict[str, list[CoverageStatus]]:
+    """Each slot's checks as coverage statuses by level group: visited fills inspected,
+    the other fills in progress, the rest not started. The issuing side's figures: a unit's
+    representative reads only its own items."""
+    if viewer.role is Role.UNIT_REP:
+        return {}
+    slots = slots_of(session, plan.id)
+    fills = slot_fills(session, [s.id for s in slots])
+    found: dict[str, list[CoverageStatus]] = {}
+    for slot in slots:
+        f = slot_figures(slot.count, fills[slot.id])
+        found.setdefault(level_group(slot.level) if slot.level else ANY_LEVEL, []).extend(
+            [CoverageStatus.INSPECTED] * f.inspected
+            + [CoverageStatus.IN_PROGRESS] * (f.filled - f.inspected)
+            + [CoverageStatus.NOT_STARTED] * f.open
+        )
+    return found
+
+
 def coverage(session: Session, viewer: Viewer, plan: Plan, on: date) -> CoverageReport:
     """Where each planned unit stands on ``on``, counted overall and by level."""
     items = items_of(session, plan.id, viewer)
@@ -306,6 +331,10 @@ def coverage(session: Session, viewer: Viewer, plan: Plan, on: date) -> Coverage
     groups: dict[str, list[CoverageStatus]] = {}
     for row in rows:
         groups.setdefault(level_group(row.level), []).append(row.status)
+    by_slot = _slot_statuses(session, viewer, plan)
+    for group, statuses in by_slot.items():
+        groups.setdefault(group, []).extend(statuses)
+    slot_checks = sum(len(statuses) for statuses in by_slot.values())
     quarter = quarter_of(on)
     waiting = [r for r in rows if r.status is CoverageStatus.NOT_STARTED]
     return CoverageReport(
@@ -315,7 +344,9 @@ def coverage(session: Session, viewer: Viewer, plan: Plan, on: date) -> Coverage
         year=plan.year,
         on=on,
         quarter=quarter.label,
-        overall=CoverageFigures(**_figures([r.status for r in rows])),
+        overall=CoverageFigures(
+            **_figures([r.status for r in rows] + [s for v in by_slot.values() for s in v])
+        ),
         by_level=[
             CoverageLevel(
                 level=group,
@@ -326,6 +357,7 @@ def coverage(session: Session, viewer: Viewer, plan: Plan, on: date) -> Coverage
             for group in sorted(groups, key=level_sort_key)
         ],
         replaced=replaced,
+        slot_checks=slot_checks,
         due_this_quarter_not_started=[
             r for r in waiting if quarter.start <= r.period_end <= quarter.end
         ],

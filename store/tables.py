@@ -120,6 +120,8 @@ class Inspection(SQLModel, table=True):
     year: int = Field(index=True)
     cycle: int = 1
     plan_item_id: str | None = Field(default=None, index=True)
+    # The plan's surprise-check slot this inspection fills (its unit was never planned).
+    plan_slot_id: str | None = Field(default=None, index=True)
     parent_inspection_id: str | None = None
     coordinator_id: str = ""
     # The issuing organisation and the coordinating office: with the team, the issuing side.
@@ -345,6 +347,26 @@ class PlanItem(SQLModel, table=True):
     reason: str = ""
     replaces_id: str | None = None
     replaced_by_id: str | None = None
+    created_at: datetime = _aware(nullable=False)
+
+
+class PlanSlot(SQLModel, table=True):
+    """Surprise checks a plan schedules without naming the units (seed 003/004): "12 surprise
+    checks of one-stop shops in 2027". A surprise inspection fills one when decided."""
+
+    __tablename__ = "plan_slot"
+
+    id: str = Field(primary_key=True)
+    plan_id: str = Field(foreign_key="plan.id", index=True)
+    seq: int
+    kind: str = Field(default="surprise", description="the kind of inspection that fills it")
+    period: str = Field(description="2027, 2027-Q2 or 2027-03")
+    period_start: date
+    period_end: date
+    count: int
+    description: str = ""
+    # The level of organisation the slots are for (one_stop_shop, commune…); "" any.
+    level: str = ""
     created_at: datetime = _aware(nullable=False)
 
 

@@ -23,12 +23,17 @@ from api.plan_schemas import (
     PlanItemReplace,
     PlanItemsCreate,
     PlanPublic,
+    PlanSlotPublic,
+    PlanSlotsCreate,
     PlansPublic,
 )
 from api.scope import ViewerDep
 from states.calendar import local_date
+from states.plans import slot_figures
 from states.scope import Viewer
+from states.vocabulary import Role
 from store import plans as store
+from store.queries import slot_inspections
 from store.reports import coverage
 from store.tables import Plan
 
@@ -66,11 +71,36 @@ def detail_of(session: SessionDep, viewer: Viewer, plan: Plan) -> PlanDetail:
         )
     return PlanDetail(
         **PlanPublic.model_validate(plan).model_dump(exclude={"units"}),
-        units=report.overall.planned,
+        units=report.overall.planned - report.slot_checks,
         items=items,
+        slots=slots_of(session, viewer, plan),
         coverage=report.overall,
         history=service.visible_history(store.history_of(session, plan.id), ids),
     )
+
+
+def slots_of(session: SessionDep, viewer: Viewer, plan: Plan) -> list[PlanSlotPublic]:
+    """The plan's slots for the issuing side (a unit's representative reads only its own
+    items), each with the inspections filling it that the caller may see."""
+    if viewer.role is Role.UNIT_REP:
+        return []
+    slots = store.slots_of(session, plan.id)
+    fills = store.slot_fills(session, [s.id for s in slots])
+    visible = slot_inspections(session, viewer, [s.id for s in slots])
+    found = []
+    for slot in slots:
+        figures = slot_figures(slot.count, fills[slot.id])
+        found.append(
+            PlanSlotPublic.model_validate(slot).model_copy(
+                update={
+                    "filled": figures.filled,
+                    "inspected": figures.inspected,
+                    "open": figures.open,
+                    "inspection_ids": visible.get(slot.id, []),
+                }
+            )
+        )
+    return found
 
 
 @router.get("", response_model=PlansPublic)
@@ -113,6 +143,21 @@ def add_items(
 ) -> PlanDetail:
     plan = _visible(session, viewer, plan_id)
     service.add_items(session, viewer, actor_of(user, request, viewer), plan, body.items)
+    return detail_of(session, viewer, plan)
+
+
+@router.post("/{plan_id}/slots", status_code=201, response_model=PlanDetail)
+def add_slots(
+    plan_id: str,
+    body: PlanSlotsCreate,
+    request: Request,
+    user: CurrentUser,
+    viewer: ViewerDep,
+    session: SessionDep,
+) -> PlanDetail:
+    """Surprise checks the plan schedules without naming the units."""
+    plan = _visible(session, viewer, plan_id)
+    service.add_slots(session, actor_of(user, request, viewer), plan, body.slots)
     return detail_of(session, viewer, plan)
 
 

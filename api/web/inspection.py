@@ -57,7 +57,7 @@ from store import plans as plan_store
 from store.directory import inspectors_within, organisations_within
 from store.outbox import reminders_sent
 from store.queries import events_of, names_of
-from store.tables import Organisation, PlanItem
+from store.tables import Organisation, Plan, PlanItem, PlanSlot
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 
@@ -176,9 +176,11 @@ def start_form(
     caller: InspectionCallerDep,
     db: SessionDep,
     plan_item: Annotated[str | None, Query(max_length=ID_MAX)] = None,
+    plan_slot: Annotated[str | None, Query(max_length=ID_MAX)] = None,
     unit_q: Annotated[str, Query(max_length=NAME_MAX)] = "",
 ) -> Response:
-    return _start_page(request, caller, db, plan_item, unit_q, {}, {}, None, 200)
+    values = {"plan_slot_id": plan_slot} if plan_slot else {}
+    return _start_page(request, caller, db, plan_item, unit_q, values, {}, None, 200)
 
 
 def _start_page(
@@ -195,6 +197,7 @@ def _start_page(
     item = db.get(PlanItem, plan_item_id) if plan_item_id else None
     if item is not None and not plan_store.item_visible(item, caller.viewer):
         item = None
+    slot = _slot(db, caller, str(values.get("plan_slot_id") or "")) if not item else None
     units = organisations_within(db, caller.viewer.authority_root, unit_q)
     issuers = [(oid, _organisation_name(db, oid)) for oid in reversed(issuers_for(caller.viewer))]
     return page(
@@ -202,6 +205,7 @@ def _start_page(
         "start.html",
         {
             "item": item,
+            "slot": slot,
             "units": units,
             "unit_q": unit_q,
             "issuers": issuers,
@@ -216,6 +220,15 @@ def _start_page(
         },
         status=status,
     )
+
+
+def _slot(db: Session, caller: PageCaller, slot_id: str) -> tuple[PlanSlot, Plan] | None:
+    """The plan slot a surprise inspection is started for, if the caller reads its plan."""
+    slot = db.get(PlanSlot, slot_id) if slot_id else None
+    if slot is None or caller.viewer.role is Role.UNIT_REP:
+        return None
+    plan = plan_store.visible_plan(db, caller.viewer, slot.plan_id)
+    return (slot, plan) if plan is not None else None
 
 
 @router.post("/inspections/new")

@@ -27,6 +27,7 @@ from api.plan_schemas import (
     PlanItemReplace,
     PlanItemsCreate,
     PlanPublic,
+    PlanSlotsCreate,
 )
 from api.routes.plans import detail_of
 from api.web.caller import InspectionCallerDep, PageCaller
@@ -74,6 +75,8 @@ FIELD_MESSAGES: dict[str, str] = {
     "content": "Choose checklist groups from the list.",
     "reason": "Give the reason.",
     "unit": "Choose one unit, or every unit of one level under an organisation.",
+    "count": "Enter a number of checks from 1 to 1000.",
+    "description": "The description is too long.",
 }
 _UNIT_FIELDS = {"unit_id", "target", "under", "levels"}
 ACTION_LABELS: dict[PlanChangeAction, str] = {
@@ -81,6 +84,7 @@ ACTION_LABELS: dict[PlanChangeAction, str] = {
     PlanChangeAction.ITEMS_ADDED: "Items added",
     PlanChangeAction.ITEM_CANCELLED: "Item cancelled",
     PlanChangeAction.ITEM_REPLACED: "Item replaced",
+    PlanChangeAction.SLOTS_ADDED: "Surprise checks added",
 }
 # Organisation levels are free text in the tree; the usual ones have a name.
 LEVEL_NAMES: dict[str, str] = {
@@ -100,6 +104,7 @@ DONE_NOTICES: dict[str, str] = {
     "added": "The items were added to the plan.",
     "cancelled": "The item was cancelled.",
     "replaced": "The item was replaced.",
+    "slots": "The surprise checks were added to the plan.",
 }
 
 
@@ -303,6 +308,7 @@ def _plan_page(
             "may_start": may_add,
             "units": choices,
             "unit_levels": sorted({org.level for org, _ in choices}),
+            "slot_levels": sorted(LEVEL_NAMES),
             "level_names": {k: gettext(language, v) for k, v in LEVEL_NAMES.items()},
             "groups": GROUPS,
             "form": form,
@@ -377,6 +383,49 @@ def add_items(
             values=values,
         )
     return RedirectResponse(f"/plans/{plan.id}?done=added#items", status_code=303)
+
+
+@router.post("/plans/{plan_id}/slots")
+def add_slots(
+    request: Request,
+    plan_id: PlanId,
+    caller: InspectionCallerDep,
+    db: SessionDep,
+    period: Annotated[str, Form(max_length=PERIOD_MAX + 10)] = "",
+    count: Annotated[str, Form(max_length=10)] = "",
+    level: Annotated[str, Form(max_length=ID_MAX)] = "",
+    description: Annotated[str, Form(max_length=NAME_MAX)] = "",
+) -> Response:
+    """Surprise checks scheduled without naming the units (the API's
+    ``POST /plans/{id}/slots``)."""
+    language = read_session(request).language
+    plan = visible_plan(db, caller.viewer, plan_id)
+    values = {"period": period.strip(), "count": count.strip(), "level": level}
+    values["description"] = description.strip()
+    slot: dict[str, Any] = {"period": values["period"], "count": values["count"] or None}
+    slot |= {"level": level or None, "description": values["description"]}
+    try:
+        body = PlanSlotsCreate.model_validate({"slots": [slot]})
+        service.add_slots(db, caller.actor, plan, body.slots)
+    except ValidationError as invalid:
+        errors = field_errors(invalid, language)
+        return _plan_page(
+            request, caller, db, plan, status=422, form="slots", errors=errors, values=values
+        )
+    except ApiError as refused:
+        if refused.error is ErrorCode.NOT_FOUND:
+            raise
+        return _plan_page(
+            request,
+            caller,
+            db,
+            plan,
+            status=refused.status,
+            form="slots",
+            refusal=refusal_text(refused, language),
+            values=values,
+        )
+    return RedirectResponse(f"/plans/{plan.id}?done=slots#slots", status_code=303)
 
 
 @router.post("/plans/{plan_id}/items/{item_id}/cancel")

@@ -300,6 +300,7 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/plans"): {role: 403 for role in ROLES} | {"coordinator": 201},
     ("GET", "/plans/{plan_id}"): NO_PLAN,
     ("POST", "/plans/{plan_id}/items"): NO_PLAN,
+    ("POST", "/plans/{plan_id}/slots"): NO_PLAN,
     ("POST", "/plans/{plan_id}/items/{item_id}/cancel"): NO_PLAN,
     ("POST", "/plans/{plan_id}/items/{item_id}/replace"): NO_PLAN,
     **{("GET", f"/reports/summary{ext}"): ALL_200 | {"admin": 403} for ext in SUMMARY_FORMATS},
@@ -351,6 +352,7 @@ GLOBAL_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/plans/{plan_id}/items"): {
         "json": {"items": [{"unit_id": b.COMMUNE, "period": "2099-Q1"}]}
     },
+    ("POST", "/plans/{plan_id}/slots"): {"json": {"slots": [{"period": "2099", "count": 1}]}},
     ("POST", "/plans/{plan_id}/items/{item_id}/cancel"): {"json": {"reason": "x"}},
     ("POST", "/plans/{plan_id}/items/{item_id}/replace"): {
         "json": {"reason": "x", "unit_id": b.COMMUNE, "period": "2099-Q1"}

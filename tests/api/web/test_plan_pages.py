@@ -233,3 +233,35 @@ async def test_draft_add_and_replace_through_the_forms(
     ]
     shown = await coordinator.get(f"/plans/{plan_id}")
     assert "UBND xã Bình An" in shown.text and "Đổi địa bàn" in shown.text
+
+
+async def test_surprise_checks_through_the_plan_page(
+    http: httpx.AsyncClient, people: People, pages: Pages
+) -> None:
+    plan = await new_plan(http, people)
+    year = this_year()
+    coordinator = await pages("coordinator")
+    await coordinator.get(f"/plans/{plan['id']}")
+    # A count out of bounds is refused on the page and writes nothing.
+    r = await coordinator.post(
+        f"/plans/{plan['id']}/slots", {"period": str(year), "count": "0", "level": "commune"}
+    )
+    assert r.status_code == 422 and "Nhập số cuộc kiểm tra từ 1 đến 1000." in r.text
+    assert (await plan_json(http, people, plan["id"]))["slots"] == []
+
+    form = {"period": str(year), "count": "12", "level": "one_stop_shop"}
+    r = await coordinator.post(f"/plans/{plan['id']}/slots", form | {"description": "Một cửa"})
+    assert r.status_code == 303, r.text
+    (slot,) = (await plan_json(http, people, plan["id"]))["slots"]
+    assert (slot["count"], slot["level"], slot["description"]) == (12, "one_stop_shop", "Một cửa")
+
+    shown = await coordinator.get(r.headers["location"])
+    row = re.search(rf'<tr id="slot-{slot["id"]}">(.*?)</tr>', shown.text, re.S)
+    assert row and "Một cửa" in row.group(1) and ">12<" in row.group(1)
+    start = await coordinator.get(f"/inspections/new?plan_slot={slot['id']}")
+    assert f'name="plan_slot_id" value="{slot["id"]}"' in start.text
+    assert 'name="kind" value="surprise"' in start.text
+    # The unit's representative reads no slots.
+    rep = await pages("unit_rep")
+    seen = await rep.get(f"/plans/{plan['id']}")
+    assert "plan_slot=" not in seen.text and "Một cửa" not in seen.text
