@@ -18,10 +18,10 @@ from api import papers
 from api.bounds import Day
 from api.errors import ApiError, ErrorCode, audit, not_found
 from api.schemas import InspectionCreate, UtcDatetime
-from states.bounds import Code, Id, Name, Reason, _one_line, _text
 from documents.context import DocumentContext, Section, Signature
 from documents.kinds import DocumentKind
 from documents.render import render_docx
+from states.bounds import Code, Id, Name, Reason, _one_line, _text
 from states.calendar import local_date
 from states.checklist import CRITERIA
 from states.complaints import (
@@ -187,9 +187,7 @@ def _chain(session: Session, unit_id: str) -> list[str]:
     return [*ancestry(session, unit_id), unit_id]
 
 
-def receive(
-    request: Request, session: Session, viewer: Viewer, body: ComplaintCreate
-) -> Complaint:
+def receive(request: Request, session: Session, viewer: Viewer, body: ComplaintCreate) -> Complaint:
     owner = owner_of(viewer)
     unit = session.get(Organisation, body.unit_id)
     if unit is None:
@@ -308,6 +306,7 @@ def link_started(
     register.link(session, rows, inspection_id, by)
     for row in rows:
         audit(request, 200, "complaint_assessed", f"complaint_assessed {row.id}")
+
 
 CHANNEL_VI = {
     ComplaintChannel.HOTLINE: "đường dây nóng",

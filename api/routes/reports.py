@@ -14,9 +14,9 @@ from api.files import CSV, DOCX, SVG, XLSX, attachment, file_response, svg
 from api.scope import ViewerDep
 from documents.render import render_docx
 from states.calendar import local_date
+from states.complaints import may_read
 from states.reports import CoverageReport, SummaryReport
 from states.vocabulary import InspectionKind
-from states.complaints import may_read
 from store import complaints
 from store import plans as store_plans
 from store.queries import ancestry
