@@ -303,8 +303,7 @@ def link_started(
 ) -> None:
     """After the start committed: the complaints are inspected by it."""
     rows = list(session.exec(select(Complaint).where(col(Complaint.id).in_(ids))).all())
-    register.link(session, rows, inspection_id, by)
-    for row in rows:
+    for row in register.link(session, rows, inspection_id, by):
         audit(request, 200, "complaint_assessed", f"complaint_assessed {row.id}")
 
 

@@ -172,18 +172,24 @@ def close(
     return row
 
 
-def link(session: Session, rows: list[Complaint], inspection_id: str, by: str) -> None:
-    """The complaints are inspected by ``inspection_id`` (a retry links nothing twice)."""
+def link(
+    session: Session, rows: list[Complaint], inspection_id: str, by: str
+) -> list[Complaint]:
+    """The complaints are inspected by ``inspection_id`` (a retry links nothing twice);
+    returns those this call linked."""
     now = datetime.now(UTC)
+    linked = []
     for row in rows:
         if row.status == ComplaintStatus.INSPECTING.value and row.inspection_id == inspection_id:
             continue
+        linked.append(row)
         row.status = ComplaintStatus.INSPECTING.value
         row.inspection_id = inspection_id
         row.reason = ""
         row.assessed_by, row.assessed_at = by, now
         session.add(row)
     session.commit()
+    return linked
 
 
 def settle(session: Session, s: InspectionSnapshot) -> None:
