@@ -99,3 +99,28 @@ class ComplaintFigures(Contract):
     unfounded: int = Field(default=0, description="closed as unfounded or answered unfounded")
     out_of_scope: int = 0
     pending: int = Field(default=0, description="received, not yet assessed")
+
+
+CHANNEL_LABELS: dict[ComplaintChannel, tuple[str, str]] = {
+    ComplaintChannel.HOTLINE: ("Đường dây nóng", "Hotline"),
+    ComplaintChannel.EMAIL: ("Thư điện tử", "E-mail"),
+    ComplaintChannel.APP: ("Ứng dụng của tỉnh", "The province's app"),
+    ComplaintChannel.LETTER: ("Đơn, thư", "Letter"),
+    ComplaintChannel.IN_PERSON: ("Trực tiếp", "In person"),
+}
+STATUS_LABELS: dict[ComplaintStatus, tuple[str, str]] = {
+    ComplaintStatus.RECEIVED: ("Đã tiếp nhận, chờ đánh giá", "Received, to assess"),
+    ComplaintStatus.INSPECTING: ("Đang kiểm tra", "Being inspected"),
+    ComplaintStatus.ANSWERED_FOUNDED: ("Đã trả lời: có cơ sở", "Answered: founded"),
+    ComplaintStatus.ANSWERED_UNFOUNDED: ("Đã trả lời: chưa có cơ sở", "Answered: not founded"),
+    ComplaintStatus.CLOSED_UNFOUNDED: ("Kết thúc: không có cơ sở", "Closed: unfounded"),
+    ComplaintStatus.CLOSED_OUT_OF_SCOPE: (
+        "Kết thúc: không thuộc phạm vi",
+        "Closed: out of scope",
+    ),
+}
+OUTCOME_LABELS: dict[ComplaintOutcome, tuple[str, str]] = {
+    ComplaintOutcome.INSPECT: ("Kiểm tra", "Inspect"),
+    ComplaintOutcome.UNFOUNDED: ("Không có cơ sở", "Unfounded"),
+    ComplaintOutcome.OUT_OF_SCOPE: ("Không thuộc phạm vi", "Out of scope"),
+}

@@ -172,9 +172,7 @@ def close(
     return row
 
 
-def link(
-    session: Session, rows: list[Complaint], inspection_id: str, by: str
-) -> list[Complaint]:
+def link(session: Session, rows: list[Complaint], inspection_id: str, by: str) -> list[Complaint]:
     """The complaints are inspected by ``inspection_id`` (a retry links nothing twice);
     returns those this call linked."""
     now = datetime.now(UTC)
