@@ -34,6 +34,8 @@ from store.tables import Complaint, Notification, Organisation
 ANSWER_TYPE = "CV"  # the answer is an official letter (công văn trả lời)
 EMAIL_KIND = "complaint_answer"
 REFERENCE_PREFIX = "PA"
+# Why a complaint is back in ``received``: its inspection was terminated (đình chỉ).
+CANCELLED_REASON = "Cuộc kiểm tra đã bị đình chỉ; phản ánh chờ đánh giá lại."
 _REFERENCE_ATTEMPTS = 5
 
 
@@ -211,7 +213,7 @@ def settle(session: Session, s: InspectionSnapshot) -> None:
         for row in rows:
             row.status = ComplaintStatus.RECEIVED.value
             row.inspection_id = None
-            row.reason = "cancelled"  # the inspection was terminated (đình chỉ)
+            row.reason = CANCELLED_REASON
             session.add(row)
         session.flush()
         return

@@ -204,7 +204,8 @@ def start_form(
         values = {
             "unit_id": row.unit_id,
             "kind": InspectionKind.COMPLAINT.value,
-            "title": f"Kiểm tra công vụ theo phản ánh số {row.reference}",
+            # No reference in the title: the unit reads it once the team has arrived.
+            "title": "Kiểm tra công vụ theo phản ánh, kiến nghị",
             "complaint_ids": [row.id],
         }
         unit_q = unit_q or row.unit_name
