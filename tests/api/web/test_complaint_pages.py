@@ -96,3 +96,14 @@ async def test_a_complaint_is_received_inspected_and_closed_through_the_pages(
     page = await coordinator.get(f"/complaints/{oid}")
     assert "Kết thúc: không thuộc phạm vi" in page.text
     assert "Thuộc thẩm quyền của Sở Tài nguyên." in page.text
+
+    # The reports page counts them (received in March 2026: these two).
+    period = {"from": "2026-03-01", "to": "2026-03-31", "plan": ""}
+    report = await coordinator.get("/reports", params=period)
+    assert report.status_code == 200
+    section = report.text.split('id="complaints-title"', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r'<th scope="row">([^<]+)</th><td class="num">([^<]+)</td>', section)
+    assert dict(cells)["Phản ánh đã tiếp nhận"] == "2"
+    assert dict(cells)["Phản ánh không thuộc phạm vi"] == "1"
+    unit_report = await unit.get("/reports", params=period)
+    assert 'id="complaints-title"' not in unit_report.text
