@@ -65,13 +65,16 @@ def answer_key(complaint_id: str) -> str:
 
 
 def _next_reference(session: Session, owner_id: str, year: int) -> str:
+    """The next allocated reference of the year: one more than the highest allocated or
+    typed in that form (PA-2027-001, PA-2027-002 …)."""
     prefix = f"{REFERENCE_PREFIX}-{year}-"
-    count = session.exec(
-        select(func.count())
-        .select_from(Complaint)
-        .where(Complaint.owner_id == owner_id, col(Complaint.reference).startswith(prefix))
-    ).one()
-    return f"{prefix}{count + 1:03d}"
+    taken = session.exec(
+        select(Complaint.reference).where(
+            Complaint.owner_id == owner_id, col(Complaint.reference).startswith(prefix)
+        )
+    ).all()
+    numbers = [int(r[len(prefix) :]) for r in taken if r[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
 def receive(

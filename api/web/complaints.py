@@ -12,13 +12,13 @@ from sqlmodel import Session
 from api import complaints as service
 from api.complaints import AssessmentCreate, ComplaintCreate
 from api.deps import SessionDep
-from api.errors import ApiError
+from api.errors import ERRORS, ApiError
 from api.files import DOCX, attachment
 from api.web import forms
 from api.web.caller import InspectionCallerDep, PageCaller
 from api.web.inspections import FormQueryRoute
 from api.web.render import page
-from api.web.session import check_csrf
+from api.web.session import check_csrf, read_session
 from states.bounds import ID_MAX
 from states.calendar import local_date
 from states.checklist import STANDARD_CHECKLIST
@@ -45,8 +45,10 @@ ENUMS = {
 
 
 def _refusal(request: Request, error: ApiError) -> str:
-    language = "en" if request.headers.get("accept-language", "").startswith("en") else "vi"
-    return error.message if language == "en" or not error.vi else error.vi
+    """The refusal in the page's language (the session's, not the browser's)."""
+    if read_session(request).language == "en":
+        return error.message
+    return error.vi or ERRORS[error.error].vi
 
 
 def _list_page(

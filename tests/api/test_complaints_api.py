@@ -222,6 +222,15 @@ async def test_assessment_closes_with_a_reason_and_bad_input_changes_nothing(
     assert viewer.status_code == 403
     assert register_count(engine) == count
 
+    # A typed reference is the register's once; allocation continues after it.
+    typed = await receive(http, people, reference="PA-2026-900")
+    taken = await post(
+        http, people, "coordinator", "/complaints", complaint(reference="PA-2026-900")
+    )
+    assert taken.status_code == 409
+    assert (await receive(http, people))["reference"] == "PA-2026-901"
+    assert typed["reference"] == "PA-2026-900"
+
     closed = await post(
         http,
         people,
