@@ -180,4 +180,7 @@ def _row(
 def _mail(row: Notification, user: User) -> OutgoingMail:
     """Vietnamese first (the offices' language), then the English text."""
     body = f"{row.body_vi}\n\n---\n{row.subject_en}\n\n{row.body_en}\n"
-    return OutgoingMail(to=user.email, subject=row.subject_vi, body=body, key=row.key)
+    # A complainant is no account: the row holds the address.
+    return OutgoingMail(
+        to=row.recipient_address or user.email, subject=row.subject_vi, body=body, key=row.key
+    )

@@ -9,7 +9,7 @@ from activities.notify import write_outbox
 from states.calendar import local_date
 from states.models import RecordInput, RecordTransitionInput
 from states.paper import letters_of
-from store import register
+from store import complaints, register
 from store.db import session_scope
 from store.projection import project, project_in
 
@@ -34,6 +34,9 @@ class RecordsActivities:
                 emails += write_outbox(session, notice, email=self._mailer is not None)
                 for letter in letters_of(inp.snapshot, notice, on):
                     register.record(session, letter, inp.snapshot.inspection_id)
+            if self._mailer is not None and complaints.answered_by(inp.snapshot):
+                # Answers to the complainants of a complaint inspection that closed.
+                emails += complaints.undelivered_answers(session, inp.snapshot.inspection_id)
             return emails
 
     @activity.defn(name=RECORD_TRANSITION)

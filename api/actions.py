@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api import commands, paper
+from api import commands, complaints, paper
 from api.commands import Commander
 from api.deps import actor_of
 from api.errors import ApiError, ErrorCode
@@ -19,7 +19,7 @@ from states.rules import check_actor
 from states.scope import Viewer
 from states.triggers import COMMAND_PATHS, COMMAND_TYPES
 from states.vocabulary import Trigger
-from store import plans
+from store import plans, starts
 from store.tables import PlanItem, User
 
 
@@ -50,6 +50,9 @@ def start_input_for(
     item = session.get(PlanItem, body.plan_item_id) if body.plan_item_id else None
     if item is not None and not plans.item_visible(item, viewer):
         raise ApiError(ErrorCode.INVALID_COMMAND, f"unknown plan item {item.id}", {"id": item.id})
+    natural = commands.natural_key(session, actor, body, key)
+    retried = starts.lookup(session, natural) if natural else None
+    complaints.for_start(session, viewer, body, retried)
     inp = commands.start_input(session, actor, viewer, body, policies, key)
     commands.release(session)
     return inp
@@ -69,7 +72,17 @@ async def start(
     inp = await run_in_threadpool(
         start_input_for, session, actor, viewer, body, request.app.state.policies, idempotency_key
     )
-    return detail_of(await commander.start(session, inp), actor)
+    snapshot = await commander.start(session, inp)
+    if body.complaint_ids:
+        await run_in_threadpool(
+            complaints.link_started,
+            request,
+            session,
+            body.complaint_ids,
+            snapshot.inspection_id,
+            user.id,
+        )
+    return detail_of(snapshot, actor)
 
 
 async def fire(

@@ -126,6 +126,9 @@ def _body_name(org: Organisation | None) -> str:
     return name.upper()
 
 
+body_name = _body_name  # other documents' headers (the answer to a complaint) write it so
+
+
 def _day(value: Any) -> str:
     if not value:
         return ""

@@ -27,6 +27,7 @@ from states.bounds import (
     Title,
 )
 from states.checklist import STANDARD_CODES
+from states.complaints import COMPLAINTS_PER_START_MAX
 from states.contract import Contract
 from states.models import NOT_RECORDED, Decision, InspectionSnapshot
 from states.triggers import COMMAND_PATHS, COMMAND_TYPES
@@ -98,6 +99,11 @@ class InspectionCreate(Contract):
     )
     parent_inspection_id: Id | None = None
     remote: bool = False
+    complaint_ids: list[Id] = Field(
+        default_factory=list,
+        max_length=COMPLAINTS_PER_START_MAX,
+        description="a complaint inspection: the received complaints it inspects",
+    )
 
 
 class AllowedAction(BaseModel):

@@ -14,6 +14,7 @@ class DocumentKind(StrEnum):
     remediation_report = "remediation_report"
     self_report = "self_report"
     period_report = "period_report"
+    complaint_answer = "complaint_answer"
 
 
 # The type code in the number "Số: 94/QĐ-UBND" (Decree 30/2020 Appendix III). A reminder is an
@@ -30,6 +31,7 @@ KIND_TYPE: dict[DocumentKind, str] = {
     DocumentKind.remediation_report: "BC",
     DocumentKind.self_report: "BC",
     DocumentKind.period_report: "BC",
+    DocumentKind.complaint_answer: "CV",
 }
 
 KIND_TITLE: dict[DocumentKind, tuple[str, str]] = {
@@ -57,5 +59,9 @@ KIND_TITLE: dict[DocumentKind, tuple[str, str]] = {
     DocumentKind.period_report: (
         "Báo cáo kết quả công tác kiểm tra 6 tháng/năm",
         "Half-year or annual inspection report",
+    ),
+    DocumentKind.complaint_answer: (
+        "Công văn trả lời phản ánh, kiến nghị",
+        "Answer to a citizen's complaint",
     ),
 }

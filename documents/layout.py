@@ -36,7 +36,7 @@ CLOSING_MM = (75, 90)  # "Nơi nhận:" | signature
 INDENT_MM = 12.7  # first-line indent of body paragraphs (1.27 cm)
 
 DECISIONS = {DocumentKind.decision, DocumentKind.visit_extension}
-LETTERS = {DocumentKind.reminder}
+LETTERS = {DocumentKind.reminder, DocumentKind.complaint_answer}
 MINUTES = {DocumentKind.minutes}
 
 CENTER = WD_ALIGN_PARAGRAPH.CENTER

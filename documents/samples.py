@@ -458,6 +458,37 @@ def _remediation_report(findings: int) -> DocumentContext:
     )
 
 
+def _complaint_answer(_: int) -> DocumentContext:
+    return DocumentContext(
+        kind=DocumentKind.complaint_answer,
+        superior=PROVINCE,
+        issuer=HOME_AFFAIRS,
+        number_line="Số: 412/SNV-TTr",
+        place="Minh Sơn",
+        signed_on=date(2027, 4, 20),
+        subject="V/v trả lời phản ánh, kiến nghị số PA-2027-001",
+        addressees=["Ông Nguyễn Văn Bình"],
+        sections=[
+            Section(
+                paragraphs=[
+                    "Ngày 02 tháng 3 năm 2027, Sở Nội vụ nhận được phản ánh của Ông qua đường dây "
+                    f"nóng về việc công chức tại {UNIT} gây phiền hà khi tiếp nhận hồ sơ.",
+                    "Sở Nội vụ đã tham mưu Ủy ban nhân dân tỉnh kiểm tra công vụ đột xuất tại đơn "
+                    "vị. Kết quả kiểm tra cho thấy nội dung phản ánh có cơ sở; đơn vị đã được yêu "
+                    "cầu chấn chỉnh, khắc phục.",
+                    "Sở Nội vụ trân trọng cảm ơn Ông đã phản ánh.",
+                ]
+            )
+        ],
+        signatures=[
+            Signature(
+                form="KT.", authority="GIÁM ĐỐC", position="PHÓ GIÁM ĐỐC", name="Trần Minh Quân"
+            )
+        ],
+        recipients=["- Như trên;", "- Lưu: VT, TTr."],
+    )
+
+
 def _period_report(_: int) -> DocumentContext:
     results = Table(
         header=["Hình thức kiểm tra", "Số cuộc", "Số đơn vị", "Số tồn tại", "Đã khắc phục"],
@@ -519,4 +550,5 @@ _BUILDERS = {
     DocumentKind.remediation_report: _remediation_report,
     DocumentKind.self_report: _self_report,
     DocumentKind.period_report: _period_report,
+    DocumentKind.complaint_answer: _complaint_answer,
 }

@@ -8,6 +8,7 @@ from datetime import date
 
 from pydantic import Field
 
+from states.complaints import ComplaintFigures
 from states.contract import Contract
 from states.plans import CoverageStatus
 
@@ -81,6 +82,10 @@ class SummaryReport(Contract):
     reinspections: ReinspectionFigures
     discipline_people: int = Field(description="people recommended for discipline")
     discipline: list[DisciplineRecommendation]
+    complaints: ComplaintFigures | None = Field(
+        default=None,
+        description="complaints received in the period (the issuing side's readers only)",
+    )
 
 
 class CoverageFigures(Contract):

@@ -16,7 +16,7 @@ from states.calendar import local_date
 from states.models import COLLECTIONS, InspectionSnapshot, TransitionEvent
 from states.paper import Paper, issues_of
 from states.sides import is_secret
-from store import register
+from store import complaints, register
 from store.db import session_scope
 from store.tables import (
     DisciplineRecord,
@@ -89,6 +89,8 @@ def project_in(
                     .where(INSPECTION.c.id == snapshot.inspection_id)
                     .values(decision_number=document.symbol)
                 )
+    # A complaint inspection that ended answers its complaints (or hands them back).
+    complaints.settle(session, snapshot)
 
 
 def _utc(moment: datetime) -> datetime:

@@ -288,6 +288,9 @@ class Notification(SQLModel, table=True):
     # None for messages about no single inspection (the daily digest).
     inspection_id: str | None = Field(default=None, index=True)
     recipient_user_id: str = Field(foreign_key="user.id", index=True)
+    # An address that is no account's (a complainant's): the e-mail goes there, and
+    # ``recipient_user_id`` names the account it is sent for (the complaint's assessor).
+    recipient_address: str = Field(default="", sa_column_kwargs={"server_default": ""})
     channel: str = Field(description="in_app | email")
     kind: str
     deadline: str = ""
@@ -476,3 +479,43 @@ class EvidenceFile(SQLModel, table=True):
     effective_on: date | None = None
     removed_at: datetime | None = _aware(nullable=True)
     removed_by: str | None = None
+
+
+# -- Citizens' complaints (issue 15 §3) ------------------------------------------------------
+
+
+class Complaint(SQLModel, table=True):
+    """A citizen's complaint (phản ánh, kiến nghị) in the register of an authority: received,
+    assessed, inspected and answered. The complainant's identity never leaves the issuing
+    side; several complaints about one unit may share one complaint inspection."""
+
+    __table_args__ = (UniqueConstraint("owner_id", "reference", name="uq_complaint_reference"),)
+
+    id: str = Field(primary_key=True)
+    # The register's owner: the authority root of the coordinator who received it.
+    owner_id: str = Field(foreign_key="organisation.id", index=True)
+    # The office that received it (it signs the answer).
+    office_id: str = Field(foreign_key="organisation.id")
+    reference: str
+    year: int = Field(index=True)
+    received_on: date = Field(index=True)
+    channel: str
+    unit_id: str = Field(foreign_key="organisation.id", index=True)
+    unit_name: str = ""
+    unit_path: str = ""  # "/root/…/unit/", like inspection.unit_path
+    people_named: str = ""
+    content: str
+    criterion: str = ""
+    complainant_name: str = ""
+    complainant_email: str = ""
+    complainant_phone: str = ""
+    status: str = Field(index=True)
+    reason: str = ""
+    inspection_id: str | None = Field(default=None, index=True)
+    assessed_by: str | None = None
+    assessed_at: datetime | None = _aware(nullable=True)
+    answered_at: datetime | None = _aware(nullable=True)
+    answer_number: str = ""
+    answer_document_id: str | None = None
+    created_by: str
+    created_at: datetime = _aware(nullable=False)

@@ -14,8 +14,10 @@ from api.files import CSV, DOCX, SVG, XLSX, attachment, file_response, svg
 from api.scope import ViewerDep
 from documents.render import render_docx
 from states.calendar import local_date
+from states.complaints import may_read
 from states.reports import CoverageReport, SummaryReport
 from states.vocabulary import InspectionKind
+from store import complaints
 from store import plans as store_plans
 from store.queries import ancestry
 from store.reports import SummaryQuery, coverage, summary
@@ -65,7 +67,11 @@ def summary_report(
             )
         name, chain = org.name, (*ancestry(session, org.id), org.id)
     query = SummaryQuery(start, end, today, organisation, name, chain, kind.value if kind else None)
-    return summary(session, viewer, query)
+    report = summary(session, viewer, query)
+    if viewer.authority_root is not None and may_read(viewer, viewer.authority_root):
+        counted = complaints.figures(session, viewer.authority_root, start, end, organisation)
+        report = report.model_copy(update={"complaints": counted})
+    return report
 
 
 def coverage_report(

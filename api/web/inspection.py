@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api import actions, papers
+from api import actions, complaints, papers
 from api.deps import CommanderDep, SessionDep
 from api.errors import ERRORS, ApiError, ErrorCode
 from api.evidence import evidence_view
@@ -34,10 +34,11 @@ from documents.pdf import pdf_unavailable
 from states import procedure
 from states.bounds import ID_MAX, NAME_MAX
 from states.checklist import GROUPS, STANDARD_CHECKLIST
+from states.complaints import may_read
 from states.errors import DomainError
 from states.models import InspectionSnapshot
 from states.paper import PAPERS, Paper
-from states.sides import barred_from_team, issuers_for
+from states.sides import barred_from_team, inspected_side, issuers_for
 from states.triggers import COMMAND_PATHS, TRIGGERS
 from states.vocabulary import (
     CheckResult,
@@ -53,6 +54,7 @@ from states.vocabulary import (
     Trigger,
     VerificationOutcome,
 )
+from store import complaints as complaint_store
 from store import plans as plan_store
 from store.directory import inspectors_within, organisations_within
 from store.outbox import reminders_sent
@@ -138,6 +140,21 @@ def _organisation_name(db: Session, organisation_id: str | None) -> str:
     return org.name if org else ""
 
 
+def _complaints_count(db: Session, caller: PageCaller, snapshot: InspectionSnapshot) -> int:
+    """The complaints a complaint inspection inspects, for readers of the register on its
+    issuing side (never the inspected side, whatever its rank)."""
+    owner = caller.viewer.authority_root
+    viewer = caller.viewer
+    if (
+        snapshot.kind is not InspectionKind.COMPLAINT
+        or owner is None
+        or not may_read(viewer, owner)
+        or inspected_side(snapshot, viewer.organisation_id, viewer.chain)
+    ):
+        return 0
+    return complaint_store.listed(db, owner, inspection_id=snapshot.inspection_id, limit=1)[1]
+
+
 def inspection_context(
     db: Session, caller: PageCaller, snapshot: InspectionSnapshot
 ) -> dict[str, Any]:
@@ -165,6 +182,7 @@ def inspection_context(
         "decision_symbol": snapshot.decision.number
         or next((w.document.symbol for w in paperwork if w.paper is Paper.DECISION), ""),
         "pdf_unavailable": pdf_unavailable(),
+        "complaints_count": _complaints_count(db, caller, snapshot),
         **evidence_view(db, snapshot, caller.actor),
         **ENUMS,
     }
@@ -178,8 +196,22 @@ def start_form(
     plan_item: Annotated[str | None, Query(max_length=ID_MAX)] = None,
     plan_slot: Annotated[str | None, Query(max_length=ID_MAX)] = None,
     unit_q: Annotated[str, Query(max_length=NAME_MAX)] = "",
+    complaint: Annotated[str, Query(max_length=ID_MAX)] = "",
 ) -> Response:
-    values = {"plan_slot_id": plan_slot} if plan_slot else {}
+    values: dict[str, Any] = {}
+    if complaint:
+        # Started from a complaint: its unit, the complaint kind and the complaint itself.
+        row = complaints.load(db, caller.viewer, complaint)
+        values = {
+            "unit_id": row.unit_id,
+            "kind": InspectionKind.COMPLAINT.value,
+            # No reference in the title: the unit reads it once the team has arrived.
+            "title": "Kiểm tra công vụ theo phản ánh, kiến nghị",
+            "complaint_ids": [row.id],
+        }
+        unit_q = unit_q or row.unit_name
+    if plan_slot:
+        values["plan_slot_id"] = plan_slot
     return _start_page(request, caller, db, plan_item, unit_q, values, {}, None, 200)
 
 

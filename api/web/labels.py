@@ -7,6 +7,7 @@ triggers from their declaration (``states.triggers``); the rest is here.
 from enum import Enum
 from typing import Any
 
+from states.complaints import CHANNEL_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from states.labels import KIND_LABELS, STATE_LABELS, Label
 from states.plans import COVERAGE_LABELS
 from states.triggers import TRIGGERS
@@ -27,6 +28,9 @@ _TABLE: list[tuple[Enum, Label]] = [
     *KIND_LABELS.items(),
     *STATE_LABELS.items(),
     *COVERAGE_LABELS.items(),
+    *CHANNEL_LABELS.items(),
+    *STATUS_LABELS.items(),
+    *OUTCOME_LABELS.items(),
     *{t: (spec.label.vi, spec.label.en) for t, spec in TRIGGERS.items()}.items(),
     (CheckResult.COMPLIANT, ("Đạt", "Compliant")),
     (CheckResult.NON_COMPLIANT, ("Không đạt", "Non-compliant")),

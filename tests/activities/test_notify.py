@@ -20,6 +20,7 @@ from activities.templates import render, vi_date
 from states import deadlines, procedure
 from states.models import DecideExtensionInput, NotifyInput
 from states.vocabulary import Audience, InspectionKind, NoticeKind, Role, Trigger
+from store import outbox
 from store.db import make_engine
 from store.projection import project
 from store.tables import Notification, Organisation, User
@@ -519,3 +520,37 @@ def test_notify_tells_the_unit_what_was_decided(
     assert "việc khắc phục tồn tại, hạn chế" in told.body_vi
     (message,) = mailbox.to(address("rep"))
     assert message["Subject"] == told.subject_vi
+
+
+def test_an_address_that_is_no_account_receives_its_e_mail(
+    engine: Engine, smtp: tuple[Mailbox, int]
+):
+    """A complainant has no account: the row carries the address, and the account it is
+    sent for (the complaint's assessor, here one without an address) receives nothing."""
+    mailbox, port = smtp
+    with Session(engine) as session:
+        outbox.insert_once(
+            session,
+            [
+                Notification(
+                    key="complaint:c1:answer:email",
+                    recipient_user_id="no_mail",
+                    recipient_address="nguoidan@example.vn",
+                    channel="email",
+                    kind="complaint_answer",
+                    subject_vi="Trả lời phản ánh, kiến nghị số PA-2027-001",
+                    subject_en="Answer to complaint PA-2027-001",
+                    body_vi="Kết quả: nội dung phản ánh có cơ sở.",
+                    body_en="Result: the complaint is founded.",
+                    status="pending",
+                    created_at=datetime.now(UTC),
+                )
+            ],
+        )
+        session.commit()
+        (notification_id,) = outbox.undelivered_ids(session, ["complaint:c1:answer:email"])
+    env.run(NotifyActivities(engine, mailer_on(port)).deliver_email, notification_id)
+    (message,) = mailbox.messages
+    assert mailbox.recipients == ["nguoidan@example.vn"]
+    assert message["Subject"] == "Trả lời phản ánh, kiến nghị số PA-2027-001"
+    assert row(engine, notification_id).status == "sent"

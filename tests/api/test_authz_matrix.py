@@ -253,6 +253,7 @@ ADMIN_ONLY = {role: 403 for role in ROLES} | {"admin": 200}
 NO_PLAN = dict.fromkeys(ROLES, 404) | {"admin": 403}
 NO_INSPECTION = dict.fromkeys(ROLES, 404) | {"admin": 403}
 NO_ORGANISATION = dict.fromkeys(ROLES, 404)
+NO_COMPLAINT = dict.fromkeys(ROLES, 404) | {"admin": 403}
 REPORT_FORMATS = ["", ".xlsx", ".csv", ".svg"]
 SUMMARY_FORMATS = [*REPORT_FORMATS, ".docx"]
 # Endpoints not about one inspection: one status per role.
@@ -304,6 +305,16 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/plans/{plan_id}/items/{item_id}/cancel"): NO_PLAN,
     ("POST", "/plans/{plan_id}/items/{item_id}/replace"): NO_PLAN,
     **{("GET", f"/reports/summary{ext}"): ALL_200 | {"admin": 403} for ext in SUMMARY_FORMATS},
+    # Citizens' complaints: the issuing side's register. Coordinators and decision-makers
+    # keep it, a viewer reads it; the unit and the team never see it (one complaint: 404
+    # like an unknown one, probed on an unknown one here; test_complaints_api on real ones).
+    ("POST", "/complaints"): {role: 403 for role in ROLES}
+    | {"coordinator": 201, "decision_maker": 201},
+    ("GET", "/complaints"): {role: 403 for role in ROLES}
+    | {"coordinator": 200, "decision_maker": 200, "viewer": 200},
+    ("GET", "/complaints/{complaint_id}"): NO_COMPLAINT,
+    ("POST", "/complaints/{complaint_id}/assessment"): NO_COMPLAINT,
+    ("GET", "/complaints/{complaint_id}/answer.docx"): NO_COMPLAINT,
     **{("GET", f"/reports/coverage{ext}"): NO_PLAN for ext in REPORT_FORMATS},
 }
 # Reached without a bearer token; checked elsewhere (sessions, health).
@@ -358,6 +369,17 @@ GLOBAL_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
         "json": {"reason": "x", "unit_id": b.COMMUNE, "period": "2099-Q1"}
     },
     **{("GET", f"/reports/coverage{ext}"): {"params": {"plan": "none"}} for ext in REPORT_FORMATS},
+    ("POST", "/complaints"): {
+        "json": {
+            "received_on": "2026-01-05",
+            "channel": "email",
+            "unit_id": b.COMMUNE,
+            "content": "ma trận",
+        }
+    },
+    ("POST", "/complaints/{complaint_id}/assessment"): {
+        "json": {"outcome": "unfounded", "reason": "x"}
+    },
 }
 
 
@@ -378,6 +400,7 @@ async def test_global_endpoints(
             .replace("{inspection_id}", "none")
             .replace("{document_id}", "0")
             .replace("{file_id}", "none")
+            .replace("{complaint_id}", "none")
             .replace("{organisation_id}", "none")
             .replace("{kind}", "decision")
         )

@@ -16,6 +16,7 @@ from docx.text.paragraph import Paragraph
 
 from documents.context import DocumentContext, Signature, sample_context
 from documents.kinds import DocumentKind
+from documents.layout import LETTERS
 from documents.render import render_docx
 
 LETTER = DocumentKind.reminder
@@ -111,7 +112,7 @@ def test_the_date_line_pads_as_decree_30_says() -> None:
     assert lines(read(unsigned).tables[0].cell(1, 1))[0].startswith("Minh Sơn, ngày  ")
 
 
-@pytest.mark.parametrize("kind", [k for k in DocumentKind if k is not LETTER])
+@pytest.mark.parametrize("kind", [k for k in DocumentKind if k not in LETTERS])
 def test_title_and_subject_are_bold_and_centred(kind: DocumentKind) -> None:
     ctx = sample_context(kind)
     doc = rendered(kind)
