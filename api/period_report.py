@@ -107,7 +107,8 @@ def context(session: Session, viewer: Viewer, report: SummaryReport) -> Document
         signed_on=None,
         title="BÁO CÁO",
         subject=f"Kết quả công tác kiểm tra công vụ {period}"
-        + (f" — {report.organisation_name}" if report.organisation_name else ""),
+        + (f" — {report.organisation_name}" if report.organisation_name else "")
+        + (f" — Kế hoạch {report.plan_number}" if report.plan_number else ""),
         sections=sections,
         signatures=[Signature(form="TM.", authority="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH")],
         recipients=["- Bộ Nội vụ;", "- Lưu: VT."],
