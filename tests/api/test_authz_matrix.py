@@ -302,6 +302,8 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/plans/{plan_id}/items/{item_id}/replace"): NO_PLAN,
     **{("GET", f"/reports/summary{ext}"): ALL_200 | {"admin": 403} for ext in SUMMARY_FORMATS},
     **{("GET", f"/reports/coverage{ext}"): NO_PLAN for ext in REPORT_FORMATS},
+    # Remediation items within the caller's scope (test_reports_api checks whose).
+    ("GET", "/remediations"): ALL_200 | {"admin": 403},
 }
 # Reached without a bearer token; checked elsewhere (sessions, health).
 PUBLIC = {
