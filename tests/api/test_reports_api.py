@@ -410,6 +410,16 @@ async def test_remediations_across_a_units_inspections(world: World) -> None:
     )
     assert first["title"] == "Kiểm tra đột xuất R9-X01" and "/TB-" in first["conclusion_number"]
     assert first["description"] and first["conclusion_date"] and first["action"]
+    # The conclusion's notice names the number the register gave it and links to the page.
+    inbox = (await get(world, "rep9", "/notifications", limit="200")).json()["data"]
+    (told,) = [
+        n
+        for n in inbox
+        if n["kind"] == "conclusion_issued" and n["inspection_id"] == world.closed_id
+    ]
+    assert f"Thông báo kết luận kiểm tra số {first['conclusion_number']}" in told["body_vi"]
+    assert f"Conclusion notice {first['conclusion_number']}" in told["body_en"]
+    assert told["body_vi"].endswith(f"/inspections/{world.closed_id}")
     # Another unit's items are not X01's to see.
     assert (await items("rep9", unit_id=world.org["R9-X05"]))["count"] == 0
     # X05: two items reported in the first cycle, finding 2 open again in the second.
