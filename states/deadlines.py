@@ -370,9 +370,7 @@ def paper_facts(s: InspectionSnapshot) -> dict[str, object]:
 
 def open_findings(s: InspectionSnapshot) -> dict[str, object]:
     """The current cycle's open remediation items, each with its finding and due date."""
-    items = [
-        i for i in s.remediation if i.cycle == s.cycle and i.status is RemediationStatus.OPEN
-    ]
+    items = [i for i in s.remediation if i.cycle == s.cycle and i.status is RemediationStatus.OPEN]
     told = []
     for item in items[:FINDINGS_TOLD_MAX]:
         finding = s.finding(item.finding_no)
