@@ -3,7 +3,9 @@ figures, the same figures in .xlsx and CSV, charts, and each role's scope and se
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -375,9 +377,18 @@ async def test_summary_filters_by_plan_and_issuer(world: World) -> None:
     ).json()
     assert province["inspections"] == 56
     docx = await get(
-        world, "coord9", "/reports/summary.docx", plan_id=world.plan_207["id"], **year_range(world)
+        world,
+        "coord9",
+        "/reports/summary.docx",
+        plan_id=world.plan_207["id"],
+        attached_as_parent="false",
+        **year_range(world),
     )
-    assert docx.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(docx.content)) as word:
+        text = re.sub(r"<[^>]+>", "", word.read("word/document.xml").decode())
+    assert "đã tiến hành 2 cuộc kiểm tra công vụ" in text
+    assert "Số liệu gồm các cuộc kiểm tra theo Kế hoạch số 207/KH-UBND." in text
+    assert "Mỗi đơn vị được tính theo cấp của chính đơn vị." in text
 
     async def status(who: str, **params: str) -> int:
         r = await world.http.get("/reports/summary", params=params, headers=world.headers[who])
