@@ -164,6 +164,11 @@ async def test_the_level_setting_and_the_plan_filter_reach_the_figures_and_the_f
     r = await coordinator.get("/reports", params=base | {"plan": ""})
     box = re.search(r'<input type="checkbox" name="attached_as_parent"[^>]*>', r.text)
     assert box and "checked" in box.group(0)  # on unless the person unticks it
+    # Ticked, the form sends the hidden "false" and then "true": the last one holds.
+    ticked = base | {"plan": "", "attached_as_parent": ["false", "true"]}
+    r = await coordinator.get("/reports", params=ticked)
+    box = re.search(r'<input type="checkbox" name="attached_as_parent"[^>]*>', r.text)
+    assert box and "checked" in box.group(0)
     # Unticked, the form sends only its hidden "false": the box comes back empty and the
     # downloads carry the setting.
     r = await coordinator.get("/reports", params=base | {"plan": "", "attached_as_parent": "false"})
