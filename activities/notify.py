@@ -10,6 +10,7 @@ built is ``failed`` with the reason at once and not retried (building again cann
 import smtplib
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
@@ -22,7 +23,8 @@ from activities.mailer import OutgoingMail, SmtpMailer, UnbuildableMail
 from activities.names import DELIVER_EMAIL, NOTIFY
 from states.errors import ErrorType
 from states.models import NotifyInput
-from store import outbox
+from states.paper import Paper
+from store import outbox, register
 from store.db import session_scope
 from store.outbox import Channel, Delivery, notification_key
 from store.tables import Notification, User
@@ -31,14 +33,22 @@ SMTP_ERROR = "smtp_error"
 SMTP_NOT_CONFIGURED = "smtp_not_configured"
 UNBUILDABLE = "email_unbuildable"
 NO_ADDRESS = "no_email_address"
+# Where the pages are served when no address is configured (KIEMTRA_PUBLIC_URL).
+DEFAULT_PUBLIC_URL = "http://localhost:8000"
 
 
 class NotifyActivities:
     """Outbox and delivery; the worker hands in a ready engine and, if SMTP is set, a mailer."""
 
-    def __init__(self, engine: Engine, mailer: SmtpMailer | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        mailer: SmtpMailer | None = None,
+        public_url: str = DEFAULT_PUBLIC_URL,
+    ) -> None:
         self._engine = engine
         self._mailer = mailer
+        self._public_url = public_url
 
     @activity.defn(name=NOTIFY)
     def notify(self, inp: NotifyInput) -> list[int]:
@@ -48,7 +58,9 @@ class NotifyActivities:
         rows an earlier attempt wrote, so the caller can start delivering each of them.
         """
         with session_scope(self._engine) as session:
-            return write_outbox(session, inp, email=self._mailer is not None)
+            return write_outbox(
+                session, inp, email=self._mailer is not None, public_url=self._public_url
+            )
 
     @activity.defn(name=DELIVER_EMAIL)
     def deliver_email(self, notification_id: int) -> None:
@@ -120,11 +132,14 @@ class NotifyActivities:
             outbox.mark_failed(session, notification_id, error)
 
 
-def write_outbox(session: Session, inp: NotifyInput, *, email: bool) -> list[int]:
+def write_outbox(
+    session: Session, inp: NotifyInput, *, email: bool, public_url: str = DEFAULT_PUBLIC_URL
+) -> list[int]:
     """The outbox rows of one notification (in the caller's transaction), written once.
 
     Returns the ids of its e-mail rows still to deliver (``email``: SMTP is configured).
     """
+    inp = inp.model_copy(update={"payload": told(session, inp, public_url)})
     text = templates.render(inp.kind, inp.payload, inp.deadline)
     now = datetime.now(UTC)
     rows: list[Notification] = []
@@ -136,6 +151,26 @@ def write_outbox(session: Session, inp: NotifyInput, *, email: bool) -> list[int
     return outbox.undelivered_ids(
         session, [r.key for r in rows if r.channel == Channel.EMAIL.value]
     )
+
+
+def told(session: Session, inp: NotifyInput, public_url: str) -> dict[str, Any]:
+    """The workflow's payload and what only the records know: the number and date the
+    register gave the notice and the conclusion (a number allocated, not typed, is not in
+    the snapshot), and the link to the page the notice is about."""
+    payload = dict(inp.payload)
+    if inp.inspection_id:
+        for paper, (number, on) in register.papers_of(
+            session, inp.inspection_id, (Paper.NOTICE.value, Paper.CONCLUSION.value)
+        ).items():
+            if not payload.get(f"{paper}_number"):
+                payload[f"{paper}_number"] = number
+            if on is not None and not payload.get(f"{paper}_date"):
+                payload[f"{paper}_date"] = on.isoformat()
+    base = public_url.rstrip("/")
+    payload["link"] = (
+        f"{base}/inspections/{inp.inspection_id}" if inp.inspection_id else f"{base}/work"
+    )
+    return payload
 
 
 def _time_left() -> float:

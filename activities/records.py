@@ -5,7 +5,7 @@ from temporalio import activity
 
 from activities.mailer import SmtpMailer
 from activities.names import RECORD, RECORD_TRANSITION
-from activities.notify import write_outbox
+from activities.notify import DEFAULT_PUBLIC_URL, write_outbox
 from states.calendar import local_date
 from states.models import RecordInput, RecordTransitionInput
 from states.paper import letters_of
@@ -18,9 +18,15 @@ class RecordsActivities:
     """Projection activities; the worker hands them a ready engine (and the mailer, whose
     presence decides whether e-mail rows are queued)."""
 
-    def __init__(self, engine: Engine, mailer: SmtpMailer | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        mailer: SmtpMailer | None = None,
+        public_url: str = DEFAULT_PUBLIC_URL,
+    ) -> None:
         self._engine = engine
         self._mailer = mailer
+        self._public_url = public_url
 
     @activity.defn(name=RECORD)
     def record(self, inp: RecordInput) -> list[int]:
@@ -31,7 +37,9 @@ class RecordsActivities:
             emails: list[int] = []
             on = local_date(inp.snapshot.updated_at)
             for notice in inp.notices:
-                emails += write_outbox(session, notice, email=self._mailer is not None)
+                emails += write_outbox(
+                    session, notice, email=self._mailer is not None, public_url=self._public_url
+                )
                 for letter in letters_of(inp.snapshot, notice, on):
                     register.record(session, letter, inp.snapshot.inspection_id)
             if self._mailer is not None and complaints.answered_by(inp.snapshot):

@@ -4,7 +4,10 @@ Pure functions of the notification's kind, deadline key and payload. Payload key
 (all optional; a missing one drops its sentence rather than printing a blank):
 
 ``title``, ``unit_name``, ``decision_number``, ``number`` (or ``notice_number`` /
-``conclusion_number``), ``deadline_kind`` (else the deadline key's first part names the
+``conclusion_number``, with ``notice_date`` / ``conclusion_date``, ``decision_date``,
+``visit_planned_on``), ``cycle``, ``findings`` (each with ``no``, ``criterion``,
+``description``, ``due_on``) and ``findings_more``, ``link`` (the inspection's page, added by
+the notify activity), ``deadline_kind`` (else the deadline key's first part names the
 deadline), ``due_on`` (ISO date), ``days_left`` or ``days_before`` (working days),
 ``days_overdue``, ``criterion``, ``finding_no``, ``level`` (escalation level: a number from 1,
 or a chain step such as ``head_of_unit``), ``reason`` (an extension request's), ``outcome``
@@ -98,8 +101,53 @@ def level_label(level: Any) -> tuple[str, str]:
 
 
 def render(kind: NoticeKind, payload: Mapping[str, Any], deadline: str = "") -> Rendered:
-    """The subject and body of a ``kind`` notification in both languages."""
-    return _TEMPLATES[kind](_Context(payload, deadline))
+    """The subject and body of a ``kind`` notification in both languages: what happened,
+    then the findings it concerns and the page's link."""
+    c = _Context(payload, deadline)
+    text = _TEMPLATES[kind](c)
+    findings_vi, findings_en = _findings(c, kind)
+    link = str(payload.get("link") or "")
+    return Rendered(
+        subject_vi=text.subject_vi,
+        subject_en=text.subject_en,
+        body_vi=_lines(text.body_vi, *findings_vi, _if(link, f"Xem chi tiết: {link}")),
+        body_en=_lines(text.body_en, *findings_en, _if(link, f"Details: {link}")),
+    )
+
+
+def _findings(c: "_Context", kind: NoticeKind) -> tuple[list[str], list[str]]:
+    """The open findings with their due dates: all of them in the conclusion; in a reminder
+    or an overdue notice only from the second cycle on, which ones are still open."""
+    listed = c.payload.get("findings")
+    items = [i for i in listed if isinstance(i, Mapping)] if isinstance(listed, list) else []
+    more = _int(c.payload.get("findings_more")) or 0
+    cycle = _int(c.payload.get("cycle")) or 1
+    if not items or (kind is not NoticeKind.CONCLUSION_ISSUED and cycle < 2):
+        return [], []
+    if kind is NoticeKind.CONCLUSION_ISSUED:
+        vi = ["Các tồn tại, hạn chế phải khắc phục:"]
+        en = ["Findings to remediate:"]
+    else:
+        vi = [f"Lần khắc phục thứ {cycle}: các tồn tại, hạn chế còn chưa khắc phục xong:"]
+        en = [f"Remediation cycle {cycle}: findings still open:"]
+    for item in items:
+        no, criterion = item.get("no"), str(item.get("criterion") or "")
+        description = str(item.get("description") or "")
+        due = as_date(item.get("due_on"))
+        vi.append(
+            f"- Số {no}{_paren(criterion)}"
+            + (f": {description}" if description else "")
+            + (f" — hạn khắc phục {vi_date(due)}" if due else "")
+        )
+        en.append(
+            f"- No. {no}{_paren(criterion)}"
+            + (f": {description}" if description else "")
+            + (f" — due {en_date(due)}" if due else "")
+        )
+    if more > 0:
+        vi.append(f"(và {more} tồn tại khác)")
+        en.append(f"(and {more} more)")
+    return vi, en
 
 
 class _Context:
@@ -110,12 +158,11 @@ class _Context:
         self.title = str(payload.get("title") or "")
         self.unit = str(payload.get("unit_name") or "")
         self.decision = str(payload.get("decision_number") or "")
-        self.number = str(
-            payload.get("number")
-            or payload.get("notice_number")
-            or payload.get("conclusion_number")
-            or ""
-        )
+        self.number = str(payload.get("number") or "")
+        self.notice = _paper(payload, "notice")
+        self.conclusion = _paper(payload, "conclusion")
+        self.decision_date = as_date(payload.get("decision_date"))
+        self.visit_on = as_date(payload.get("visit_planned_on"))
         self.criterion = str(payload.get("criterion") or "")
         self.reason = str(payload.get("reason") or "")
         self.days_left = _int(payload.get("days_left", payload.get("days_before")))
@@ -140,6 +187,58 @@ class _Context:
         return bool(self.unit) and self.unit not in self.title
 
 
+@dataclass(frozen=True)
+class _Paper:
+    """A document's number and date as the notice names them."""
+
+    number: str
+    on: date | None
+
+    def vi(self, name: str) -> str:
+        return f"{name} số {self.number}" + (f" {vi_date(self.on)}" if self.on else "")
+
+    def en(self, name: str) -> str:
+        return f"{name} {self.number}" + (f" of {en_date(self.on)}" if self.on else "")
+
+
+def _paper(payload: Mapping[str, Any], name: str) -> _Paper | None:
+    number = str(payload.get(f"{name}_number") or "")
+    return _Paper(number, as_date(payload.get(f"{name}_date"))) if number else None
+
+
+def _reference(c: "_Context") -> tuple[str | None, str | None]:
+    """The latest document a reminder or decision concerns: the conclusion, else the notice,
+    else the decision."""
+    if c.conclusion:
+        return (
+            c.conclusion.vi("Theo Thông báo kết luận kiểm tra") + ".",
+            c.conclusion.en("Under conclusion notice") + ".",
+        )
+    if c.notice:
+        return (c.notice.vi("Theo Thông báo kiểm tra") + ".", c.notice.en("Under notice") + ".")
+    if c.decision:
+        decision = _Paper(c.decision, c.decision_date)
+        return (
+            decision.vi("Theo Quyết định kiểm tra") + ".",
+            decision.en("Under inspection decision") + ".",
+        )
+    return None, None
+
+
+def _item(c: "_Context") -> tuple[str | None, str | None]:
+    """Which finding a deadline is about: its number and criterion, or the criterion."""
+    finding = _int(c.payload.get("finding_no"))
+    if finding:
+        return (
+            f"Tồn tại số {finding}{_paren(c.criterion)}.",
+            f"Finding {finding}{_paren(c.criterion)}.",
+        )
+    return (
+        _if(c.criterion, f"Tiêu chí: {c.criterion}."),
+        _if(c.criterion, f"Criterion: {c.criterion}."),
+    )
+
+
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -160,37 +259,49 @@ def _if(value: object, text: str) -> str | None:
     return text if value else None
 
 
+def _said_vi(paper: _Paper | None, name: str) -> str | None:
+    return paper.vi(name) + "." if paper else None
+
+
+def _said_en(paper: _Paper | None, name: str) -> str | None:
+    return paper.en(name) + "." if paper else None
+
+
 def _notice_issued(c: _Context) -> Rendered:
+    notice = c.notice or (_Paper(c.number, None) if c.number else None)
+    decision = _Paper(c.decision, c.decision_date) if c.decision else None
+    visit = c.visit_on or as_date(c.payload.get("due_on"))
     return Rendered(
         subject_vi=f"Thông báo kiểm tra: {c.title}",
         subject_en=f"Inspection notice: {c.title}",
         body_vi=_lines(
             f"Thông báo về {c.about_vi()}.",
-            _if(c.decision, f"Căn cứ Quyết định kiểm tra số {c.decision}."),
-            _if(c.number, f"Thông báo số {c.number}."),
-            _if(c.due_vi, f"Đoàn kiểm tra dự kiến làm việc tại đơn vị {c.due_vi}."),
+            _said_vi(decision, "Căn cứ Quyết định kiểm tra"),
+            _said_vi(notice, "Thông báo kiểm tra"),
+            f"Đoàn kiểm tra dự kiến làm việc tại đơn vị {vi_date(visit)}." if visit else None,
         ),
         body_en=_lines(
             f"Notice of {c.about_en()}.",
-            _if(c.decision, f"Under inspection decision {c.decision}."),
-            _if(c.number, f"Notice number {c.number}."),
-            _if(c.due_en, f"The team plans to visit on {c.due_en}."),
+            _said_en(decision, "Under inspection decision"),
+            _said_en(notice, "Notice"),
+            f"The team plans to visit on {en_date(visit)}." if visit else None,
         ),
     )
 
 
 def _conclusion_issued(c: _Context) -> Rendered:
+    conclusion = c.conclusion or (_Paper(c.number, None) if c.number else None)
     return Rendered(
         subject_vi=f"Kết luận kiểm tra: {c.title}",
         subject_en=f"Inspection conclusion: {c.title}",
         body_vi=_lines(
             f"Đã ban hành kết luận {c.about_vi()}.",
-            _if(c.number, f"Thông báo kết luận số {c.number}."),
+            _said_vi(conclusion, "Thông báo kết luận kiểm tra"),
             _if(c.due_vi, f"Thời hạn khắc phục: {c.due_vi}."),
         ),
         body_en=_lines(
             f"The conclusion of {c.about_en()} has been issued.",
-            _if(c.number, f"Conclusion notice {c.number}."),
+            _said_en(conclusion, "Conclusion notice"),
             _if(c.due_en, f"Remediation is due on {c.due_en}."),
         ),
     )
@@ -199,6 +310,8 @@ def _conclusion_issued(c: _Context) -> Rendered:
 def _reminder(c: _Context) -> Rendered:
     left_vi = f" (còn {c.days_left} ngày làm việc)" if c.days_left is not None else ""
     left_en = f" ({c.days_left} working days left)" if c.days_left is not None else ""
+    item_vi, item_en = _item(c)
+    ref_vi, ref_en = _reference(c)
     return Rendered(
         subject_vi=f"Nhắc hạn: {c.what_vi} — {c.title}",
         subject_en=f"Reminder: {c.what_en} — {c.title}",
@@ -206,13 +319,15 @@ def _reminder(c: _Context) -> Rendered:
             f"{_cap(c.what_vi)} của {c.about_vi()} đến hạn {c.due_vi}{left_vi}."
             if c.due_vi
             else f"{_cap(c.what_vi)} của {c.about_vi()} sắp đến hạn.",
-            _if(c.criterion, f"Tiêu chí: {c.criterion}."),
+            item_vi,
+            ref_vi,
         ),
         body_en=_lines(
             f"{_cap(c.what_en)} of {c.about_en()} is due on {c.due_en}{left_en}."
             if c.due_en
             else f"{_cap(c.what_en)} of {c.about_en()} is due soon.",
-            _if(c.criterion, f"Criterion: {c.criterion}."),
+            item_en,
+            ref_en,
         ),
     )
 
@@ -231,27 +346,33 @@ def _overdue_sentences(c: _Context) -> tuple[str, str]:
 
 def _overdue(c: _Context) -> Rendered:
     vi, en = _overdue_sentences(c)
+    item_vi, item_en = _item(c)
+    ref_vi, ref_en = _reference(c)
     return Rendered(
         subject_vi=f"Quá hạn: {c.what_vi} — {c.title}",
         subject_en=f"Overdue: {c.what_en} — {c.title}",
-        body_vi=_lines(vi, _if(c.criterion, f"Tiêu chí: {c.criterion}.")),
-        body_en=_lines(en, _if(c.criterion, f"Criterion: {c.criterion}.")),
+        body_vi=_lines(vi, item_vi, ref_vi),
+        body_en=_lines(en, item_en, ref_en),
     )
 
 
 def _escalation(c: _Context) -> Rendered:
     vi, en = _overdue_sentences(c)
+    item_vi, item_en = _item(c)
+    ref_vi, ref_en = _reference(c)
     return Rendered(
         subject_vi=f"Báo cáo quá hạn{_paren(c.level_vi)}: {c.what_vi} — {c.title}",
         subject_en=f"Overdue escalation{_paren(c.level_en)}: {c.what_en} — {c.title}",
         body_vi=_lines(
             vi,
-            _if(c.criterion, f"Tiêu chí: {c.criterion}."),
+            item_vi,
+            ref_vi,
             _if(c.level_vi, f"Theo quy trình xử lý quá hạn, việc này được báo tới {c.level_vi}."),
         ),
         body_en=_lines(
             en,
-            _if(c.criterion, f"Criterion: {c.criterion}."),
+            item_en,
+            ref_en,
             _if(c.level_en, f"Under the overdue procedure this is now raised to {c.level_en}."),
         ),
     )
@@ -299,6 +420,7 @@ def _extension_decided(c: _Context) -> Rendered:
             _if(c.criterion and not finding, f"Tiêu chí: {c.criterion}."),
             _if(c.due_vi, when_vi),
             _if(note, f"Ý kiến: {note}"),
+            _reference(c)[0],
         ),
         body_en=_lines(
             f"{en} for {c.what_en} of {c.about_en()}.",
@@ -306,6 +428,7 @@ def _extension_decided(c: _Context) -> Rendered:
             _if(c.criterion and not finding, f"Criterion: {c.criterion}."),
             _if(c.due_en, when_en),
             _if(note, f"Note: {note}"),
+            _reference(c)[1],
         ),
     )
 
@@ -352,7 +475,7 @@ def _digest(c: _Context) -> Rendered:
 
 
 def _self_inspection_reported(c: _Context) -> Rendered:
-    findings = _int(c.payload.get("findings")) or 0
+    findings = _int(c.payload.get("findings_total")) or 0
     resolved = _int(c.payload.get("resolved")) or 0
     referred = _int(c.payload.get("referred")) or 0
     return Rendered(

@@ -199,6 +199,13 @@ def summary_xlsx(report: SummaryReport) -> bytes:
             "Loại kiểm tra",
             _KIND_VI.get(report.kind, report.kind) if report.kind else "Tất cả",
         ],
+        ["plan", "Kế hoạch", report.plan_number or "Tất cả"],
+        ["issuer", "Cơ quan ban hành", report.issuer_name or "Tất cả"],
+        [
+            "attached_as_parent",
+            "Đơn vị trực thuộc UBND tính vào cấp của UBND",
+            "Có" if report.attached_as_parent else "Không",
+        ],
         *([key, label, getattr(report, key)] for key, label in TOTAL_LABELS.items()),
     ]
     _sheet(wb, "Tổng hợp", _columns("Mã", "Nội dung", "Giá trị"), totals)

@@ -24,6 +24,17 @@ def _period(report: SummaryReport) -> str:
     return f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
 
 
+def _scope(report: SummaryReport) -> list[str]:
+    """Which inspections the figures count, when the report is narrowed to a plan or an
+    issuing organisation."""
+    parts = []
+    if report.plan_number:
+        parts.append(f"theo Kế hoạch số {report.plan_number}")
+    if report.issuer_name:
+        parts.append(f"do {report.issuer_name} quyết định kiểm tra")
+    return [f"Số liệu gồm các cuộc kiểm tra {', '.join(parts)}."] if parts else []
+
+
 def context(session: Session, viewer: Viewer, report: SummaryReport) -> DocumentContext:
     """What the report says: the figures of the summary, in the order offices write them."""
     issuer = session.get(Organisation, viewer.authority_root) if viewer.authority_root else None
@@ -39,6 +50,7 @@ def context(session: Session, viewer: Viewer, report: SummaryReport) -> Document
                 f"Trong {period}, đã tiến hành {report.inspections} cuộc kiểm tra công vụ"
                 + (f" (trong đó {report.cancelled} cuộc bị đình chỉ)" if report.cancelled else "")
                 + ".",
+                *_scope(report),
             ],
             table=Table(header=["Loại hình", "Số cuộc", "Tỷ lệ"], rows=_rows(report.by_kind))
             if report.by_kind
@@ -46,6 +58,12 @@ def context(session: Session, viewer: Viewer, report: SummaryReport) -> Document
         ),
         Section(
             heading="1. Theo cấp đơn vị được kiểm tra",
+            paragraphs=[
+                "Đơn vị trực thuộc Ủy ban nhân dân (bộ phận một cửa, cơ quan chuyên môn) được "
+                "tính vào cấp của Ủy ban nhân dân đó."
+                if report.attached_as_parent
+                else "Mỗi đơn vị được tính theo cấp của chính đơn vị."
+            ],
             table=Table(header=["Cấp", "Số cuộc", "Tỷ lệ"], rows=_rows(report.by_level))
             if report.by_level
             else None,
@@ -107,7 +125,8 @@ def context(session: Session, viewer: Viewer, report: SummaryReport) -> Document
         signed_on=None,
         title="BÁO CÁO",
         subject=f"Kết quả công tác kiểm tra công vụ {period}"
-        + (f" — {report.organisation_name}" if report.organisation_name else ""),
+        + (f" — {report.organisation_name}" if report.organisation_name else "")
+        + (f" — Kế hoạch {report.plan_number}" if report.plan_number else ""),
         sections=sections,
         signatures=[Signature(form="TM.", authority="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH")],
         recipients=["- Bộ Nội vụ;", "- Lưu: VT."],

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     )
     task_queue: str = "kiemtra"
     policy_file: Path | None = None
+    # Where people open the pages: notifications link to the inspection's page there.
+    public_url: str = Field(default="http://localhost:8000", max_length=500)
 
     @property
     def resolved_database_url(self) -> str:

@@ -339,6 +339,54 @@ def next_wake(s: InspectionSnapshot, calendar: WorkingCalendar) -> datetime | No
     return min((i.at for i in agenda(s, calendar) if i.key not in s.sent), default=None)
 
 
+# Notices that list the current cycle's open findings with their due dates.
+FINDINGS_TOLD = frozenset(
+    {NoticeKind.CONCLUSION_ISSUED, NoticeKind.REMINDER, NoticeKind.OVERDUE, NoticeKind.ESCALATION}
+)
+# At most this many findings in one notice (each with a shortened description): the
+# payload is in the workflow's history once per notice; the page has the rest.
+FINDINGS_TOLD_MAX = 20
+DESCRIPTION_TOLD_MAX = 160
+
+
+def paper_facts(s: InspectionSnapshot) -> dict[str, object]:
+    """The documents' numbers and dates the snapshot knows (a number the register allocates
+    is added by the notify activity), the planned visit day and the remediation cycle."""
+    facts: dict[str, object] = {"cycle": s.cycle}
+    if s.decision.signed_on is not None:
+        facts["decision_date"] = s.decision.signed_on.isoformat()
+    if s.notice_number:
+        facts["notice_number"] = s.notice_number
+    if s.notice_sent_at is not None:
+        facts["notice_date"] = local_date(s.notice_sent_at).isoformat()
+    if s.visit_planned_on is not None:
+        facts["visit_planned_on"] = s.visit_planned_on.isoformat()
+    if s.conclusion_number:
+        facts["conclusion_number"] = s.conclusion_number
+    if s.concluded_at is not None:
+        facts["conclusion_date"] = local_date(s.concluded_at).isoformat()
+    return facts
+
+
+def open_findings(s: InspectionSnapshot) -> dict[str, object]:
+    """The current cycle's open remediation items, each with its finding and due date."""
+    items = [i for i in s.remediation if i.cycle == s.cycle and i.status is RemediationStatus.OPEN]
+    told = []
+    for item in items[:FINDINGS_TOLD_MAX]:
+        finding = s.finding(item.finding_no)
+        told.append(
+            {
+                "no": item.finding_no,
+                "criterion": finding.criterion if finding else "",
+                "description": (finding.description if finding else "")[:DESCRIPTION_TOLD_MAX],
+                "due_on": item.due_on.isoformat(),
+            }
+        )
+    if not told:
+        return {}
+    return {"findings": told, "findings_more": len(items) - len(told)}
+
+
 def notification(
     s: InspectionSnapshot,
     kind: NoticeKind,
@@ -352,7 +400,10 @@ def notification(
         "unit_name": s.unit_name,
         "decision_number": s.decision.number,
         "state": s.state.value,
+        **paper_facts(s),
     }
+    if kind in FINDINGS_TOLD:
+        payload |= open_findings(s)
     return NotifyInput(
         inspection_id=s.inspection_id,
         kind=kind,
@@ -374,7 +425,7 @@ def self_report_details(s: InspectionSnapshot) -> dict[str, object]:
     statuses = [f.status.value for f in s.findings]
     return {
         "conclusion_number": s.conclusion_number,
-        "findings": len(statuses),
+        "findings_total": len(statuses),
         "resolved": statuses.count("resolved"),
         "referred": statuses.count("referred"),
     }

@@ -74,6 +74,28 @@ def level_group(level: str) -> str:
     return LEVEL_GROUP_OF.get(level, level)
 
 
+# People's Committees: the bodies a unit without a level of its own is attached to.
+PEOPLES_COMMITTEE_LEVELS = frozenset({"province", "district", "commune", "ward", "special_zone"})
+# Report lines of bodies that count as themselves wherever they sit in the tree: People's
+# Committees, departments, public service units (schools are legal persons of their own).
+BODY_GROUPS = frozenset({"province", "district", "commune", "department", "public_service_unit"})
+
+
+def report_group(level: str, parent_level: str | None, attached_as_parent: bool = True) -> str:
+    """The report line of a unit of ``level`` whose parent is of ``parent_level``.
+
+    With ``attached_as_parent`` (the default, as offices count: seed 004's "19 UBND xã,
+    phường" include visits to their one-stop shops), a unit attached to a People's
+    Committee counts under that Committee's level: its parent is a People's Committee and
+    it is not itself a body with a line of its own (``BODY_GROUPS``): a one-stop shop
+    (Bộ phận một cửa), an agency of the Committee (Phòng … quận counts at district level),
+    or a unit of a level the tree names freely. Off, every unit counts by its own level."""
+    own = level_group(level)
+    if attached_as_parent and parent_level in PEOPLES_COMMITTEE_LEVELS and own not in BODY_GROUPS:
+        return level_group(parent_level)
+    return own
+
+
 def level_group_label(group: str) -> Label:
     return LEVEL_GROUP_LABELS.get(group, (group, group))
 

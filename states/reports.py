@@ -70,6 +70,17 @@ class SummaryReport(Contract):
     organisation_id: str | None = None
     organisation_name: str = ""
     kind: str | None = Field(default=None, description="only inspections of this kind")
+    attached_as_parent: bool = Field(
+        default=True,
+        description="a unit attached to a People's Committee (its one-stop shop, an agency "
+        "of the Committee) counted under the Committee's level; false: by its own level",
+    )
+    plan_id: str | None = Field(default=None, description="only inspections of this plan")
+    plan_number: str = ""
+    issuer_id: str | None = Field(
+        default=None, description="only inspections this organisation issued"
+    )
+    issuer_name: str = ""
     inspections: int
     cancelled: int = Field(description="of which terminated (đình chỉ) before the conclusion")
     by_kind: list[Line]

@@ -101,6 +101,24 @@ def find(session: Session, key: str) -> Document | None:
     return session.exec(select(Document).where(Document.key == key)).first()
 
 
+def papers_of(
+    session: Session, inspection_id: str, papers: tuple[str, ...]
+) -> dict[str, tuple[str, date | None]]:
+    """The number and date of each of ``papers`` (``states.paper.Paper`` values) one
+    inspection has in the register, the latest of a kind when it has several."""
+    found: dict[str, tuple[str, date | None]] = {}
+    rows = session.exec(
+        select(Document)
+        .where(Document.inspection_id == inspection_id)
+        .order_by(col(Document.created_at), col(Document.id))
+    ).all()
+    for document in rows:
+        paper = document.key.rsplit(":", 1)[-1]
+        if paper in papers:
+            found[paper] = (document.symbol, document.signed_on)
+    return found
+
+
 def _raise_counter(session: Session, entry: Entry, at_least: int | None) -> int:
     """The counter after this document: one more, or the typed number when it is larger."""
     params = {"i": entry.issuer_id, "t": entry.type, "y": entry.year}

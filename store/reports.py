@@ -10,11 +10,18 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from states.calendar import VN_TZ
 from states.checklist import CRITERIA, GROUPS, STANDARD_CODES
-from states.labels import KIND_LABELS, level_group, level_group_label, level_sort_key
+from states.labels import (
+    KIND_LABELS,
+    level_group,
+    level_group_label,
+    level_sort_key,
+    report_group,
+)
 from states.plans import (
     CoverageStatus,
     PlanItemStatus,
@@ -53,6 +60,7 @@ from store.tables import (
     Inspection,
     Organisation,
     Plan,
+    PlanItem,
     RemediationRecord,
 )
 
@@ -68,6 +76,13 @@ class SummaryQuery:
     # The organisation's chain, root … organisation: narrows the report to its subtree.
     organisation_chain: tuple[str, ...] = ()
     kind: str | None = None
+    # A unit attached to a People's Committee counts under its level (states.labels).
+    attached_as_parent: bool = True
+    # Only inspections started from this plan's items; only those this organisation issued.
+    plan_id: str | None = None
+    plan_number: str = ""
+    issuer_id: str | None = None
+    issuer_name: str = ""
 
 
 def _day_start(day: date) -> datetime:
@@ -86,7 +101,32 @@ def report_scope(viewer: Viewer, q: SummaryQuery) -> tuple[Scoped, list[Any]]:
     ]
     if q.kind:
         where.append(s.kind == q.kind)
+    if q.plan_id:
+        where.append(s.plan_item_id.in_(select(PlanItem.id).where(PlanItem.plan_id == q.plan_id)))
+    if q.issuer_id:
+        where.append(s.issuer_id == q.issuer_id)
     return s, where
+
+
+def issuers_seen(session: Session, viewer: Viewer, limit: int = 200) -> list[tuple[str, str]]:
+    """The organisations that issued inspections ``viewer`` may see (id, name), by name:
+    the choices of the issuer filter, and the ids it accepts."""
+    s = scoped(viewer)
+    issued = select(s.issuer_id).where(*s.where, s.issuer_id.is_not(None)).distinct()
+    rows = session.exec(
+        select(Organisation.id, Organisation.name)
+        .where(col(Organisation.id).in_(issued))
+        .order_by(col(Organisation.name))
+        .limit(limit)
+    ).all()
+    return [(oid, name) for oid, name in rows]
+
+
+def issuer_seen(session: Session, viewer: Viewer, issuer_id: str) -> bool:
+    """Whether ``viewer`` may see an inspection ``issuer_id`` issued."""
+    s = scoped(viewer)
+    found = session.exec(select(s.inspection_id).where(*s.where, s.issuer_id == issuer_id).limit(1))
+    return found.first() is not None
 
 
 def _lines(
@@ -111,13 +151,15 @@ def summary(session: Session, viewer: Viewer, q: SummaryQuery) -> SummaryReport:
 
     kinds = dict(session.exec(select(s.kind, func.count()).where(*where).group_by(s.kind)).all())
     levels: Counter[str] = Counter()
-    for level, n in session.exec(
-        select(Organisation.level, func.count())
+    parent = aliased(Organisation)
+    for level, parent_level, n in session.exec(
+        select(Organisation.level, parent.level, func.count())
         .join_from(s.source, Organisation, col(Organisation.id) == s.unit_id)
+        .outerjoin(parent, col(parent.id) == col(Organisation.parent_id))
         .where(*where)
-        .group_by(col(Organisation.level))
+        .group_by(col(Organisation.level), col(parent.level))
     ).all():
-        levels[level_group(level)] += n
+        levels[report_group(level, parent_level, q.attached_as_parent)] += n
 
     by_criterion: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
@@ -140,6 +182,11 @@ def summary(session: Session, viewer: Viewer, q: SummaryQuery) -> SummaryReport:
         organisation_id=q.organisation_id,
         organisation_name=q.organisation_name,
         kind=q.kind,
+        attached_as_parent=q.attached_as_parent,
+        plan_id=q.plan_id,
+        plan_number=q.plan_number,
+        issuer_id=q.issuer_id,
+        issuer_name=q.issuer_name,
         inspections=sum(kinds.values()),
         cancelled=session.exec(
             select(func.count()).where(*where, s.state == InspectionState.CANCELLED)

@@ -33,6 +33,7 @@ class Scoped:
     secret: Any
     unit_id: Any
     plan_item_id: Any
+    issuer_id: Any
     where: tuple[Any, ...]
 
 
@@ -49,6 +50,7 @@ def _index(key: str, *where: Any) -> Scoped:
         col(s.secret),
         col(s.unit_id),
         col(s.plan_item_id),
+        col(s.issuer_id),
         (col(s.organisation_id) == key, *where),
     )
 
@@ -66,6 +68,7 @@ def _rows(*where: Any) -> Scoped:
         col(i.secret),
         col(i.unit_id),
         col(i.plan_item_id),
+        col(i.issuer_id),
         where,
     )
 

@@ -1,5 +1,5 @@
-"""The work page's reads: the inspections that may hold a step for a person now, a unit's
-remediation items, and a leader's overview.
+"""The work page's reads: the inspections that may hold a step for a person now and a
+leader's overview (a unit's remediation items are ``store.remediations``').
 
 Candidates are chosen in SQL — visible to the person (the list's own scope), open, in a
 state where their party has a step, bounded per state — and only then does
@@ -10,7 +10,6 @@ Nothing here decides who may act.
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from threading import Lock
 from typing import Any
 
@@ -22,13 +21,12 @@ from states.models import InspectionSnapshot
 from states.scope import Viewer
 from states.sides import OFFICE_ROLES
 from states.triggers import TRIGGERS
-from states.vocabulary import TERMINAL_STATES, RemediationStatus, Role, Trigger
+from states.vocabulary import Role, Trigger
 from store.scope import NOWHERE, scoped
 from store.tables import (
     Event,
     Inspection,
     InspectionScope,
-    RemediationRecord,
     SnapshotRecord,
 )
 
@@ -197,57 +195,6 @@ class ParsedSnapshots:
 
 
 PARSED = ParsedSnapshots()
-
-
-@dataclass(frozen=True)
-class RemediationRow:
-    """One remediation item of the current cycle, with its inspection's name."""
-
-    inspection_id: str
-    title: str
-    unit_name: str
-    decision_number: str
-    finding_no: int
-    action: str
-    due_on: date
-    status: RemediationStatus
-
-
-def remediation_items(
-    session: Session, viewer: Viewer, limit: int = REMEDIATION_ROWS
-) -> list[RemediationRow]:
-    """The current cycle's remediation items of the open inspections ``viewer`` may see:
-    open ones first, then by due date."""
-    s = scoped(viewer)
-    visible = select(s.inspection_id).where(
-        *s.where, s.state.not_in(sorted(t.value for t in TERMINAL_STATES))
-    )
-    r, i = RemediationRecord, Inspection
-    rows = session.exec(
-        select(r, i.title, i.unit_name, i.decision_number)
-        .join(i, col(i.id) == col(r.inspection_id))
-        .where(col(r.inspection_id).in_(visible), col(r.cycle) == col(i.cycle))
-        .order_by(
-            case((col(r.status) == RemediationStatus.OPEN.value, 0), else_=1),
-            col(r.due_on),
-            col(r.inspection_id),
-            col(r.finding_no),
-        )
-        .limit(limit)
-    ).all()
-    return [
-        RemediationRow(
-            inspection_id=item.inspection_id,
-            title=title,
-            unit_name=unit_name,
-            decision_number=number,
-            finding_no=item.finding_no,
-            action=item.action,
-            due_on=item.due_on,
-            status=RemediationStatus(item.status),
-        )
-        for item, title, unit_name, number in rows
-    ]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from temporalio.worker import Worker
 
 from activities.digest import DigestActivities
 from activities.mailer import SmtpMailer
-from activities.notify import NotifyActivities
+from activities.notify import DEFAULT_PUBLIC_URL, NotifyActivities
 from activities.records import RecordsActivities
 from worker.settings import WorkerSettings
 from workflows.digest import DigestWorkflow
@@ -28,17 +28,19 @@ def build_worker(
     max_concurrent_activities: int = 50,
     mailer: SmtpMailer | None = None,
     max_concurrent_workflow_tasks: int = 20,
+    public_url: str = DEFAULT_PUBLIC_URL,
 ) -> Worker:
     """A worker running every kiemtra workflow and activity on ``task_queue``.
 
-    Without a ``mailer`` notifications are delivered in-app only. Workflow task slots are
+    Without a ``mailer`` notifications are delivered in-app only; they link to the pages
+    at ``public_url``. Workflow task slots are
     few on purpose: a task the worker has taken but cannot run within the server's 10 s
     task timeout is timed out and done twice, and the SDK's default (100) let a burst of
     due reminders on a 2-core machine queue that long inside the worker.
     """
     cache_bytecode(WORKFLOWS)
-    records = RecordsActivities(engine, mailer)
-    notify = NotifyActivities(engine, mailer)
+    records = RecordsActivities(engine, mailer, public_url)
+    notify = NotifyActivities(engine, mailer, public_url)
     digest = DigestActivities(engine, client)
     return Worker(
         client,

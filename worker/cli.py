@@ -94,6 +94,7 @@ async def run_worker(settings: WorkerSettings) -> None:
         settings.max_concurrent_activities,
         mailer=build_mailer(settings),
         max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
+        public_url=settings.public_url,
     )
     await ensure_digest_schedule(client, settings.task_queue)
     logging.info("kiemtra worker polling %s on %s", settings.task_queue, settings.temporal_address)

@@ -245,6 +245,7 @@ async def _run(options: StackOptions, stop: asyncio.Event, hurry: asyncio.Event)
             worker_settings.max_concurrent_activities,
             mailer=build_mailer(worker_settings),
             max_concurrent_workflow_tasks=worker_settings.max_concurrent_workflow_tasks,
+            public_url=worker_settings.public_url,
         )
         worker_task = asyncio.create_task(worker.run())
         teardown.push_async_callback(_stop_worker, worker, worker_task)

@@ -13,6 +13,7 @@ from api.errors import ApiError, ErrorCode, not_found
 from api.files import CSV, DOCX, SVG, XLSX, attachment, file_response, svg
 from api.scope import ViewerDep
 from documents.render import render_docx
+from states.bounds import ID_MAX
 from states.calendar import local_date
 from states.complaints import may_read
 from states.reports import CoverageReport, SummaryReport
@@ -20,7 +21,7 @@ from states.vocabulary import InspectionKind
 from store import complaints
 from store import plans as store_plans
 from store.queries import ancestry
-from store.reports import SummaryQuery, coverage, summary
+from store.reports import SummaryQuery, coverage, issuer_seen, summary
 from store.tables import Organisation
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -45,6 +46,19 @@ def summary_report(
         str | None, Query(max_length=64, description="only units in this organisation's subtree")
     ] = None,
     kind: InspectionKind | None = None,
+    plan_id: Annotated[
+        str | None, Query(max_length=ID_MAX, description="only inspections of this plan's items")
+    ] = None,
+    issuer_id: Annotated[
+        str | None, Query(max_length=ID_MAX, description="only inspections it issued")
+    ] = None,
+    attached_as_parent: Annotated[
+        bool,
+        Query(
+            description="count a unit attached to a People's Committee (its one-stop shop, an "
+            "agency of the Committee) under the Committee's level; false: by its own level"
+        ),
+    ] = True,
 ) -> SummaryReport:
     today = _today()
     start = date_from or date(today.year, 1, 1)
@@ -66,7 +80,37 @@ def summary_report(
                 {"id": organisation},
             )
         name, chain = org.name, (*ancestry(session, org.id), org.id)
-    query = SummaryQuery(start, end, today, organisation, name, chain, kind.value if kind else None)
+    plan_number = ""
+    if plan_id:
+        plan = store_plans.visible_plan(session, viewer, plan_id)
+        if plan is None:
+            raise not_found("plan", plan_id)
+        plan_number = plan.number
+    issuer_name = ""
+    if issuer_id:
+        # Unknown, or issuing nothing the caller may see: one answer, telling nothing.
+        issuer = session.get(Organisation, issuer_id)
+        if issuer is None or not issuer_seen(session, viewer, issuer_id):
+            raise ApiError(
+                ErrorCode.INVALID_COMMAND,
+                f"unknown issuing organisation {issuer_id}",
+                {"issuer_id": issuer_id},
+            )
+        issuer_name = issuer.name
+    query = SummaryQuery(
+        start,
+        end,
+        today,
+        organisation,
+        name,
+        chain,
+        kind.value if kind else None,
+        attached_as_parent=attached_as_parent,
+        plan_id=plan_id,
+        plan_number=plan_number,
+        issuer_id=issuer_id,
+        issuer_name=issuer_name,
+    )
     report = summary(session, viewer, query)
     if viewer.authority_root is not None and may_read(viewer, viewer.authority_root):
         counted = complaints.figures(session, viewer.authority_root, start, end, organisation)

@@ -36,6 +36,7 @@ from states.scope import Viewer
 from states.vocabulary import InspectionKind, Role
 from store import plans as store_plans
 from store.queries import organisations
+from store.reports import issuers_seen
 from store.tables import Organisation
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
@@ -47,7 +48,10 @@ DayFilter = Annotated[str, Query(max_length=10)]
 FromFilter = Annotated[str, Query(alias="from", max_length=10)]
 ToFilter = Annotated[str, Query(alias="to", max_length=10)]
 KindFilter = Annotated[str, Query(max_length=20)]
-SUMMARY_FILTERS = ("from", "to", "organisation", "kind")
+SUMMARY_FILTERS = ("from", "to", "organisation", "kind", "plan_id", "issuer_id")
+# The level setting's checkbox: a hidden "false" before it, so unticked is "false" and a
+# link without the field keeps the default (on); the last value sent wins.
+AttachedFilter = Annotated[str, Query(alias="attached_as_parent", max_length=5)]
 
 
 def number(value: int, language: str) -> str:
@@ -79,6 +83,9 @@ class Filters:
     kind: InspectionKind | None = None
     plan: str | None = None
     on: date | None = None
+    summary_plan: str | None = None
+    issuer: str | None = None
+    attached_as_parent: bool = True
 
 
 def read_filters(language: str, **raw: str) -> Filters:
@@ -101,6 +108,9 @@ def read_filters(language: str, **raw: str) -> Filters:
             f.errors["kind"] = gettext(language, "Choose a kind from the list.")
     f.organisation = f.raw.get("organisation") or None
     f.plan = f.raw.get("plan") or None
+    f.summary_plan = f.raw.get("plan_id") or None
+    f.issuer = f.raw.get("issuer_id") or None
+    f.attached_as_parent = f.raw.get("attached_as_parent", "").lower() not in ("false", "0", "off")
     return f
 
 
@@ -110,10 +120,24 @@ def run_summary(db: Session, viewer: Viewer, f: Filters, language: str) -> Summa
     if any(name in f.errors for name in SUMMARY_FILTERS):
         return None
     try:
-        return summary_report(viewer, db, f.date_from, f.date_to, f.organisation, f.kind)
+        return summary_report(
+            viewer,
+            db,
+            f.date_from,
+            f.date_to,
+            f.organisation,
+            f.kind,
+            plan_id=f.summary_plan,
+            issuer_id=f.issuer,
+            attached_as_parent=f.attached_as_parent,
+        )
     except ApiError as refused:
         if refused.error is ErrorCode.INVALID_PAYLOAD:
             f.errors["to"] = gettext(language, "The end of the period is before its start.")
+        elif refused.error is ErrorCode.NOT_FOUND and f.summary_plan:
+            f.errors["plan_id"] = gettext(language, "Choose a plan from the list.")
+        elif refused.error is ErrorCode.INVALID_COMMAND and "issuer_id" in (refused.detail or {}):
+            f.errors["issuer_id"] = gettext(language, "Choose an organisation from the list.")
         elif refused.error is ErrorCode.INVALID_COMMAND:
             f.errors["organisation"] = gettext(language, "Choose an organisation from the list.")
         else:
@@ -180,6 +204,9 @@ def reports(
     kind: KindFilter = "",
     plan: Annotated[str | None, Query(max_length=ID_MAX)] = None,
     on: DayFilter = "",
+    plan_id: Filter = "",
+    issuer_id: Filter = "",
+    attached_as_parent: AttachedFilter = "",
 ) -> Response:
     """Both reports under one GET form kept in the URL; htmx swaps the block below it."""
     language = read_session(request).language
@@ -190,6 +217,9 @@ def reports(
         kind=kind,
         plan=plan or "",
         on=on,
+        plan_id=plan_id,
+        issuer_id=issuer_id,
+        attached_as_parent=attached_as_parent,
     )
     plans = store_plans.visible_plans(db, caller.viewer, None)
     if plan is None and plans:
@@ -209,6 +239,7 @@ def reports(
             "coverage": coverage,
             "plans": plans,
             "organisation_choices": organisation_choices(db, caller.viewer, f.organisation),
+            "issuer_choices": issuers_seen(db, caller.viewer),
             "kinds": list(InspectionKind),
             "summary_chart": Markup(charts.summary_svg(summary)) if summary else None,
             "coverage_chart": Markup(charts.coverage_svg(coverage)) if coverage else None,
@@ -218,6 +249,9 @@ def reports(
                     "to": summary.date_to.isoformat() if summary else None,
                     "organisation": f.organisation,
                     "kind": f.kind.value if f.kind else None,
+                    "plan_id": f.summary_plan,
+                    "issuer_id": f.issuer,
+                    "attached_as_parent": None if f.attached_as_parent else "false",
                 }
             ),
             "coverage_query": _query(
@@ -242,6 +276,18 @@ def reports(
     )
 
 
+@dataclass
+class SummaryMore:
+    """The summary's newer filters, as the downloads read them from the URL."""
+
+    plan_id: Filter = ""
+    issuer_id: Filter = ""
+    attached_as_parent: AttachedFilter = ""
+
+
+SummaryMoreDep = Annotated[SummaryMore, Depends()]
+
+
 def _summary_file(
     request: Request,
     caller: InspectionCallerDep,
@@ -250,10 +296,17 @@ def _summary_file(
     date_to: str,
     organisation: str,
     kind: str,
+    more: SummaryMore,
 ) -> SummaryReport:
     language = read_session(request).language
     f = read_filters(
-        language, **{"from": date_from, "to": date_to}, organisation=organisation, kind=kind
+        language,
+        **{"from": date_from, "to": date_to},
+        organisation=organisation,
+        kind=kind,
+        plan_id=more.plan_id,
+        issuer_id=more.issuer_id,
+        attached_as_parent=more.attached_as_parent,
     )
     report = run_summary(db, caller.viewer, f, language)
     if report is None:
@@ -290,13 +343,14 @@ def summary_document(
     request: Request,
     caller: InspectionCallerDep,
     db: SessionDep,
+    more: SummaryMoreDep,
     date_from: FromFilter = "",
     date_to: ToFilter = "",
     organisation: Filter = "",
     kind: KindFilter = "",
 ) -> Response:
     """The period's report as a Word document (the API's ``/reports/summary.docx``)."""
-    report = _summary_file(request, caller, db, date_from, date_to, organisation, kind)
+    report = _summary_file(request, caller, db, date_from, date_to, organisation, kind, more)
     ctx = period_report.context(db, caller.viewer, report)
     return attachment(render_docx(ctx), DOCX, "bao-cao-kiem-tra-cong-vu.docx")
 
@@ -307,12 +361,13 @@ def summary_file(
     fmt: FileFormat,
     caller: InspectionCallerDep,
     db: SessionDep,
+    more: SummaryMoreDep,
     date_from: FromFilter = "",
     date_to: ToFilter = "",
     organisation: Filter = "",
     kind: KindFilter = "",
 ) -> Response:
-    report = _summary_file(request, caller, db, date_from, date_to, organisation, kind)
+    report = _summary_file(request, caller, db, date_from, date_to, organisation, kind, more)
     write, media = SUMMARY_FILES[fmt]
     return attachment(write(report), media, f"bao-cao-tong-hop.{fmt}")
 

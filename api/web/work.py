@@ -28,11 +28,11 @@ from states.models import InspectionSnapshot
 from states.procedure import allowed_triggers
 from states.vocabulary import InspectionState, RemediationStatus, Role, Trigger
 from store.calendar import calendar_for
+from store.remediations import RemediationEntry, RemediationFilter, remediations
 from store.work import (
     OPTIONAL_TRIGGERS,
-    RemediationRow,
+    REMEDIATION_ROWS,
     acting_states,
-    remediation_items,
     state_counts,
     work_candidates,
 )
@@ -76,7 +76,7 @@ class WorkItem:
 class RemediationLine:
     """A remediation item and where its due date stands today."""
 
-    row: RemediationRow
+    row: RemediationEntry
     overdue: bool
     days: int
 
@@ -180,7 +180,7 @@ def month_grid(
     first: date,
     now: date,
     items: list[WorkItem],
-    remediation: list[RemediationRow],
+    remediation: list[RemediationEntry],
     calendar: WorkingCalendar,
 ) -> dict[str, Any]:
     """The month's weeks (Monday first) and the due dates that fall in them."""
@@ -244,14 +244,13 @@ def work(
         )
     calendar = working_calendar(db, now)
     items, more = work_items(db, caller, calendar, now)
-    remediation = remediation_items(db, caller.viewer) if caller.role is Role.UNIT_REP else []
+    remediation: list[RemediationEntry] = []
+    if caller.role is Role.UNIT_REP:
+        # The unit's open items across all its inspections, overdue first, then by due date.
+        still_open = RemediationFilter(status=RemediationStatus.OPEN)
+        remediation, _ = remediations(db, caller.viewer, still_open, now, REMEDIATION_ROWS, 0)
     days = WorkingDays(calendar, now)
-    lines = [
-        RemediationLine(
-            row, row.status is RemediationStatus.OPEN and row.due_on < now, days.to(row.due_on)
-        )
-        for row in remediation
-    ]
+    lines = [RemediationLine(row, row.overdue, days.to(row.due_on)) for row in remediation]
     return page(
         request,
         "work.html",

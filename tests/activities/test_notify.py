@@ -18,8 +18,22 @@ from activities.mailer import SmtpMailer, message_id_for
 from activities.notify import NotifyActivities
 from activities.templates import render, vi_date
 from states import deadlines, procedure
-from states.models import DecideExtensionInput, NotifyInput
-from states.vocabulary import Audience, InspectionKind, NoticeKind, Role, Trigger
+from states.calendar import local_date
+from states.models import (
+    DecideExtensionInput,
+    InspectionSnapshot,
+    NotifyInput,
+    Verification,
+    VerifyInput,
+)
+from states.vocabulary import (
+    Audience,
+    InspectionKind,
+    NoticeKind,
+    Role,
+    Trigger,
+    VerificationOutcome,
+)
 from store import outbox
 from store.db import make_engine
 from store.projection import project
@@ -517,6 +531,8 @@ def test_notify_tells_the_unit_what_was_decided(
         assert f"Thời hạn giữ nguyên: {vi_date(date.fromisoformat(due))}." in told.body_vi
         assert due != builders.EXTEND_2[1].due_on.isoformat()
     assert "Ý kiến: Ý kiến của Sở Nội vụ" in told.body_vi
+    assert "Theo Thông báo kết luận kiểm tra số 210/TB-UBND" in told.body_vi
+    assert f"/inspections/{inp.inspection_id}" in told.body_vi
     assert "việc khắc phục tồn tại, hạn chế" in told.body_vi
     (message,) = mailbox.to(address("rep"))
     assert message["Subject"] == told.subject_vi
@@ -554,3 +570,95 @@ def test_an_address_that_is_no_account_receives_its_e_mail(
     assert mailbox.recipients == ["nguoidan@example.vn"]
     assert message["Subject"] == "Trả lời phản ánh, kiến nghị số PA-2027-001"
     assert row(engine, notification_id).status == "sent"
+
+
+def test_the_conclusion_names_its_number_date_findings_due_dates_and_page(
+    engine: Engine, smtp: tuple[Mailbox, int]
+):
+    mailbox, port = smtp
+    concluded = builders.reach("remediation_requested", InspectionKind.PLANNED)
+    inp = deadlines.notification(
+        concluded, NoticeKind.CONCLUSION_ISSUED, [Audience.UNIT], "request:1"
+    ).model_copy(update={"unit_id": COMMUNE})
+    acts = NotifyActivities(engine, mailer_on(port), public_url="https://kiemtra.example.vn/")
+    for notification_id in env.run(acts.notify, inp):
+        env.run(acts.deliver_email, notification_id)
+
+    (told,) = rows(engine, inp.inspection_id, "in_app")
+    assert concluded.concluded_at is not None and concluded.conclusion_number
+    on = local_date(concluded.concluded_at)
+    number = concluded.conclusion_number
+    assert f"Thông báo kết luận kiểm tra số {number} {vi_date(on)}." in told.body_vi
+    assert f"Conclusion notice {number} of {on.isoformat()}." in told.body_en
+    assert concluded.remediation
+    for item in concluded.remediation:
+        finding = concluded.finding(item.finding_no)
+        assert finding is not None
+        assert (
+            f"- Số {item.finding_no} ({finding.criterion})" in told.body_vi
+            and f"hạn khắc phục {vi_date(item.due_on)}" in told.body_vi
+        )
+        assert f"- No. {item.finding_no} ({finding.criterion})" in told.body_en
+        assert f"due {item.due_on.isoformat()}" in told.body_en
+    link = f"https://kiemtra.example.vn/inspections/{inp.inspection_id}"
+    assert told.body_vi.endswith(f"Xem chi tiết: {link}")
+    assert told.body_en.endswith(f"Details: {link}")
+    assert told.payload["link"] == link
+    # The e-mail: Vietnamese first, English second.
+    (message,) = mailbox.to(address("rep"))
+    body = message.get_content()
+    assert body.index("Thông báo kết luận kiểm tra số") < body.index("Conclusion notice")
+
+
+def test_the_notice_names_its_number_date_and_the_planned_visit():
+    notified = builders.reach("notified", InspectionKind.PLANNED)
+    assert notified.notice_sent_at is not None and notified.notice_number
+    inp = deadlines.notification(notified, NoticeKind.NOTICE_ISSUED, [Audience.UNIT], "notice:2")
+    text = render(inp.kind, inp.payload | {"link": "http://localhost:8000/inspections/x"})
+    sent_on = local_date(notified.notice_sent_at)
+    assert f"Thông báo kiểm tra số {notified.notice_number} {vi_date(sent_on)}." in text.body_vi
+    assert f"Notice {notified.notice_number} of {sent_on.isoformat()}." in text.body_en
+    assert f"Căn cứ Quyết định kiểm tra số {notified.decision.number}" in text.body_vi
+    assert notified.visit_planned_on is not None
+    assert f"làm việc tại đơn vị {vi_date(notified.visit_planned_on)}." in text.body_vi
+    assert f"The team plans to visit on {notified.visit_planned_on.isoformat()}." in text.body_en
+    assert "Xem chi tiết: http://localhost:8000/inspections/x" in text.body_vi
+
+
+def test_a_reminder_in_the_second_cycle_names_the_findings_still_open():
+    verify = VerifyInput(
+        actor=builders.LEADER,
+        results=[
+            Verification(finding_no=1, outcome=VerificationOutcome.RESOLVED),
+            Verification(finding_no=2, outcome=VerificationOutcome.UNRESOLVED),
+        ],
+    )
+    second = builders.advance(
+        builders.reach("reinspecting", InspectionKind.PLANNED), (Trigger.VERIFY, verify)
+    )
+    assert second.cycle == 2
+    (item,) = [i for i in second.remediation if i.cycle == 2]
+    extra = {"deadline_kind": "remediation", "due_on": item.due_on.isoformat(), "finding_no": 2}
+    key = f"remediation:2:2@{item.due_on}:reminder:3"
+    reminder = deadlines.notification(second, NoticeKind.REMINDER, [Audience.UNIT], key, extra)
+    text = render(reminder.kind, reminder.payload, reminder.deadline)
+    assert "Lần khắc phục thứ 2: các tồn tại, hạn chế còn chưa khắc phục xong:" in text.body_vi
+    assert f"- Số 2 ({item_criterion(second, 2)})" in text.body_vi
+    assert "- Số 1 " not in text.body_vi
+    assert "Remediation cycle 2: findings still open:" in text.body_en
+    assert f"Theo Thông báo kết luận kiểm tra số {second.conclusion_number}" in text.body_vi
+    assert "Tồn tại số 2" in text.body_vi and "Finding 2" in text.body_en
+    # In the first cycle a reminder is about its own item only.
+    first = builders.reach("remediating", InspectionKind.PLANNED)
+    key = f"remediation:1:1@{item.due_on}:reminder:3"
+    text = render(
+        NoticeKind.REMINDER,
+        deadlines.notification(first, NoticeKind.REMINDER, [Audience.UNIT], key, extra).payload,
+    )
+    assert "Lần khắc phục" not in text.body_vi and "- Số" not in text.body_vi
+
+
+def item_criterion(snapshot: InspectionSnapshot, no: int) -> str:
+    finding = snapshot.finding(no)
+    assert finding is not None
+    return finding.criterion

@@ -1,8 +1,9 @@
 """The real cases of DOMAIN.md §1, built through the API only, in a province of their own.
 
 - a thematic plan over the 81 schools of one ward: 28 visited, 2 under way, 1 cancelled;
-- a year of 25 surprise inspections: 19 at commune-level People's Committees, 3 at agencies,
-  3 at departments; one at commune X01 carried to closure with a referral for discipline, one
+- a year of 25 surprise inspections: 19 at commune-level People's Committees (seed 004; one
+  of them at ward P02's one-stop shop, which counts under its ward), 3 at agencies, 3 at
+  departments; one at commune X01 carried to closure with a referral for discipline, one
   at X01 still secret (team formed, not on site);
 - plan 207/KH-UBND with four items: X05 inspected and in a second remediation cycle, X06
   cancelled by plan adjustment after its inspection started, X07 late, a department due.
@@ -25,6 +26,7 @@ COMMUNES = [f"R9-X{n:02d}" for n in range(1, 15)]  # 14 communes
 WARDS = [f"R9-P{n:02d}" for n in range(1, 5)]  # 4 wards; P01 has the schools
 DEPARTMENTS = ["R9-STC", "R9-SXD", "R9-SYT"]  # inspected by surprise
 AGENCIES = ["R9-CC1", "R9-CC2", "R9-CC3"]
+SHOP = "R9-P02-MC"  # ward P02's one-stop shop: the team visits it, not the ward's offices
 SCHOOLS = [
     f"R9-P01-{kind}{n:02d}"
     for kind, count in (("MN", 27), ("TH", 30), ("THCS", 24))
@@ -47,6 +49,7 @@ def tree_csv() -> bytes:
         *(f"{c},UBND xã Chín {c[-2:]},commune,{PROVINCE}" for c in COMMUNES),
         *(f"{w},UBND phường Chín {w[-2:]},ward,{PROVINCE}" for w in WARDS),
         *(f"{s},Trường {s[7:]} phường Chín 01,school,R9-P01" for s in SCHOOLS),
+        f"{SHOP},Bộ phận một cửa phường Chín 02,one_stop_shop,R9-P02",
     ]
     return ("\n".join(rows) + "\n").encode()
 
@@ -251,7 +254,7 @@ async def _surprises(w: World) -> None:
     await asyncio.gather(
         carried_to_closure(),
         secret(),
-        *(visited(code, LATE) for code in [*COMMUNES[1:], *WARDS]),
+        *(visited(code, LATE) for code in [*COMMUNES[1:], WARDS[0], SHOP, *WARDS[2:]]),
         *(visited(code, POSTING) for code in [*AGENCIES, *DEPARTMENTS]),
     )
 

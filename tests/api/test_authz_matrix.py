@@ -316,6 +316,8 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/complaints/{complaint_id}/assessment"): NO_COMPLAINT,
     ("GET", "/complaints/{complaint_id}/answer.docx"): NO_COMPLAINT,
     **{("GET", f"/reports/coverage{ext}"): NO_PLAN for ext in REPORT_FORMATS},
+    # Remediation items within the caller's scope (test_reports_api checks whose).
+    ("GET", "/remediations"): ALL_200 | {"admin": 403},
 }
 # Reached without a bearer token; checked elsewhere (sessions, health).
 PUBLIC = {

@@ -3,7 +3,9 @@ figures, the same figures in .xlsx and CSV, charts, and each role's scope and se
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -298,3 +300,158 @@ async def test_charts_are_svg_with_vietnamese_labels(world: World) -> None:
         "/reports/summary.svg", params={"chart": "pie"}, headers=world.headers["coord9"]
     )
     assert bad.status_code == 422
+
+
+async def test_a_one_stop_shop_counts_under_its_ward_unless_asked_otherwise(world: World) -> None:
+    surprise = {"kind": "surprise", **year_range(world)}
+    # Seed 004: 19 commune-level People's Committees, one of them visited at its one-stop shop.
+    on = (await get(world, "coord9", "/reports/summary", **surprise)).json()
+    assert on["attached_as_parent"] is True
+    assert counts(on["by_level"]) == {"department": 3, "agency": 3, "commune": 19}
+    off = (
+        await get(world, "coord9", "/reports/summary", attached_as_parent="false", **surprise)
+    ).json()
+    assert off["attached_as_parent"] is False
+    assert counts(off["by_level"]) == {
+        "department": 3,
+        "agency": 3,
+        "commune": 18,
+        "one_stop_shop": 1,
+    }
+    text = (
+        await get(world, "coord9", "/reports/summary.csv", attached_as_parent="false", **surprise)
+    ).text
+    table = {(r[0], r[1]): r[3] for r in csv_rows(text)}
+    assert (table[("by_level", "commune")], table[("by_level", "one_stop_shop")]) == ("18", "1")
+    text = (await get(world, "coord9", "/reports/summary.csv", **surprise)).text
+    table = {(r[0], r[1]): r[3] for r in csv_rows(text)}
+    assert table[("by_level", "commune")] == "19" and ("by_level", "one_stop_shop") not in table
+    book = await get(
+        world, "coord9", "/reports/summary.xlsx", attached_as_parent="false", **surprise
+    )
+    assert sheet_rows(book.content, "Theo cấp")["one_stop_shop"][2] == 1
+    assert sheet_rows(book.content, "Tổng hợp")["attached_as_parent"][2] == "Không"
+    docx = await get(
+        world, "coord9", "/reports/summary.docx", attached_as_parent="false", **surprise
+    )
+    assert docx.headers["content-type"].startswith("application/vnd.openxmlformats")
+
+
+async def test_summary_filters_by_plan_and_issuer(world: World) -> None:
+    plan = (
+        await get(
+            world, "coord9", "/reports/summary", plan_id=world.plan_207["id"], **year_range(world)
+        )
+    ).json()
+    # X05 and X06 were started from plan 207; X06 was cancelled by the plan's adjustment.
+    assert (plan["inspections"], plan["cancelled"], plan["plan_number"]) == (2, 1, "207/KH-UBND")
+    assert counts(plan["by_kind"]) == {"planned": 2}
+    schools = (
+        await get(
+            world,
+            "coord9",
+            "/reports/summary",
+            plan_id=world.school_plan["id"],
+            **year_range(world),
+        )
+    ).json()
+    assert (schools["inspections"], counts(schools["by_level"])) == (
+        30,
+        {"public_service_unit": 30},
+    )
+    # Home Affairs issued its own sub-agency's decision; the province issued the other 56.
+    snv = (
+        await get(
+            world, "coord9", "/reports/summary", issuer_id=world.org["R9-SNV"], **year_range(world)
+        )
+    ).json()
+    assert (snv["inspections"], counts(snv["by_level"]), snv["issuer_name"]) == (
+        1,
+        {"agency": 1},
+        "Sở Nội vụ tỉnh Chín",
+    )
+    province = (
+        await get(
+            world, "coord9", "/reports/summary", issuer_id=world.org["R9"], **year_range(world)
+        )
+    ).json()
+    assert province["inspections"] == 56
+    docx = await get(
+        world,
+        "coord9",
+        "/reports/summary.docx",
+        plan_id=world.plan_207["id"],
+        attached_as_parent="false",
+        **year_range(world),
+    )
+    with zipfile.ZipFile(io.BytesIO(docx.content)) as word:
+        text = re.sub(r"<[^>]+>", "", word.read("word/document.xml").decode())
+    assert "đã tiến hành 2 cuộc kiểm tra công vụ" in text
+    assert "Số liệu gồm các cuộc kiểm tra theo Kế hoạch số 207/KH-UBND." in text
+    assert "Mỗi đơn vị được tính theo cấp của chính đơn vị." in text
+
+    async def status(who: str, **params: str) -> int:
+        r = await world.http.get("/reports/summary", params=params, headers=world.headers[who])
+        return r.status_code
+
+    # A plan the caller may not see is one that does not exist; an issuer of nothing the
+    # caller sees is refused like an unknown one.
+    assert await status("coord9", plan_id="no-such-plan") == 404
+    assert await status("rep9", plan_id=world.school_plan["id"]) == 404
+    assert await status("coord9", plan_id="x" * 65) == 422
+    assert await status("coord9", issuer_id="no-such-org") == 422
+    assert await status("rep9", issuer_id=world.org["R9-SNV"]) == 422
+    assert await status("rep9", issuer_id=world.org["R9"]) == 200
+
+
+async def test_remediations_across_a_units_inspections(world: World) -> None:
+    async def items(who: str, **params: str) -> dict[str, Any]:
+        return (await get(world, who, "/remediations", **params)).json()  # type: ignore[no-any-return]
+
+    # X01's representative: its closed inspection's two items, never the secret one.
+    own = await items("rep9")
+    assert own["count"] == 2
+    assert {r["inspection_id"] for r in own["data"]} == {world.closed_id}
+    first = own["data"][0]
+    assert (first["finding_no"], first["criterion"], first["cycle"], first["overdue"]) == (
+        1,
+        "WH-01",
+        1,
+        False,
+    )
+    assert first["title"] == "Kiểm tra đột xuất R9-X01" and "/TB-" in first["conclusion_number"]
+    assert first["description"] and first["conclusion_date"] and first["action"]
+    # The conclusion's notice names the number the register gave it and links to the page.
+    inbox = (await get(world, "rep9", "/notifications", limit="200")).json()["data"]
+    (told,) = [
+        n
+        for n in inbox
+        if n["kind"] == "conclusion_issued" and n["inspection_id"] == world.closed_id
+    ]
+    assert f"Thông báo kết luận kiểm tra số {first['conclusion_number']}" in told["body_vi"]
+    assert f"Conclusion notice {first['conclusion_number']}" in told["body_en"]
+    assert told["body_vi"].endswith(f"/inspections/{world.closed_id}")
+    # Another unit's items are not X01's to see.
+    assert (await items("rep9", unit_id=world.org["R9-X05"]))["count"] == 0
+    # X05: two items reported in the first cycle, finding 2 open again in the second.
+    x05 = await items("rep9b")
+    assert [(r["finding_no"], r["cycle"]) for r in x05["data"]] == [(1, 1), (2, 1), (2, 2)]
+    still = await items("rep9b", status="open")
+    assert [(r["finding_no"], r["cycle"], r["status"]) for r in still["data"]] == [(2, 2, "open")]
+    due = still["data"][0]["due_on"]
+    assert (await items("rep9b", status="open", due_before=due))["count"] == 0
+    # The coordinator: every item in its authority, one unit's on asking, paged.
+    everything = await items("coord9")
+    assert everything["count"] == 5
+    assert (await items("coord9", unit_id=world.org["R9-X05"]))["count"] == 3
+    page = await items("coord9", limit="2", offset="4")
+    assert (page["count"], len(page["data"])) == (5, 1)
+    for params in (
+        {"due_before": "2025-02-30"},
+        {"due_before": "30/04/2025"},
+        {"status": "lost"},
+        {"unit_id": "no-such-org"},
+        {"limit": "501"},
+    ):
+        r = await world.http.get("/remediations", params=params, headers=world.headers["coord9"])
+        assert r.status_code == 422, params

@@ -155,6 +155,35 @@ async def test_download_is_a_real_workbook_with_the_filtered_figures(
     assert load_workbook(io.BytesIO(cov.content)).worksheets  # opens
 
 
+async def test_the_level_setting_and_the_plan_filter_reach_the_figures_and_the_files(
+    pages: Pages, commune: Commune
+) -> None:
+    year = this_year()
+    coordinator = await pages("coordinator")
+    base = {"from": f"{year}-01-01", "to": f"{year}-12-31", "organisation": commune.id}
+    r = await coordinator.get("/reports", params=base | {"plan": ""})
+    box = re.search(r'<input type="checkbox" name="attached_as_parent"[^>]*>', r.text)
+    assert box and "checked" in box.group(0)  # on unless the person unticks it
+    # Ticked, the form sends the hidden "false" and then "true": the last one holds.
+    ticked = base | {"plan": "", "attached_as_parent": ["false", "true"]}
+    r = await coordinator.get("/reports", params=ticked)
+    box = re.search(r'<input type="checkbox" name="attached_as_parent"[^>]*>', r.text)
+    assert box and "checked" in box.group(0)
+    # Unticked, the form sends only its hidden "false": the box comes back empty and the
+    # downloads carry the setting.
+    r = await coordinator.get("/reports", params=base | {"plan": "", "attached_as_parent": "false"})
+    box = re.search(r'<input type="checkbox" name="attached_as_parent"[^>]*>', r.text)
+    assert box and "checked" not in box.group(0)
+    assert "attached_as_parent=false" in r.text.split('id="summary-title"', 1)[1]
+    only_plan = base | {"plan": "", "plan_id": commune.plan["id"]}
+    r = await coordinator.get("/reports", params=only_plan)
+    assert figure(r.text, "Số cuộc kiểm tra") == "1"
+    assert f'<option value="{commune.plan["id"]}" selected>' in r.text
+    book = await coordinator.get("/reports/summary.xlsx", params=only_plan)
+    assert totals(book.content)["inspections"] == 1
+    assert totals(book.content)["plan"] == commune.plan["number"]
+
+
 async def test_coverage_of_a_plan_and_its_secrecy(pages: Pages, commune: Commune) -> None:
     coordinator = await pages("coordinator")
     plan = commune.plan
@@ -190,6 +219,8 @@ async def test_coverage_of_a_plan_and_its_secrecy(pages: Pages, commune: Commune
         {"organisation": "khong-co-don-vi"},
         {"on": "hôm nay"},
         {"from": "1899-12-31"},
+        {"plan_id": "khong-co-ke-hoach"},
+        {"issuer_id": "khong-co-don-vi"},
     ],
 )
 async def test_bad_filters_are_a_422_page(pages: Pages, params: dict[str, str]) -> None:

@@ -238,6 +238,14 @@ async def test_the_unit_sees_its_remediation_items_and_their_due_dates(
     table = r.text.split('id="remediation-heading"')[1].split("</section>")[0]
     row = next(tr for tr in table.split("<tr>") if action in tr)
     assert title in row and due.strftime("%d/%m/%Y") in row and "Đang khắc phục" in row
+    # The section names the conclusion (its number and date) the item comes from, and links
+    # to the inspection; the same items as GET /remediations?status=open.
+    assert '<h2 id="remediation-heading">Việc khắc phục</h2>' in r.text
+    assert "Kết luận số " in row and f'href="/inspections/{iid}"' in row
+    listed = await http.get(
+        "/remediations", params={"status": "open"}, headers=people.headers["unit_rep"]
+    )
+    assert action in {item["action"] for item in listed.json()["data"]}
 
     # The month calendar of the due date shows it, linked to the inspection.
     r = await unit.get(f"/work?month={due:%Y-%m}")
