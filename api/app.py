@@ -24,9 +24,11 @@ from api.routes import (
     notifications,
     organisations,
     papers,
+    people,
     plans,
     procedure,
     reports,
+    standing_teams,
     templates,
     users,
 )
@@ -153,6 +155,8 @@ def create_app(
         papers.router,
         templates.router,
         evidence.router,
+        people.router,
+        standing_teams.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
