@@ -45,10 +45,10 @@ class Trigger(StrEnum):
     """Commands; the same strings name the workflow updates."""
 
     FORM_TEAM = "form_team"
-    # A decision changes the team's members before the visit.
-    CHANGE_TEAM = "change_team"
     SEND_NOTICE = "send_notice"
     START_VISIT = "start_visit"
+    # A decision changes the team's members before the visit.
+    CHANGE_TEAM = "change_team"
     RECORD_VISIT = "record_visit"
     REPORT_FINDINGS = "report_findings"
     CONCLUDE = "conclude"
