@@ -147,6 +147,7 @@ def routers() -> list[APIRouter]:
         notifications,
         plans,
         reports,
+        teams,
         work,
     )
 
@@ -162,4 +163,5 @@ def routers() -> list[APIRouter]:
         doc_templates.router,
         documents.router,
         evidence.router,
+        teams.router,
     ]
