@@ -6,10 +6,10 @@ from states import procedure
 from states.calendar import WorkingCalendar
 from states.machine import finding_is_active
 from states.models import (
-    ChangeTeamInput,
     AcknowledgeInput,
     Actor,
     CancelInput,
+    ChangeTeamInput,
     ChecklistResult,
     Command,
     ConcludeInput,

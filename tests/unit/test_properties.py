@@ -14,10 +14,10 @@ from states import procedure
 from states.calendar import local_date
 from states.errors import DomainError, InvalidTransition, NotAllowed
 from states.models import (
-    ChangeTeamInput,
     AcknowledgeInput,
     Actor,
     CancelInput,
+    ChangeTeamInput,
     ChecklistResult,
     Command,
     ConcludeInput,
