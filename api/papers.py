@@ -19,7 +19,7 @@ from states.models import InspectionSnapshot, TeamMember
 from states.paper import Paper, readable_by
 from states.scope import Viewer
 from states.sides import position_of_viewer
-from states.vocabulary import CheckResult, TeamRole
+from states.vocabulary import CheckResult, TeamRole, Trigger
 from store import evidence, register, templates
 from store.queries import ancestry, event_of
 from store.tables import Document, Organisation
@@ -176,7 +176,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
         "signed_on": document.signed_on,
         "recipients": [f"- {unit};", "- Thành viên Đoàn kiểm tra;", "- Lưu: VT."],
     }
-    team_table = _team_table(s.team)
+    team_table = _team_table(_formed_team(session, s))
     if paper is Paper.DECISION:
         bases = [*LEGAL_BASES]
         if s.legal_basis:
@@ -532,6 +532,18 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
         ],
         signatures=[head],
     )
+
+
+def _formed_team(session: Session, s: InspectionSnapshot) -> list[TeamMember]:
+    """The team as it was formed: a later decision changing it is a document of its own, and
+    the decision keeps naming the team it formed."""
+    formed = next((h.seq for h in s.history if h.trigger == Trigger.FORM_TEAM.value), None)
+    changed = any(h.trigger == Trigger.CHANGE_TEAM.value for h in s.history)
+    if formed is None or not changed:
+        return s.team
+    event = event_of(session, s.inspection_id, formed)
+    members = (event.payload.get("members") if event is not None else None) or []
+    return [TeamMember.model_validate(m) for m in members] or s.team
 
 
 def _team_table(team: list[TeamMember]) -> Table:

@@ -235,7 +235,12 @@ async def test_a_team_formed_from_a_standing_team_changes_before_the_visit(
     assert "Phạm Thị Hoa" in text and "Phó Chánh Thanh tra, Thanh tra huyện" in text
     assert "Trần Văn Đài" in text  # the reason names him; he is not in the new team table
     r = await get(http, people, "coordinator", kinds["decision"]["docx"].removeprefix("/api/v1"))
-    assert "Chuyên viên, Sở Tư pháp" in docx_text(r.content)
+    decision = docx_text(r.content)
+    # The decision names the team it formed, each with position and office; the change is
+    # the later decision's.
+    assert "Chuyên viên, Sở Tư pháp" in decision
+    assert "Phó Trưởng đài, Đài Truyền thanh huyện" in decision
+    assert "Phạm Thị Hoa" not in decision
 
     # After the visit has begun the team no longer changes.
     await post(http, people, "coordinator", f"/inspections/{iid}/notice", {})
