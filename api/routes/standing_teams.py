@@ -18,6 +18,7 @@ from store import standing_teams as store
 router = APIRouter(prefix="/standing-teams", tags=["standing teams"])
 
 TeamId = Annotated[str, Path(max_length=ID_MAX)]
+LIST_MAX = 200
 
 
 @router.get("", response_model=StandingTeamsPublic)
@@ -27,12 +28,14 @@ def list_(
     active_on: Annotated[
         date | None, Query(description="only the teams in force on this day")
     ] = None,
+    limit: Annotated[int, Query(ge=1, le=LIST_MAX)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> StandingTeamsPublic:
     """The standing teams within the caller's authority, newest decision first."""
     teams.may_read(viewer)
     rows = store.listed(session, viewer, active_on)
-    data = [teams.public(session, t) for t in rows]
-    return StandingTeamsPublic(data=data, count=len(data))
+    data = [teams.public(session, t) for t in rows[offset : offset + limit]]
+    return StandingTeamsPublic(data=data, count=len(rows))
 
 
 @router.post("", status_code=201, response_model=StandingTeamPublic)
