@@ -10,7 +10,13 @@ from api import commands, complaints, paper
 from api.commands import Commander
 from api.deps import actor_of
 from api.errors import ApiError, ErrorCode
-from api.schemas import AllowedAction, InspectionCreate, InspectionDetail, TeamCreate
+from api.schemas import (
+    AllowedAction,
+    InspectionCreate,
+    InspectionDetail,
+    TeamChange,
+    TeamCreate,
+)
 from api.scope import get_viewer, load_visible
 from states import procedure
 from states.models import Actor, Command, InspectionSnapshot, StartInspectionInput
@@ -123,7 +129,9 @@ def command_for(
     check_actor(before, trigger, actor)
     command: Command
     if isinstance(payload, TeamCreate):
-        command = commands.team_input(session, actor, payload)
+        command = commands.team_input(session, actor, payload, viewer)
+    elif isinstance(payload, TeamChange):
+        command = commands.team_change_input(session, actor, payload)
     else:
         command = COMMAND_TYPES[trigger].model_validate({**payload.model_dump(), "actor": actor})
     paper.check_command(session, before, trigger.value, command)

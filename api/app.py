@@ -25,10 +25,12 @@ from api.routes import (
     notifications,
     organisations,
     papers,
+    people,
     plans,
     procedure,
     remediations,
     reports,
+    standing_teams,
     templates,
     users,
 )
@@ -157,6 +159,8 @@ def create_app(
         templates.router,
         evidence.router,
         complaints.router,
+        people.router,
+        standing_teams.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)

@@ -32,22 +32,22 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.names import inspection_workflow_id
-from api import paper
+from api import paper, teams
 from api.errors import ApiError, ErrorCode, unavailable
 from api.gates import CommandGates
-from api.schemas import InspectionCreate, TeamCreate
+from api.schemas import InspectionCreate, TeamChange, TeamCreate
 from states.calendar import local_date
 from states.checklist import CRITERIA, checklist_of
 from states.labels import KIND_LABELS, level_group, level_group_label
 from states.machine import DECIDE_ROLES
 from states.models import (
     Actor,
+    ChangeTeamInput,
     Command,
     FormTeamInput,
     InspectionSnapshot,
     ScopedFinding,
     StartInspectionInput,
-    TeamMember,
     changed_collections,
 )
 from states.plans import PlanItemStatus, slot_figures
@@ -60,8 +60,8 @@ from states.vocabulary import InspectionKind, Role, Trigger
 from store import plans, starts
 from store.calendar import calendar_for
 from store.projection import project
-from store.queries import ancestry, user_by_username, visible_snapshot
-from store.tables import Organisation, PlanItem, PlanSlot, User
+from store.queries import ancestry, visible_snapshot
+from store.tables import Organisation, PlanItem, PlanSlot
 from workflows.inspection import UPDATES, InspectionWorkflow
 from workflows.search_attributes import KIEMTRA_KIND, KIEMTRA_UNIT
 
@@ -547,30 +547,36 @@ def unit_level(session: Session, path: list[str]) -> UnitLevel:
     return UnitLevel.COMMUNE if levels & COMMUNE_LEVELS else UnitLevel.PROVINCE
 
 
-def team_input(session: Session, actor: Actor, body: TeamCreate) -> FormTeamInput:
-    """Resolve team members from their accounts (name, organisation and its ancestry)."""
-    members = []
-    for ref in body.members:
-        user = (
-            session.get(User, ref.user_id)
-            if ref.user_id
-            else user_by_username(session, ref.username or "")
-        )
-        if user is None or not user.active:
-            who = ref.user_id or ref.username
-            raise ApiError(ErrorCode.INVALID_COMMAND, f"unknown user {who}", {"user": who})
-        org = user.organisation_id
-        members.append(
-            TeamMember(
-                user_id=user.id,
-                name=user.full_name or user.username,
-                team_role=ref.team_role,
-                role=Role(user.role),
-                organisation_id=org,
-                organisation_path=[*ancestry(session, org), org] if org else [],
-            )
-        )
-    return FormTeamInput(actor=actor, members=members, signed_on=body.signed_on)
+def team_input(
+    session: Session, actor: Actor, body: TeamCreate, viewer: Viewer | None = None
+) -> FormTeamInput:
+    """Resolve team members from their accounts (name, organisation and its ancestry) or as
+    named; from a standing team in force within the caller's authority, its members unless
+    the body adjusts them."""
+    standing = None
+    members = teams.members_of_refs(session, body.members)
+    if body.standing_team_id is not None:
+        day = body.signed_on or teams.today()
+        standing = teams.standing_team_for(session, viewer, body.standing_team_id, day)
+        if not body.members:
+            members = teams.standing_members(session, standing)
+    return FormTeamInput(
+        actor=actor,
+        members=members,
+        signed_on=body.signed_on,
+        standing_team_id=standing.id if standing else None,
+        standing_team_decision=standing.decision_number if standing else "",
+    )
+
+
+def team_change_input(session: Session, actor: Actor, body: TeamChange) -> ChangeTeamInput:
+    return ChangeTeamInput(
+        actor=actor,
+        members=teams.members_of_refs(session, body.members),
+        number=body.number,
+        reason=body.reason,
+        signed_on=body.signed_on,
+    )
 
 
 async def fire(

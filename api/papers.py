@@ -15,11 +15,11 @@ from sqlmodel import Session
 from documents.context import DocumentContext, Section, Signature, Table
 from documents.kinds import DocumentKind
 from states.checklist import CRITERIA
-from states.models import InspectionSnapshot
+from states.models import InspectionSnapshot, TeamMember
 from states.paper import Paper, readable_by
 from states.scope import Viewer
 from states.sides import position_of_viewer
-from states.vocabulary import CheckResult, TeamRole
+from states.vocabulary import CheckResult, TeamRole, Trigger
 from store import evidence, register, templates
 from store.queries import ancestry, event_of
 from store.tables import Document, Organisation
@@ -179,13 +179,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
         "signed_on": document.signed_on,
         "recipients": [f"- {unit};", "- Thành viên Đoàn kiểm tra;", "- Lưu: VT."],
     }
-    team_table = Table(
-        header=["STT", "Họ và tên", "Chức danh trong Đoàn"],
-        rows=[
-            [str(i), m.name, TEAM_ROLE_VI.get(m.team_role.value, m.team_role.value)]
-            for i, m in enumerate(s.team, start=1)
-        ],
-    )
+    team_table = _team_table(_formed_team(session, s))
     if paper is Paper.DECISION:
         bases = [*LEGAL_BASES]
         if s.legal_basis:
@@ -233,6 +227,34 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
             sections=articles,
             signatures=[chair],
         )
+    if paper is Paper.TEAM_CHANGE:
+        members = [TeamMember.model_validate(m) for m in payload.get("members") or []]
+        return DocumentContext(
+            **base,
+            title="QUYẾT ĐỊNH",
+            subject=f"Về việc thay đổi thành viên Đoàn kiểm tra công vụ tại {unit}",
+            authority=f"CHỦ TỊCH {_body_name(issuer)}",
+            bases=[*LEGAL_BASES, f"Căn cứ Quyết định số {decision};"],
+            sections=[
+                Section(
+                    heading="Điều 1.",
+                    paragraphs=[
+                        "Thay đổi thành viên Đoàn kiểm tra. Lý do: "
+                        f"{str(payload.get('reason') or '').rstrip('.')}. Thành phần Đoàn kiểm "
+                        "tra sau khi thay đổi gồm các ông (bà) có tên sau:"
+                    ],
+                    table=_team_table(members or s.team),
+                ),
+                Section(
+                    heading="Điều 2.",
+                    paragraphs=[
+                        f"Đoàn kiểm tra, {unit} và các cá nhân có tên tại Điều 1 chịu trách "
+                        "nhiệm thi hành Quyết định này."
+                    ],
+                ),
+            ],
+            signatures=[chair],
+        )
     if paper is Paper.NOTICE:
         visit_on = _day(payload.get("visit_planned_on") or s.visit_planned_on)
         paragraphs = [
@@ -254,7 +276,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
         visit = s.visit
         results = payload.get("results") or [r.model_dump(mode="json") for r in visit.results]
         team = payload.get("team_present") or [
-            {"name": m.name, "position": TEAM_ROLE_VI.get(m.team_role.value, "")} for m in s.team
+            {"name": m.name, "position": _member_position(m)} for m in s.team
         ]
         unit_people = payload.get("unit_present") or []
         held = _day(payload.get("held_on") or document.signed_on)
@@ -563,6 +585,41 @@ def _self_report(
             ),
         ],
         signatures=[Signature(form="", position="THỦ TRƯỞNG ĐƠN VỊ", name="")],
+    )
+
+
+def _formed_team(session: Session, s: InspectionSnapshot) -> list[TeamMember]:
+    """The team as it was formed: a later decision changing it is a document of its own, and
+    the decision keeps naming the team it formed."""
+    formed = next((h.seq for h in s.history if h.trigger == Trigger.FORM_TEAM.value), None)
+    changed = any(h.trigger == Trigger.CHANGE_TEAM.value for h in s.history)
+    if formed is None or not changed:
+        return s.team
+    event = event_of(session, s.inspection_id, formed)
+    members = (event.payload.get("members") if event is not None else None) or []
+    return [TeamMember.model_validate(m) for m in members] or s.team
+
+
+def _team_table(team: list[TeamMember]) -> Table:
+    """The team as decisions list it: name, position and office, task in the team."""
+    return Table(
+        header=["STT", "Họ và tên", "Chức vụ, đơn vị công tác", "Nhiệm vụ"],
+        rows=[
+            [
+                str(i),
+                m.name,
+                ", ".join(p for p in (m.position, m.organisation_name) if p),
+                TEAM_ROLE_VI.get(m.team_role.value, m.team_role.value),
+            ]
+            for i, m in enumerate(team, start=1)
+        ],
+    )
+
+
+def _member_position(m: TeamMember) -> str:
+    """A member as the minutes name them: task in the team, then position and office."""
+    return ", ".join(
+        p for p in (TEAM_ROLE_VI.get(m.team_role.value, ""), m.position, m.organisation_name) if p
     )
 
 

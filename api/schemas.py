@@ -23,7 +23,9 @@ from states.bounds import (
     Id,
     LegalBasis,
     Name,
+    Number,
     OrganisationName,
+    Reason,
     Title,
 )
 from states.checklist import STANDARD_CODES
@@ -43,31 +45,62 @@ UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 
 class TeamMemberRef(Contract):
-    """A team member by account id or by username."""
+    """A team member by account id or by username — or, by ``name`` (with position and
+    office), a person without an account: named on the documents, never acting in kiemtra."""
 
     user_id: Id | None = None
     username: Id | None = None
     team_role: TeamRole = TeamRole.MEMBER
+    name: Name = Field(default="", description="a person without an account")
+    position: Name = Field(default="", description="chức vụ, e.g. Chuyên viên Phòng Tư pháp")
+    organisation_id: Id | None = Field(
+        default=None, description="the office of a person without an account, when known"
+    )
+    organisation_name: OrganisationName = ""
 
     @model_validator(mode="after")
     def _one_reference(self) -> "TeamMemberRef":
-        if (self.user_id is None) == (self.username is None):
-            raise ValueError("give exactly one of user_id or username")
+        given = [self.user_id is not None, self.username is not None, bool(self.name.strip())]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of user_id, username or name")
         return self
 
 
 class TeamCreate(Contract):
-    """Team body: people by account; names and organisations are looked up."""
+    """Team body: people by account (names and organisations are looked up) or named; from a
+    standing team, its members when ``members`` is empty, else ``members`` as adjusted."""
 
-    members: list[TeamMemberRef] = Field(min_length=1, max_length=TEAM_MAX)
+    members: list[TeamMemberRef] = Field(default_factory=list, max_length=TEAM_MAX)
+    standing_team_id: Id | None = Field(
+        default=None, description="the standing team (tổ kiểm tra) the team is formed from"
+    )
     signed_on: date | None = Field(
         default=None, description="the date the team was formed; today when omitted"
+    )
+
+    @model_validator(mode="after")
+    def _someone(self) -> "TeamCreate":
+        if not self.members and self.standing_team_id is None:
+            raise ValueError("give the members, or the standing team to form the team from")
+        return self
+
+
+class TeamChange(Contract):
+    """The decision changing the team before the visit: the whole new team, number, reason."""
+
+    members: list[TeamMemberRef] = Field(min_length=1, max_length=TEAM_MAX)
+    number: Number = Field(default="", description="the decision's number, e.g. 97/QĐ-UBND")
+    reason: Reason
+    signed_on: date | None = Field(
+        default=None, description="the date the decision was signed; today when omitted"
     )
 
 
 def _body_model(trigger: Trigger) -> type[BaseModel]:
     if trigger is Trigger.FORM_TEAM:
         return TeamCreate
+    if trigger is Trigger.CHANGE_TEAM:
+        return TeamChange
     command = COMMAND_TYPES[trigger]
     fields: dict[str, Any] = {
         name: (info.annotation, info)

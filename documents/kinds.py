@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class DocumentKind(StrEnum):
     decision = "decision"
+    team_change = "team_change"
     notice = "notice"
     minutes = "minutes"
     findings_report = "findings_report"
@@ -22,6 +23,7 @@ class DocumentKind(StrEnum):
 # still files it under CV.
 KIND_TYPE: dict[DocumentKind, str] = {
     DocumentKind.decision: "QĐ",
+    DocumentKind.team_change: "QĐ",
     DocumentKind.notice: "TB",
     DocumentKind.minutes: "BB",
     DocumentKind.findings_report: "BC",
@@ -36,6 +38,10 @@ KIND_TYPE: dict[DocumentKind, str] = {
 
 KIND_TITLE: dict[DocumentKind, tuple[str, str]] = {
     DocumentKind.decision: ("Quyết định kiểm tra", "Inspection decision"),
+    DocumentKind.team_change: (
+        "Quyết định thay đổi thành viên Đoàn kiểm tra",
+        "Decision changing the team's members",
+    ),
     DocumentKind.notice: ("Thông báo kiểm tra", "Inspection notice"),
     DocumentKind.minutes: ("Biên bản kiểm tra", "Inspection minutes"),
     DocumentKind.findings_report: (

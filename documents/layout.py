@@ -35,7 +35,7 @@ HEADER_MM = (70, 95)  # issuing body | national name: the usual split of a 165 m
 CLOSING_MM = (75, 90)  # "Nơi nhận:" | signature
 INDENT_MM = 12.7  # first-line indent of body paragraphs (1.27 cm)
 
-DECISIONS = {DocumentKind.decision, DocumentKind.visit_extension}
+DECISIONS = {DocumentKind.decision, DocumentKind.team_change, DocumentKind.visit_extension}
 LETTERS = {DocumentKind.reminder, DocumentKind.complaint_answer}
 MINUTES = {DocumentKind.minutes}
 

@@ -124,6 +124,57 @@ def _decision(_: int) -> DocumentContext:
     )
 
 
+def _team_change(_: int) -> DocumentContext:
+    team = Table(
+        header=["STT", "Họ và tên", "Chức vụ, đơn vị công tác", "Nhiệm vụ"],
+        rows=[
+            ["1", "Trần Minh Quân", "Phó Giám đốc Sở Nội vụ", "Trưởng đoàn"],
+            ["2", "Lê Thành Nhân", "Chuyên viên Phòng Tư pháp", "Thành viên"],
+            ["3", "Vũ Đức Long", "Chuyên viên Sở Nội vụ", "Thư ký"],
+        ],
+    )
+    return DocumentContext(
+        kind=DocumentKind.team_change,
+        issuer=COMMITTEE,
+        number_line="Số: 97/QĐ-UBND",
+        place="Minh Sơn",
+        signed_on=date(2027, 1, 8),
+        title="QUYẾT ĐỊNH",
+        subject=f"Về việc thay đổi thành viên Đoàn kiểm tra công vụ tại {UNIT}",
+        authority="CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH MINH SƠN",
+        bases=[
+            "Căn cứ Luật Tổ chức chính quyền địa phương;",
+            f"Căn cứ {DECISION} về việc kiểm tra công vụ tại {UNIT};",
+            "Theo đề nghị của Giám đốc Sở Nội vụ.",
+        ],
+        sections=[
+            Section(
+                heading="Điều 1.",
+                paragraphs=[
+                    "Thay đổi thành viên Đoàn kiểm tra. Lý do: bà Đỗ Thị Mai được cử đi học "
+                    "tập trung. Thành phần Đoàn kiểm tra sau khi thay đổi gồm:"
+                ],
+                table=team,
+            ),
+            Section(heading="Điều 2.", paragraphs=["Quyết định này có hiệu lực kể từ ngày ký."]),
+            Section(
+                heading="Điều 3.",
+                paragraphs=[
+                    "Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Trưởng đoàn kiểm "
+                    f"tra, các cá nhân có tên tại Điều 1 và Chủ tịch {UNIT} chịu trách nhiệm thi "
+                    "hành Quyết định này.",
+                ],
+            ),
+        ],
+        signatures=[
+            Signature(
+                form="KT.", authority="CHỦ TỊCH", position="PHÓ CHỦ TỊCH", name="Nguyễn Văn Bình"
+            )
+        ],
+        recipients=["- Như Điều 3;", "- Lưu: VT, SNV."],
+    )
+
+
 def _visit_extension(_: int) -> DocumentContext:
     return DocumentContext(
         kind=DocumentKind.visit_extension,
@@ -545,6 +596,7 @@ _BUILDERS = {
     DocumentKind.minutes: _minutes,
     DocumentKind.findings_report: _findings_report,
     DocumentKind.conclusion: _conclusion,
+    DocumentKind.team_change: _team_change,
     DocumentKind.visit_extension: _visit_extension,
     DocumentKind.reminder: _reminder,
     DocumentKind.remediation_report: _remediation_report,

@@ -8,6 +8,7 @@ from typing import Any
 from states.bounds import EXTENSIONS_MAX
 from states.errors import ConflictOfInterest, InvalidCommand, NotAllowed
 from states.models import (
+    ChangeTeamInput,
     ConcludeInput,
     DecideExtensionInput,
     DisputeInput,
@@ -83,36 +84,54 @@ def _not_past(day: date | None, today: date, field: str) -> None:
         )
 
 
-def form_team(snapshot: InspectionSnapshot, cmd: FormTeamInput, today: date) -> None:
-    if not cmd.members:
+def team_members(snapshot: InspectionSnapshot, members: list[TeamMember]) -> None:
+    """A team: one leader who holds an inspector account (the leader signs the minutes and
+    reports the findings in kiemtra), nobody twice, account holders only inspectors, and
+    nobody from the inspected side (conflict of interest), with or without an account."""
+    if not members:
         raise InvalidCommand(
             "a team needs at least one member", vi="Đoàn kiểm tra cần ít nhất một thành viên."
         )
-    leaders = [m for m in cmd.members if m.team_role is TeamRole.TEAM_LEADER]
+    leaders = [m for m in members if m.team_role is TeamRole.TEAM_LEADER]
     if len(leaders) != 1:
         raise InvalidCommand(
             f"a team needs exactly one team leader, got {len(leaders)}",
             {"leaders": len(leaders)},
             vi=f"Đoàn kiểm tra phải có đúng một trưởng đoàn (đang chọn {len(leaders)}).",
         )
-    twice = duplicates([m.user_id for m in cmd.members])
-    if twice:
+    if not leaders[0].has_account:
+        raise InvalidCommand(
+            f"the team leader, {leaders[0].name}, acts in kiemtra (signs the minutes, reports "
+            "the findings) and needs an inspector account",
+            {"name": leaders[0].name},
+            vi=f"Trưởng đoàn ({leaders[0].name}) ký biên bản, báo cáo kết quả kiểm tra trên "
+            "hệ thống nên phải có tài khoản thành viên đoàn kiểm tra.",
+        )
+    twice = duplicates([m.user_id for m in members if m.user_id is not None])
+    unnamed = duplicates(
+        [
+            f"{m.name.casefold()}|{m.organisation_name.casefold()}"
+            for m in members
+            if m.user_id is None
+        ]
+    )
+    if twice or unnamed:
         raise InvalidCommand(
             "a person appears twice in the team",
-            {"user_ids": twice},
+            {"user_ids": twice, "names": [n.split("|", 1)[0] for n in unnamed]},
             vi="Một người được chọn hai lần trong đoàn.",
         )
-    for member in cmd.members:
-        if member.role is not Role.INSPECTOR:
+    for member in members:
+        if member.has_account and member.role is not Role.INSPECTOR:
             raise InvalidCommand(
                 f"{member.name} is not an inspector account; a team is made of inspectors",
                 {"user_id": member.user_id, "name": member.name, "role": member.role.value},
                 vi=f"{member.name} không phải tài khoản thành viên đoàn kiểm tra.",
             )
     if is_self(snapshot):
-        _own_staff(snapshot, cmd)
+        _own_staff(snapshot, members)
         return
-    for member in cmd.members:
+    for member in members:
         if inspected_side(snapshot, member.organisation_id, member.organisation_path):
             raise ConflictOfInterest(
                 f"{member.name} belongs to the inspected side (the unit, its sub-units or its "
@@ -123,9 +142,9 @@ def form_team(snapshot: InspectionSnapshot, cmd: FormTeamInput, today: date) -> 
             )
 
 
-def _own_staff(snapshot: InspectionSnapshot, cmd: FormTeamInput) -> None:
+def _own_staff(snapshot: InspectionSnapshot, members: list[TeamMember]) -> None:
     """A self-inspection's team is the unit's own staff (the unit or its sub-units)."""
-    for member in cmd.members:
+    for member in members:
         if snapshot.unit_id not in [*member.organisation_path, member.organisation_id]:
             raise InvalidCommand(
                 f"{member.name} is not on the staff of {snapshot.unit_name or 'the unit'}; a "
@@ -134,6 +153,19 @@ def _own_staff(snapshot: InspectionSnapshot, cmd: FormTeamInput) -> None:
                 vi=f"{member.name} không thuộc {snapshot.unit_name or 'đơn vị'}; đoàn tự kiểm "
                 "tra gồm cán bộ của chính đơn vị.",
             )
+
+
+def form_team(snapshot: InspectionSnapshot, cmd: FormTeamInput, today: date) -> None:
+    team_members(snapshot, cmd.members)
+
+
+def change_team(snapshot: InspectionSnapshot, cmd: ChangeTeamInput, today: date) -> None:
+    team_members(snapshot, cmd.members)
+    if cmd.members == snapshot.team:
+        raise InvalidCommand(
+            "the new team is the same as the current one",
+            vi="Thành phần đoàn mới giống thành phần hiện tại.",
+        )
 
 
 def send_notice(snapshot: InspectionSnapshot, cmd: SendNoticeInput, today: date) -> None:

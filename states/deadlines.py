@@ -410,7 +410,7 @@ def notification(
         deadline=deadline,
         audiences=audiences,
         unit_id=s.unit_id,
-        team_user_ids=[m.user_id for m in s.team],
+        team_user_ids=[m.user_id for m in s.team if m.user_id is not None],
         coordinator_id=s.coordinator_id,
         decision_issuer_id=s.decision.issuer_id,
         office_id=s.office_id,

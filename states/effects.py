@@ -7,6 +7,7 @@ from states.calendar import WorkingCalendar, local_date
 from states.models import (
     AcknowledgeInput,
     CancelInput,
+    ChangeTeamInput,
     Command,
     ConcludeInput,
     DecideExtensionInput,
@@ -59,6 +60,14 @@ def _default_due(
 
 def form_team(
     s: InspectionSnapshot, cmd: FormTeamInput, now: datetime, cal: WorkingCalendar
+) -> None:
+    s.team = list(cmd.members)
+    s.standing_team_id = cmd.standing_team_id
+    s.standing_team_decision = cmd.standing_team_decision
+
+
+def change_team(
+    s: InspectionSnapshot, cmd: ChangeTeamInput, now: datetime, cal: WorkingCalendar
 ) -> None:
     s.team = list(cmd.members)
 

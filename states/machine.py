@@ -256,6 +256,8 @@ def _t(
 # Order matters where one trigger has several destinations: the first passing guard wins.
 TRANSITIONS: list[dict[str, Any]] = [
     _t(T.FORM_TEAM, S.DECIDED, S.TEAM_FORMED),
+    # The team may change before the visit, by a decision of its own.
+    *(_internal(T.CHANGE_TEAM, s) for s in (S.TEAM_FORMED, S.NOTIFIED)),
     _t(T.SEND_NOTICE, S.TEAM_FORMED, S.NOTIFIED, announced),
     _t(T.START_VISIT, S.NOTIFIED, S.ON_SITE),
     _t(T.START_VISIT, S.TEAM_FORMED, S.ON_SITE, unannounced),

@@ -75,7 +75,9 @@ class Decision(Contract):
 
 
 class TeamMember(Contract):
-    user_id: Id
+    # None: a person without an account (seconded from another office, as a standing team's
+    # members often are). The documents name them; only account holders act in kiemtra.
+    user_id: Id | None = None
     name: Name
     team_role: TeamRole = TeamRole.MEMBER
     # The account's role: only inspector accounts serve on a team.
@@ -83,6 +85,13 @@ class TeamMember(Contract):
     organisation_id: Id | None = None
     # Ancestry of the member's organisation, root first: conflict-of-interest checks need it.
     organisation_path: Chain = Field(default_factory=list)
+    # As the documents name them: position (chức vụ) and office.
+    position: Name = ""
+    organisation_name: OrganisationName = ""
+
+    @property
+    def has_account(self) -> bool:
+        return self.user_id is not None
 
 
 class ScopedFinding(Contract):
@@ -188,6 +197,18 @@ class StartInspectionInput(Contract):
 
 class FormTeamInput(Signed):
     members: list[TeamMember] = Field(max_length=TEAM_MAX)
+    # The standing team (tổ kiểm tra thường trực) the team was formed from, and its decision.
+    standing_team_id: Id | None = None
+    standing_team_decision: Number = ""
+
+
+class ChangeTeamInput(Signed):
+    """The decision changing the team's members before the visit (quyết định thay đổi
+    thành viên đoàn kiểm tra): the whole new team, its number and why."""
+
+    members: list[TeamMember] = Field(max_length=TEAM_MAX)
+    number: Number = Field(default="", description="the decision's number, e.g. 97/QĐ-UBND")
+    reason: Reason
 
 
 class SendNoticeInput(Signed):
@@ -450,6 +471,8 @@ class InspectionSnapshot(Contract):
     suspended_from: InspectionState | None = None
     cycle: int = 1
     team: list[TeamMember] = Field(default_factory=list)
+    standing_team_id: str | None = None
+    standing_team_decision: str = ""
     notice_number: str = ""
     notice_sent_at: datetime | None = None
     visit_planned_on: date | None = None
@@ -478,6 +501,10 @@ class InspectionSnapshot(Contract):
     next_deadline: datetime | None = None
     overdue: bool = False
     sent: list[str] = Field(default_factory=list, description="agenda items already sent")
+
+    def team_user_ids(self) -> set[str]:
+        """The accounts on the team (members without an account never act)."""
+        return {m.user_id for m in self.team if m.user_id is not None}
 
     def finding(self, no: int) -> Finding | None:
         return next((f for f in self.findings if f.no == no), None)

@@ -23,6 +23,7 @@ class Paper(StrEnum):
     """The kinds of document an inspection issues (their layouts: ``documents.kinds``)."""
 
     DECISION = "decision"
+    TEAM_CHANGE = "team_change"
     NOTICE = "notice"
     MINUTES = "minutes"
     FINDINGS_REPORT = "findings_report"
@@ -58,6 +59,14 @@ PAPERS: dict[Paper, PaperSpec] = {
     for s in (
         PaperSpec(
             Paper.DECISION, "QĐ", Issuer.ISSUER, "Quyết định kiểm tra", "Inspection decision"
+        ),
+        PaperSpec(
+            Paper.TEAM_CHANGE,
+            "QĐ",
+            Issuer.ISSUER,
+            "Quyết định thay đổi thành viên Đoàn kiểm tra",
+            "Decision changing the team's members",
+            "number",
         ),
         PaperSpec(
             Paper.NOTICE, "TB", Issuer.ISSUER, "Thông báo kiểm tra", "Inspection notice", "number"
@@ -116,6 +125,7 @@ PAPERS: dict[Paper, PaperSpec] = {
 # The document each step issues, by the trigger of its event.
 STEP_PAPERS: dict[str, Paper] = {
     DECIDE: Paper.DECISION,
+    Trigger.CHANGE_TEAM.value: Paper.TEAM_CHANGE,
     Trigger.SEND_NOTICE.value: Paper.NOTICE,
     Trigger.RECORD_VISIT.value: Paper.MINUTES,
     Trigger.REPORT_FINDINGS.value: Paper.FINDINGS_REPORT,

@@ -70,7 +70,7 @@ def position(
 ) -> Position:
     """Where a person (account ``user_id`` in ``organisation_id``, whose ancestry root …
     own organisation is ``chain``) stands relative to ``s``."""
-    if user_id in {m.user_id for m in s.team}:
+    if user_id in s.team_user_ids():
         return Position.TEAM
     if organisation_id is None:
         return Position.LATERAL
@@ -109,7 +109,7 @@ def may_see(viewer: Viewer, s: InspectionSnapshot) -> bool:
     if viewer.role is Role.SYSTEM:
         return True
     if viewer.role is Role.INSPECTOR:
-        return viewer.user_id in {m.user_id for m in s.team}
+        return viewer.user_id in s.team_user_ids()
     unit_chain = [*s.unit_path, s.unit_id]
     if viewer.role is Role.UNIT_REP:
         return not is_secret(s) and viewer.organisation_id in unit_chain

@@ -18,6 +18,7 @@ from states.calendar import WorkingCalendar
 from states.models import (
     AcknowledgeInput,
     CancelInput,
+    ChangeTeamInput,
     Command,
     ConcludeInput,
     DecideExtensionInput,
@@ -99,6 +100,24 @@ _SPECS = [
         effects.form_team,
         checks.form_team,
         fields={"members": Text("Thành viên đoàn", "Team members")},
+    ),
+    TriggerSpec(
+        T.CHANGE_TEAM,
+        ChangeTeamInput,
+        Party.LEADERSHIP,
+        "team/change",
+        Text("Thay đổi thành viên đoàn", "Change the team"),
+        Text(
+            "Quyết định thay đổi thành viên đoàn trước khi đoàn đến đơn vị; nêu lý do.",
+            "A decision changing the team's members before the visit; give the reason.",
+        ),
+        effects.change_team,
+        checks.change_team,
+        fields={
+            "members": Text("Thành viên đoàn", "Team members"),
+            "number": Text("Số quyết định", "Decision number"),
+            "reason": Text("Lý do", "Reason"),
+        },
     ),
     TriggerSpec(
         T.SEND_NOTICE,

@@ -57,6 +57,8 @@ class Trigger(StrEnum):
     FORM_TEAM = "form_team"
     SEND_NOTICE = "send_notice"
     START_VISIT = "start_visit"
+    # A decision changes the team's members before the visit.
+    CHANGE_TEAM = "change_team"
     RECORD_VISIT = "record_visit"
     REPORT_FINDINGS = "report_findings"
     CONCLUDE = "conclude"

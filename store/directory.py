@@ -1,5 +1,7 @@
-"""People a coordinator may put on a team: inspector accounts within an authority."""
+"""People a coordinator may put on a team: inspector accounts within an authority, and the
+directory of people (accounts) within it."""
 
+import unicodedata
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -17,6 +19,19 @@ class Person:
     organisation_id: str | None
     organisation_name: str
     organisation_path: list[str]  # root … own organisation
+    role: str = "inspector"
+
+
+# Roles the directory lists: people of offices and units, not administrators or kiemtra.
+DIRECTORY_ROLES = ("inspector", "coordinator", "decision_maker", "viewer", "unit_rep")
+
+
+def fold(text: str) -> str:
+    """Text as searches compare it: case-folded, without diacritics (đ as d), so that
+    "nguyen" finds "Nguyễn" and "DANG" finds "Đặng". In Python: SQLite's lower() knows no
+    Vietnamese capitals."""
+    plain = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(c for c in plain if not unicodedata.combining(c))
 
 
 def _paths(session: Session) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -45,14 +60,14 @@ def inspectors_within(
     paths, names = _paths(session)
     query = select(User).where(col(User.role) == "inspector", col(User.active).is_(True))
     # Matched in Python: SQLite's lower() knows no Vietnamese capitals (Đ, Ư …).
-    text = q.strip().casefold()
+    text = fold(q.strip())
     found = []
     for user in session.exec(query.order_by(col(User.full_name), col(User.username))).all():
         path = paths.get(user.organisation_id or "", [])
         if authority_root not in path:
             continue
         office = names.get(user.organisation_id or "", "")
-        haystack = f"{user.full_name} {user.username} {office}".casefold()
+        haystack = fold(f"{user.full_name} {user.username} {office}")
         if text and text not in haystack:
             continue
         found.append(
@@ -68,6 +83,48 @@ def inspectors_within(
         if len(found) >= limit:
             break
     return sorted(found, key=lambda p: (p.organisation_name, p.name))
+
+
+def people_within(
+    session: Session,
+    authority_root: str | None,
+    q: str = "",
+    role: str | None = None,
+    organisation_id: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Person], int]:
+    """Active accounts of the directory's roles whose organisation lies in
+    ``authority_root``'s subtree, matching ``q`` (name, username, office name) and, when
+    given, one role and one organisation (with its sub-organisations); by office, then name.
+    Returns one page and how many match in all."""
+    if authority_root is None:
+        return [], 0
+    paths, names = _paths(session)
+    roles = (role,) if role else DIRECTORY_ROLES
+    query = select(User).where(col(User.role).in_(roles), col(User.active).is_(True))
+    text = fold(q.strip())
+    found = []
+    for user in session.exec(query).all():
+        path = paths.get(user.organisation_id or "", [])
+        if authority_root not in path or (organisation_id and organisation_id not in path):
+            continue
+        office = names.get(user.organisation_id or "", "")
+        if text and text not in fold(f"{user.full_name} {user.username} {office}"):
+            continue
+        found.append(
+            Person(
+                user_id=user.id,
+                username=user.username,
+                name=user.full_name or user.username,
+                organisation_id=user.organisation_id,
+                organisation_name=office,
+                organisation_path=path,
+                role=user.role,
+            )
+        )
+    found.sort(key=lambda p: (fold(p.organisation_name), fold(p.name), p.user_id))
+    return found[offset : offset + limit], len(found)
 
 
 @dataclass(frozen=True)

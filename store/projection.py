@@ -242,7 +242,9 @@ def _collection_rows(s: InspectionSnapshot, name: str) -> list[tuple[Table, list
                 "team_role": m.team_role.value,
                 "organisation_id": m.organisation_id,
             }
+            # The table holds who acts on the team (scope reads it): its accounts.
             for m in s.team
+            if m.user_id is not None
         ]
         return [(COLLECTION_TABLES["team"][0], team)]
     if name == "findings":

@@ -519,3 +519,40 @@ class Complaint(SQLModel, table=True):
     answer_document_id: str | None = None
     created_by: str
     created_at: datetime = _aware(nullable=False)
+
+
+# --- Standing teams (issue 15 §1): a Tổ kiểm tra công vụ established by a decision, whose
+# members (with or without an account) an inspection's team is formed from.
+
+
+class StandingTeam(SQLModel, table=True):
+    """A standing inspection team (tổ kiểm tra thường trực) of the deciding organisation."""
+
+    __tablename__ = "standing_team"
+
+    id: str = Field(primary_key=True)
+    organisation_id: str = Field(foreign_key="organisation.id", index=True)
+    name: str
+    decision_number: str = ""
+    decision_signed_on: date | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    created_by: str
+    created_at: datetime = _aware(nullable=False)
+    updated_by: str = ""
+    updated_at: datetime = _aware(nullable=False)
+
+
+class StandingTeamMember(SQLModel, table=True):
+    """One member of a standing team: an inspector account, or a person named only."""
+
+    __tablename__ = "standing_team_member"
+
+    team_id: str = Field(foreign_key="standing_team.id", primary_key=True)
+    seq: int = Field(primary_key=True)
+    user_id: str | None = Field(default=None, foreign_key="user.id", index=True)
+    name: str
+    position: str = ""
+    organisation_id: str | None = Field(default=None, foreign_key="organisation.id")
+    organisation_name: str = ""
+    team_role: str = "member"

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from states.models import (
         AcknowledgeInput,
         CancelInput,
+        ChangeTeamInput,
         Command,
         ConcludeInput,
         DecideExtensionInput,
@@ -459,6 +460,14 @@ class InspectionWorkflow:
     @form_team.validator
     def validate_form_team(self, cmd: FormTeamInput) -> None:
         self._check(T.FORM_TEAM, cmd)
+
+    @workflow.update
+    async def change_team(self, cmd: ChangeTeamInput) -> InspectionSnapshot:
+        return await self._fire(T.CHANGE_TEAM, cmd)
+
+    @change_team.validator
+    def validate_change_team(self, cmd: ChangeTeamInput) -> None:
+        self._check(T.CHANGE_TEAM, cmd)
 
     @workflow.update
     async def send_notice(self, cmd: SendNoticeInput) -> InspectionSnapshot:

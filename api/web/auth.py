@@ -148,6 +148,7 @@ def routers() -> list[APIRouter]:
         notifications,
         plans,
         reports,
+        teams,
         work,
     )
 
@@ -164,4 +165,5 @@ def routers() -> list[APIRouter]:
         documents.router,
         evidence.router,
         complaints.router,
+        teams.router,
     ]

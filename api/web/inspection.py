@@ -16,14 +16,14 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api import actions, complaints, papers
+from api import actions, complaints, papers, teams
 from api.deps import CommanderDep, SessionDep
 from api.errors import ERRORS, ApiError, ErrorCode
 from api.evidence import evidence_view
 from api.files import DOCX, attachment
 from api.routes.inspections import InspectionId
 from api.routes.papers import DocumentId, docx_of, pdf_response
-from api.schemas import COMMAND_BODIES, InspectionCreate, TeamCreate
+from api.schemas import COMMAND_BODIES, InspectionCreate, TeamChange, TeamCreate
 from api.scope import load_visible
 from api.web import forms
 from api.web.caller import InspectionCallerDep, PageCaller
@@ -56,6 +56,7 @@ from states.vocabulary import (
 )
 from store import complaints as complaint_store
 from store import plans as plan_store
+from store import standing_teams as standing_store
 from store.directory import inspectors_within, organisations_within
 from store.outbox import reminders_sent
 from store.queries import events_of, names_of
@@ -82,9 +83,20 @@ STAGES = [
 STAGE_OF = {InspectionState.DISPUTED: InspectionState.REMEDIATION_REQUESTED}
 # Fields a trigger's page asks for with rows of its own, not as plain widgets.
 ROW_FIELDS = frozenset(
-    {"members", "results", "orders", "finding_nos", "decisions", "items", "finding_no", "n"}
+    {
+        "members",
+        "standing_team_id",
+        "results",
+        "orders",
+        "finding_nos",
+        "decisions",
+        "items",
+        "finding_no",
+        "n",
+    }
 )
 TEAM_ROWS = 8
+TEAM_TRIGGERS = frozenset({Trigger.FORM_TEAM, Trigger.CHANGE_TEAM})
 ENUMS = {
     "CheckResult": CheckResult,
     "Severity": Severity,
@@ -326,12 +338,13 @@ def action_form(
     caller: InspectionCallerDep,
     db: SessionDep,
     q: Annotated[str, Query(max_length=NAME_MAX)] = "",
+    standing_team: Annotated[str, Query(max_length=ID_MAX)] = "",
 ) -> Response:
     trigger = _trigger(trigger_name)
     snapshot = load_visible(db, caller.viewer, inspection_id)
     if trigger not in procedure.allowed_triggers(snapshot, caller.actor):
         raise ApiError(ErrorCode.INVALID_TRANSITION, "this action is not yours to take now")
-    return _action_page(request, db, caller, snapshot, trigger, {}, {}, None, 200, q)
+    return _action_page(request, db, caller, snapshot, trigger, {}, {}, None, 200, q, standing_team)
 
 
 def _action_page(
@@ -345,6 +358,7 @@ def _action_page(
     refusal: str | None,
     status: int,
     q: str = "",
+    standing_team: str = "",
 ) -> Response:
     body = COMMAND_BODIES[trigger]
     context: dict[str, Any] = {
@@ -363,13 +377,8 @@ def _action_page(
         ),
         **ENUMS,
     }
-    if trigger is Trigger.FORM_TEAM:
-        people = inspectors_within(db, caller.viewer.authority_root, q)
-        context["q"] = q
-        context["candidates"] = [
-            (p, barred_from_team(snapshot, p.organisation_id, p.organisation_path)) for p in people
-        ]
-        context["team_rows"] = TEAM_ROWS
+    if trigger in TEAM_TRIGGERS:
+        context.update(_team_context(db, caller, snapshot, trigger, values, q, standing_team))
     # htmx searches swap the candidates out of the whole page (hx-select): one template.
     return page(request, "action.html", context, status=status)
 
@@ -420,11 +429,78 @@ async def submit_action(
     return RedirectResponse(f"/inspections/{inspection_id}?done={trigger.value}", status_code=303)
 
 
+def _team_context(
+    db: Session,
+    caller: PageCaller,
+    snapshot: InspectionSnapshot,
+    trigger: Trigger,
+    values: dict[str, Any],
+    q: str,
+    standing_team: str,
+) -> dict[str, Any]:
+    """The team form: inspectors to pick (those of the inspected side marked), the standing
+    teams in force to start from, and the rows filled from the one chosen (forming) or from
+    the current team (changing it)."""
+    people = inspectors_within(db, caller.viewer.authority_root, q)
+    standing = standing_store.visible(db, caller.viewer, standing_team) if standing_team else None
+    rows: list[dict[str, Any]] = []
+    if values.get("members"):
+        rows = list(values["members"])
+    elif trigger is Trigger.CHANGE_TEAM:
+        rows = [_row(m.model_dump()) for m in snapshot.team]
+    elif standing is not None:
+        rows = [_row(m.model_dump()) for m in standing_store.members_of(db, standing.id)]
+    return {
+        "q": q,
+        "candidates": [
+            (p, barred_from_team(snapshot, p.organisation_id, p.organisation_path)) for p in people
+        ],
+        "team_rows": max(TEAM_ROWS, len(rows) + 2),
+        "rows": rows,
+        "standing": standing,
+        "standing_teams": standing_store.listed(db, caller.viewer, teams.today())
+        if trigger is Trigger.FORM_TEAM
+        else [],
+    }
+
+
+def _row(member: dict[str, Any]) -> dict[str, Any]:
+    """A team member as the form's row holds it (an account: its id; otherwise the name)."""
+    account = member.get("user_id") is not None
+    return {
+        "user_id": member.get("user_id") or "",
+        "name": "" if account else member.get("name", ""),
+        "position": member.get("position", ""),
+        "organisation_id": "" if account else member.get("organisation_id") or "",
+        "organisation_name": "" if account else member.get("organisation_name", ""),
+        "team_role": str(member.get("team_role", TeamRole.MEMBER.value)),
+    }
+
+
+def _team_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows that name someone: by account, or by name (someone without an account)."""
+    rows = []
+    for row in data.get("members", []):
+        if not isinstance(row, dict):
+            continue
+        row = {k: v.strip() for k, v in row.items() if isinstance(v, str) and v.strip()}
+        if row.get("user_id"):
+            row = {k: v for k, v in row.items() if k in ("user_id", "position", "team_role")}
+        elif not row.get("name"):
+            continue
+        rows.append(row)
+    return rows
+
+
 def _payload(trigger: Trigger, data: dict[str, Any]) -> BaseModel:
     body = COMMAND_BODIES[trigger]
     if trigger is Trigger.FORM_TEAM:
-        rows = [r for r in data.get("members", []) if isinstance(r, dict) and r.get("user_id")]
-        return TeamCreate.model_validate({"members": rows})
+        chosen = str(data.get("standing_team_id") or "").strip() or None
+        members = _team_rows(data)
+        return TeamCreate.model_validate({"members": members, "standing_team_id": chosen})
+    if trigger is Trigger.CHANGE_TEAM:
+        cleaned = forms.clean(body, {k: v for k, v in data.items() if k != "members"})
+        return TeamChange.model_validate({**cleaned, "members": _team_rows(data)})
     cleaned = forms.clean(body, data)
     if trigger is Trigger.RECORD_VISIT:
         # Rows the team left without a result were not checked: they are not in the minutes.

@@ -112,6 +112,7 @@ UNIT = {("unit_rep", "unit"), ("unit_rep", "managing_chain")}
 # answer; nobody on the inspected side does anything else.
 COMMANDS: dict[str, set[tuple[str, str]]] = {
     "team": LEAD,
+    "team/change": LEAD,
     "notice": LEAD,
     "suspend": LEAD,
     "resume": LEAD,
@@ -237,7 +238,17 @@ async def test_inspection_endpoints(
         if method == "POST" and want < 300:  # a command that succeeds changes things
             iid = await matrix.suspended(secrecy)
         url = path.replace("{inspection_id}", iid).replace("{n}", "1")
-        body = (matrix.team() if tail == "team" else BODIES.get(tail)) if method == "POST" else None
+        body = (
+            (
+                matrix.team()
+                if tail == "team"
+                else {**matrix.team(), "reason": "thay người"}
+                if tail == "team/change"
+                else BODIES.get(tail)
+            )
+            if method == "POST"
+            else None
+        )
         who = username(role, side)
         r = await matrix.http.request(method, url, json=body, headers=matrix.headers[who])
         if r.status_code != want:
@@ -254,6 +265,7 @@ NO_PLAN = dict.fromkeys(ROLES, 404) | {"admin": 403}
 NO_INSPECTION = dict.fromkeys(ROLES, 404) | {"admin": 403}
 NO_ORGANISATION = dict.fromkeys(ROLES, 404)
 NO_COMPLAINT = dict.fromkeys(ROLES, 404) | {"admin": 403}
+NOBODY = dict.fromkeys(ROLES, 403)
 REPORT_FORMATS = ["", ".xlsx", ".csv", ".svg"]
 SUMMARY_FORMATS = [*REPORT_FORMATS, ".docx"]
 # Endpoints not about one inspection: one status per role.
@@ -318,6 +330,14 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     **{("GET", f"/reports/coverage{ext}"): NO_PLAN for ext in REPORT_FORMATS},
     # Remediation items within the caller's scope (test_reports_api checks whose).
     ("GET", "/remediations"): ALL_200 | {"admin": 403},
+    # The people directory: those who form teams or decide them, and administrators.
+    ("GET", "/people"): NOBODY | {"coordinator": 200, "decision_maker": 200, "admin": 200},
+    # Standing teams: kept by coordinators, read by decision-makers, within their authority
+    # (probed on an unknown team here; test_teams_api checks scope on real ones).
+    ("GET", "/standing-teams"): NOBODY | {"coordinator": 200, "decision_maker": 200},
+    ("POST", "/standing-teams"): NOBODY | {"coordinator": 201},
+    ("GET", "/standing-teams/{team_id}"): NOBODY | {"coordinator": 404, "decision_maker": 404},
+    ("PUT", "/standing-teams/{team_id}"): NOBODY | {"coordinator": 404},
 }
 # Reached without a bearer token; checked elsewhere (sessions, health).
 PUBLIC = {
@@ -344,6 +364,10 @@ def test_every_endpoint_has_a_row() -> None:
     assert api_routes() == rows
 
 
+STANDING_TEAM = {
+    "name": "Tổ kiểm tra ma trận",
+    "members": [{"name": "Lê Thành Nhân", "position": "Chuyên viên", "team_role": "team_leader"}],
+}
 GLOBAL_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/organisations"): {"json": {"code": "X01", "name": "trùng mã", "level": "commune"}},
     ("POST", "/organisations/import"): {
@@ -382,6 +406,10 @@ GLOBAL_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/complaints/{complaint_id}/assessment"): {
         "json": {"outcome": "unfounded", "reason": "x"}
     },
+    **{
+        (method, path): {"json": STANDING_TEAM}
+        for method, path in (("POST", "/standing-teams"), ("PUT", "/standing-teams/{team_id}"))
+    },
 }
 
 
@@ -405,6 +433,7 @@ async def test_global_endpoints(
             .replace("{complaint_id}", "none")
             .replace("{organisation_id}", "none")
             .replace("{kind}", "decision")
+            .replace("{team_id}", "none")
         )
         r = await http.request(method, url, headers=headers, **request)
         if r.status_code != GLOBAL_TABLE[(method, path)][role]:

@@ -33,7 +33,7 @@ def test_an_unsigned_document_leaves_the_date_blank() -> None:
 def test_every_kind_has_a_type_code_a_title_and_a_sample() -> None:
     assert set(KIND_TYPE) == set(KIND_TITLE) == set(DocumentKind)
     assert [KIND_TYPE[k] for k in DocumentKind] == [
-        "QĐ", "TB", "BB", "BC", "TB", "QĐ", "CV", "BC", "BC", "BC", "CV",
+        "QĐ", "QĐ", "TB", "BB", "BC", "TB", "QĐ", "CV", "BC", "BC", "BC", "CV",
     ]  # fmt: skip
     for kind in DocumentKind:
         assert sample_context(kind).kind is kind

@@ -9,6 +9,7 @@ from states.models import (
     AcknowledgeInput,
     Actor,
     CancelInput,
+    ChangeTeamInput,
     ChecklistResult,
     Command,
     ConcludeInput,
@@ -117,6 +118,10 @@ def member(
 
 
 TEAM = [member(LEADER, TeamRole.TEAM_LEADER), member(MEMBER)]
+# A member without an account, seconded from the district's justice office (seed 000).
+SECONDED = TeamMember(
+    name="Lê Thành Nhân", position="Chuyên viên", organisation_name="Phòng Tư pháp huyện"
+)
 # Works in a sub-unit of the inspected unit: must not sit on its team.
 CONFLICTED = TeamMember(
     user_id="local",
@@ -169,6 +174,10 @@ def good_command(snapshot: InspectionSnapshot, trigger: Trigger) -> Command:
     match trigger:
         case Trigger.FORM_TEAM:
             return FormTeamInput(actor=COORDINATOR, members=TEAM)
+        case Trigger.CHANGE_TEAM:
+            return ChangeTeamInput(
+                actor=COORDINATOR, members=[*TEAM, SECONDED], number="97/QĐ-UBND", reason="bổ sung"
+            )
         case Trigger.SEND_NOTICE:
             return SendNoticeInput(
                 actor=COORDINATOR, number="12/TB-UBND", visit_planned_on=today + timedelta(60)

@@ -104,8 +104,11 @@ REFERRED = VerificationOutcome.REFERRED
 # X, "suspended/unset" has no suspended_from.
 PLANNED_TABLE: dict[str, str] = {
     "decided": "form_team>team_formed cancel>cancelled void>voided suspend>suspended",
-    "team_formed": "send_notice>notified cancel>cancelled void>voided suspend>suspended",
-    "notified": "start_visit>on_site cancel>cancelled suspend>suspended",
+    "team_formed": (
+        "send_notice>notified change_team>team_formed cancel>cancelled void>voided "
+        "suspend>suspended"
+    ),
+    "notified": "start_visit>on_site change_team>notified cancel>cancelled suspend>suspended",
     "on_site": "record_visit>visited extend_visit>on_site cancel>cancelled suspend>suspended",
     # Inspections started before the findings report was a step may still conclude at once.
     "visited": "report_findings>findings_reported conclude>remediation_requested suspend>suspended",
@@ -161,7 +164,9 @@ PLANNED_TABLE: dict[str, str] = {
 # A surprise inspection differs in one row: no notice, straight on site.
 SURPRISE_TABLE: dict[str, str] = {
     **PLANNED_TABLE,
-    "team_formed": "start_visit>on_site cancel>cancelled void>voided suspend>suspended",
+    "team_formed": (
+        "start_visit>on_site change_team>team_formed cancel>cancelled void>voided suspend>suspended"
+    ),
 }
 EXPECTED = {PLANNED: PLANNED_TABLE, SURPRISE: SURPRISE_TABLE}
 
@@ -395,11 +400,11 @@ def test_invalid_transition_names_the_state_and_the_allowed_actions() -> None:
     error = refusal("team_formed", PLANNED, T.CONCLUDE, ConcludeInput(actor=DECISION_MAKER))
     assert type(error) is InvalidTransition
     assert "team_formed" in error.message
-    assert "send_notice, cancel, void, suspend" in error.message
+    assert "send_notice, change_team, cancel, void, suspend" in error.message
     assert error.detail == {
         "state": "team_formed",
         "trigger": "conclude",
-        "allowed": ["send_notice", "cancel", "void", "suspend"],
+        "allowed": ["send_notice", "change_team", "cancel", "void", "suspend"],
     }
 
 
@@ -570,8 +575,9 @@ def test_allowed_triggers_for_an_actor_respect_team_membership() -> None:
     snapshot = reach("team_formed", SURPRISE)
     assert procedure.allowed_triggers(snapshot, LEADER) == [T.START_VISIT]
     assert procedure.allowed_triggers(snapshot, OUTSIDER) == []
-    assert procedure.allowed_triggers(snapshot, COORDINATOR) == [T.CANCEL, T.VOID, T.SUSPEND]
-    assert procedure.allowed_triggers(snapshot, DECISION_MAKER) == [T.CANCEL, T.VOID, T.SUSPEND]
+    leading = [T.CHANGE_TEAM, T.CANCEL, T.VOID, T.SUSPEND]
+    assert procedure.allowed_triggers(snapshot, COORDINATOR) == leading
+    assert procedure.allowed_triggers(snapshot, DECISION_MAKER) == leading
     assert procedure.allowed_triggers(snapshot, CHAIN_COORDINATOR) == []
     assert procedure.allowed_triggers(snapshot, UNIT_CHAIR) == []
 
@@ -872,6 +878,8 @@ team_formed --> voided: void
 voided --> [*]
 decided --> suspended: suspend
 team_formed --> notified: send_notice [announced]
+team_formed --> team_formed: change_team [internal]
+notified --> notified: change_team [internal]
 team_formed --> on_site: start_visit [unannounced]
 team_formed --> cancelled: cancel
 team_formed --> suspended: suspend

@@ -17,6 +17,7 @@ from states.models import (
     AcknowledgeInput,
     Actor,
     CancelInput,
+    ChangeTeamInput,
     ChecklistResult,
     Command,
     ConcludeInput,
@@ -83,7 +84,7 @@ S = InspectionState
 T = Trigger
 TERMINAL = {S.CLOSED, S.CANCELLED, S.VOIDED}
 # Commands that change the inspection but not its state.
-INTERNAL = {T.REQUEST_EXTENSION, T.DECIDE_EXTENSION, T.EXTEND_VISIT}
+INTERNAL = {T.REQUEST_EXTENSION, T.DECIDE_EXTENSION, T.EXTEND_VISIT, T.CHANGE_TEAM}
 # States in which the unit still owes something: at least one finding must be unsettled.
 OWING = {S.REMEDIATION_REQUESTED, S.DISPUTED, S.REMEDIATING, S.REMEDIATION_REPORTED, S.REINSPECTING}
 SECRETARY = Actor(user_id="sec", name="Thư ký", role=Role.INSPECTOR)
@@ -181,6 +182,8 @@ def payload(
     match trigger:
         case T.FORM_TEAM:
             return FormTeamInput(actor=actor, members=draw(team()))
+        case T.CHANGE_TEAM:
+            return ChangeTeamInput(actor=actor, members=draw(team()), reason="thay người")
         case T.SEND_NOTICE:
             return SendNoticeInput(
                 actor=actor, number="12/TB", visit_planned_on=day(draw, today, wrong)
@@ -299,6 +302,7 @@ def likely_actors(snapshot: InspectionSnapshot, trigger: Trigger) -> list[Actor]
     match trigger:
         case (
             T.FORM_TEAM
+            | T.CHANGE_TEAM
             | T.RESOLVE_DISPUTE
             | T.CANCEL
             | T.SUSPEND

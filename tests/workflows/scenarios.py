@@ -11,15 +11,18 @@ from states.calendar import WorkingCalendar, local_date
 from states.contract import Contract
 from states.models import (
     CancelInput,
+    ChangeTeamInput,
     ChecklistResult,
     DisputeDecision,
     DisputeInput,
+    FormTeamInput,
     InspectionSnapshot,
     RecordVisitInput,
     ResolveDisputeInput,
     ResumeInput,
     StartInspectionInput,
     SuspendInput,
+    TeamMember,
 )
 from states.reinspection import scope_of
 from states.vocabulary import CheckResult, DisputeOutcome, InspectionKind, InspectionState
@@ -98,6 +101,38 @@ async def surprise_cancelled(client: Client, queue: str) -> Handle:
     handle = await start(client, queue, b.start_input(InspectionKind.SURPRISE))
     await handle.execute_update(InspectionWorkflow.form_team, b.form_team())
     await handle.execute_update(InspectionWorkflow.start_visit, b.start_visit())
+    await handle.execute_update(
+        InspectionWorkflow.cancel, CancelInput(actor=b.DECISION_MAKER, reason="đơn vị giải thể")
+    )
+    return handle
+
+
+async def team_changed(client: Client, queue: str) -> Handle:
+    """A team formed from a standing team, with someone who holds no account, changed by a
+    decision of its own before the visit; then terminated (issue 15 §1)."""
+    seconded = TeamMember(
+        name="Lê Thành Nhân", position="Chuyên viên", organisation_name="Phòng Tư pháp huyện"
+    )
+    handle = await start(client, queue, b.start_input())
+    await handle.execute_update(
+        InspectionWorkflow.form_team,
+        FormTeamInput(
+            actor=b.COORDINATOR,
+            members=[*b.TEAM, seconded],
+            standing_team_id="to-kiem-tra",
+            standing_team_decision="94/QĐ-UBND.TL",
+        ),
+    )
+    await handle.execute_update(InspectionWorkflow.send_notice, b.send_notice())
+    await handle.execute_update(
+        InspectionWorkflow.change_team,
+        ChangeTeamInput(
+            actor=b.COORDINATOR,
+            members=[b.TEAM[0], seconded],
+            number="97/QĐ-UBND",
+            reason="Thành viên đi học tập trung",
+        ),
+    )
     await handle.execute_update(
         InspectionWorkflow.cancel, CancelInput(actor=b.DECISION_MAKER, reason="đơn vị giải thể")
     )
@@ -225,6 +260,7 @@ SCENARIOS: dict[str, Callable[[Client, str], Awaitable[Handle]]] = {
     "no_findings": no_findings,
     "surprise_cancelled": surprise_cancelled,
     "suspended_and_resumed": suspended_and_resumed,
+    "team_changed": team_changed,
     "reinspection_closes_its_parent": reinspection_closes_its_parent,
     "reinspection": reinspection,
     "recorded_by_callers": recorded_by_callers,
