@@ -351,6 +351,41 @@ def _digest(c: _Context) -> Rendered:
     )
 
 
+def _discipline_due(c: _Context) -> Rendered:
+    """A discipline record the managing authority has not decided, near or past its limit."""
+    person = str(c.payload.get("person_name") or "")
+    form_vi = str(c.payload.get("form_vi") or "")
+    form_en = str(c.payload.get("form_en") or "")
+    finding = _int(c.payload.get("finding_no"))
+    late = bool(c.payload.get("overdue"))
+    where_vi = f"Thông báo kết luận số {c.number}" if c.number else "Thông báo kết luận"
+    where_en = f"Conclusion notice {c.number}" if c.number else "The conclusion notice"
+    return Rendered(
+        subject_vi=("Quá hạn" if late else "Sắp đến hạn")
+        + f" xử lý kỷ luật: {person}"
+        + (f" (hạn {c.due_vi})" if c.due_vi else ""),
+        subject_en=("Overdue" if late else "Due soon")
+        + f" discipline decision: {person}"
+        + (f" (due {c.due_en})" if c.due_en else ""),
+        body_vi=_lines(
+            f"{where_vi}" + (f", tồn tại số {finding}" if finding else "")
+            + f" kiến nghị xử lý kỷ luật {person}"
+            + (f" (đề xuất hình thức {form_vi.lower()})" if form_vi else "")
+            + ".",
+            _if(c.title, f"Cuộc kiểm tra: {c.title}" + _paren(c.unit) + "."),
+            _if(c.due_vi, f"Thời hạn xử lý kỷ luật: {c.due_vi}."),
+        ),
+        body_en=_lines(
+            f"{where_en}" + (f", finding {finding}," if finding else "")
+            + f" recommends discipline for {person}"
+            + (f" (proposed: {form_en.lower()})" if form_en else "")
+            + ".",
+            _if(c.title, f"Inspection: {c.title}" + _paren(c.unit) + "."),
+            _if(c.due_en, f"Time limit for the decision: {c.due_en}."),
+        ),
+    )
+
+
 _TEMPLATES: dict[NoticeKind, Callable[[_Context], Rendered]] = {
     NoticeKind.NOTICE_ISSUED: _notice_issued,
     NoticeKind.CONCLUSION_ISSUED: _conclusion_issued,
@@ -360,4 +395,5 @@ _TEMPLATES: dict[NoticeKind, Callable[[_Context], Rendered]] = {
     NoticeKind.EXTENSION_REQUESTED: _extension_requested,
     NoticeKind.EXTENSION_DECIDED: _extension_decided,
     NoticeKind.DIGEST: _digest,
+    NoticeKind.DISCIPLINE_DUE: _discipline_due,
 }

@@ -17,6 +17,7 @@ from api.gates import CommandGates
 from api.routes import (
     auth,
     calendar,
+    discipline,
     documents,
     evidence,
     health,
@@ -153,6 +154,7 @@ def create_app(
         papers.router,
         templates.router,
         evidence.router,
+        discipline.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)

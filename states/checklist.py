@@ -1,5 +1,6 @@
 """The standard checklist of DOMAIN.md §5 as data (codes are ours, groups from practice)."""
 
+import re
 from typing import NamedTuple
 
 
@@ -81,3 +82,21 @@ def checklist_of(content: list[str]) -> list[str]:
         return list(STANDARD_CODES)
     wanted = set(content)
     return [c.code for c in STANDARD_CHECKLIST if c.code in wanted or c.group in wanted]
+
+
+# Findings outside the standard checklist (tồn tại khác): reserved codes KHAC-01 … KHAC-99,
+# each with its own description and one of the groups above (or "other") as its category.
+# They are allowed in any minutes whatever the inspection's checklist or scope.
+OTHER_PREFIX = "KHAC-"
+OTHER_CATEGORY = "other"
+OTHER_CATEGORIES: tuple[str, ...] = (*GROUPS, OTHER_CATEGORY)
+_OTHER_CODE = re.compile(r"KHAC-(0[1-9]|[1-9][0-9])")
+
+
+def is_other(code: str) -> bool:
+    """A reserved code of a finding outside the standard checklist (``KHAC-01`` …)."""
+    return _OTHER_CODE.fullmatch(code) is not None
+
+
+def other_code(n: int) -> str:
+    return f"{OTHER_PREFIX}{n:02d}"

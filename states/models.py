@@ -202,6 +202,10 @@ class ChecklistResult(Contract):
     severity: Severity = Severity.MINOR
     evidence: list[Evidence] = Field(default_factory=list, max_length=EVIDENCE_ITEMS_MAX)
     people: list[Name] = Field(default_factory=list, max_length=PEOPLE_MAX)
+    # A finding outside the standard checklist (criterion KHAC-01 …, states.checklist): what
+    # it is, and the checklist group it belongs to or "other".
+    description: Note = ""
+    category: Code = ""
 
 
 class Attendee(Contract):
@@ -353,6 +357,8 @@ class Finding(Contract):
     people: list[str] = Field(default_factory=list)
     discipline_recommended: list[str] = Field(default_factory=list)
     cycle: int = 1
+    # The checklist group (WH, ID …) or "other"; empty on findings from before it was kept.
+    category: str = ""
 
 
 class RemediationItem(Contract):

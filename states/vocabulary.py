@@ -232,3 +232,4 @@ class NoticeKind(StrEnum):
     EXTENSION_REQUESTED = "extension_requested"
     EXTENSION_DECIDED = "extension_decided"
     DIGEST = "digest"
+    DISCIPLINE_DUE = "discipline_due"  # to the managing authority (issue 15 §4)
