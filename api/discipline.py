@@ -35,9 +35,11 @@ from states.discipline import (
 )
 from states.models import InspectionSnapshot, VerifyInput
 from states.scope import Viewer, within_authority
-from states.sides import OFFICE_ROLES, position_of_viewer
+from states.sides import OFFICE_ROLES, READER_ROLES, position_of_viewer
 from states.vocabulary import ISSUING_POSITIONS, Position, VerificationOutcome
+from states.paper import Paper
 from store import discipline as records
+from store import register
 from store.queries import ancestry
 from store.tables import DisciplineCase, Organisation
 
@@ -146,8 +148,21 @@ def concluded_on(snapshot: InspectionSnapshot) -> date | None:
     return local_date(snapshot.concluded_at)
 
 
+def conclusion_number(session: Session, snapshot: InspectionSnapshot) -> str:
+    """The conclusion notice's number and symbol: typed, or as the register allocated it."""
+    if snapshot.conclusion_number:
+        return snapshot.conclusion_number
+    tail = f":{Paper.CONCLUSION.value}"
+    documents = register.of_inspection(session, snapshot.inspection_id)
+    return next((d.symbol for d in documents if d.key.endswith(tail)), "")
+
+
 def issuing_side(snapshot: InspectionSnapshot, viewer: Viewer) -> bool:
-    return position_of_viewer(snapshot, viewer) in ISSUING_POSITIONS
+    """The issuing organisation's and coordinating office's offices, and the team."""
+    where = position_of_viewer(snapshot, viewer)
+    if where is Position.TEAM:
+        return True
+    return viewer.role in READER_ROLES and where in ISSUING_POSITIONS
 
 
 def leadership(snapshot: InspectionSnapshot, viewer: Viewer) -> bool:
@@ -221,7 +236,7 @@ def create(
         inspection_id=snapshot.inspection_id,
         finding_no=finding.no,
         criterion=finding.criterion,
-        conclusion_number=snapshot.conclusion_number,
+        conclusion_number=conclusion_number(session, snapshot),
         concluded_on=start,
         issuer_id=snapshot.decision.issuer_id,
         office_id=snapshot.office_id,

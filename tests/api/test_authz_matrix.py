@@ -136,6 +136,16 @@ READS = ["", "/events", "/diagram", "/documents", "/evidence"]
 INSPECTION_ENDPOINTS = {("GET", f"/inspections/{{inspection_id}}{tail}") for tail in READS} | {
     ("POST", f"/inspections/{{inspection_id}}/{path}") for path in COMMANDS
 }
+# Discipline records (issue 15 §4): read by the issuing side's offices and the team, recorded
+# by its leadership once concluded (409 on the probed, unconcluded inspections); the unit and
+# everyone else who sees the inspection get 403 — the records name the unit's people.
+DISCIPLINE_READERS = {
+    (r, s) for r in ("coordinator", "decision_maker", "viewer") for s in ("issuer", "office")
+} | TEAM
+INSPECTION_ENDPOINTS |= {
+    ("GET", "/inspections/{inspection_id}/discipline"),
+    ("POST", "/inspections/{inspection_id}/discipline"),
+}
 
 
 def expected(method: str, tail: str, role: str, side: str, secrecy: str) -> int:
@@ -143,6 +153,9 @@ def expected(method: str, tail: str, role: str, side: str, secrecy: str) -> int:
         return 403
     if SEES[(role, side)][SECRECY.index(secrecy)] == "H":
         return 404
+    if tail == "discipline":
+        allowed = DISCIPLINE_READERS if method == "GET" else LEAD
+        return (200 if method == "GET" else 409) if (role, side) in allowed else 403
     if method == "GET":
         return 200
     if (role, side) not in COMMANDS[tail]:
@@ -164,6 +177,13 @@ BODIES: dict[str, Any] = {
     "verification": {"results": [{"finding_no": 1, "outcome": "resolved"}]},
     "cancel": {"reason": "điều chỉnh kế hoạch"},
     "suspend": {"reason": "x"},
+    "discipline": {
+        "finding_no": 1,
+        "person_name": "Nguyễn Văn A",
+        "category": "civil_servant",
+        "authority_id": "mx-x",
+        "proposed_form": "reprimand",
+    },
 }
 
 
@@ -302,6 +322,12 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/plans/{plan_id}/items/{item_id}/replace"): NO_PLAN,
     **{("GET", f"/reports/summary{ext}"): ALL_200 | {"admin": 403} for ext in SUMMARY_FORMATS},
     **{("GET", f"/reports/coverage{ext}"): NO_PLAN for ext in REPORT_FORMATS},
+    # Discipline records: what the caller's office must decide or recommended (offices
+    # only); a decision on a record the caller may not handle is 404 (probed on an unknown
+    # one here; test_discipline_api checks it on real ones).
+    ("GET", "/discipline"): {role: 403 for role in ROLES}
+    | {"coordinator": 200, "decision_maker": 200},
+    ("POST", "/discipline/{record_id}/decision"): dict.fromkeys(ROLES, 404) | {"admin": 403},
 }
 # Reached without a bearer token; checked elsewhere (sessions, health).
 PUBLIC = {
@@ -354,6 +380,9 @@ GLOBAL_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
         "json": {"reason": "x", "unit_id": b.COMMUNE, "period": "2099-Q1"}
     },
     **{("GET", f"/reports/coverage{ext}"): {"params": {"plan": "none"}} for ext in REPORT_FORMATS},
+    ("POST", "/discipline/{record_id}/decision"): {
+        "json": {"outcome": "not_pursued", "reason": "nghỉ hưu"}
+    },
 }
 
 
@@ -376,6 +405,7 @@ async def test_global_endpoints(
             .replace("{file_id}", "none")
             .replace("{organisation_id}", "none")
             .replace("{kind}", "decision")
+            .replace("{record_id}", "none")
         )
         r = await http.request(method, url, headers=headers, **request)
         if r.status_code != GLOBAL_TABLE[(method, path)][role]:
