@@ -45,7 +45,9 @@ from states.vocabulary import (
 from store.plans import inspections_of_items, items_of
 from store.scope import Scoped, scoped
 from store.tables import (
+    DisciplineCase,
     DisciplineRecord,
+    Document,
     Event,
     FindingRecord,
     Inspection,
@@ -235,9 +237,12 @@ def _reinspections(
 
 
 def _discipline(session: Session, ids: Any) -> dict[str, Any]:
+    """The people recommended for discipline: those the conclusions name and those the
+    issuing side recorded since (``discipline_case``), each by the conclusion's number with
+    what the managing authority decided."""
     d = DisciplineRecord
     rows = session.exec(
-        select(d, FindingRecord.criterion, Inspection.unit_name)
+        select(d, FindingRecord.criterion, Inspection.unit_name, Inspection.decided_at)
         .join(Inspection, col(Inspection.id) == col(d.inspection_id))
         .join(
             FindingRecord,
@@ -245,18 +250,53 @@ def _discipline(session: Session, ids: Any) -> dict[str, Any]:
             & (col(FindingRecord.no) == col(d.finding_no)),
         )
         .where(col(d.inspection_id).in_(ids))
-        .order_by(col(Inspection.decided_at), col(d.inspection_id), col(d.finding_no))
     ).all()
-    recommendations = [
-        DisciplineRecommendation(
-            person=r.person,
-            inspection_id=r.inspection_id,
-            unit_name=unit,
-            finding_no=r.finding_no,
-            criterion=criterion,
+    cases = session.exec(
+        select(DisciplineCase, Inspection.unit_name, Inspection.decided_at)
+        .join(Inspection, col(Inspection.id) == col(DisciplineCase.inspection_id))
+        .where(col(DisciplineCase.inspection_id).in_(ids))
+    ).all()
+    numbers = dict(
+        session.exec(
+            select(Document.inspection_id, Document.symbol)
+            .where(col(Document.inspection_id).in_(ids))
+            .where(col(Document.key).like("%:conclusion"))
+        ).all()
+    )
+    found: dict[tuple[str, int, str], tuple[datetime, DisciplineRecommendation]] = {}
+    for r, criterion, unit, decided_at in rows:
+        found[(r.inspection_id, r.finding_no, r.person)] = (
+            decided_at,
+            DisciplineRecommendation(
+                person=r.person,
+                inspection_id=r.inspection_id,
+                unit_name=unit,
+                finding_no=r.finding_no,
+                criterion=criterion,
+                conclusion_number=numbers.get(r.inspection_id) or "",
+            ),
         )
-        for r, criterion, unit in rows
-    ]
+    for c, unit, decided_at in cases:
+        found[(c.inspection_id, c.finding_no, c.person_name)] = (
+            decided_at,
+            DisciplineRecommendation(
+                person=c.person_name,
+                inspection_id=c.inspection_id,
+                unit_name=unit,
+                finding_no=c.finding_no,
+                criterion=c.criterion,
+                conclusion_number=c.conclusion_number or numbers.get(c.inspection_id) or "",
+                position=c.position,
+                proposed_form=c.proposed_form,
+                status=c.status,
+                decided_form=c.decided_form or "",
+                decision_number=c.decision_number,
+                decided_on=c.decided_on,
+                reason=c.reason,
+            ),
+        )
+    ordered = sorted(found.items(), key=lambda kv: (kv[1][0], kv[0]))
+    recommendations = [rec for _, (_, rec) in ordered]
     # One person named under several findings of one inspection is one person.
     people = {(r.inspection_id, r.person) for r in recommendations}
     return {"discipline": recommendations, "discipline_people": len(people)}

@@ -201,6 +201,15 @@ async def test_recommend_verify_referred_and_decide(
     )
     assert r.status_code == 200 and r.json()["status"] == "not_pursued", r.text
 
+    # The year's summary lists the people by the conclusion's number, with the outcome.
+    summary = (await http.get("/reports/summary", headers=people.headers["coordinator"])).json()
+    lines = {
+        (d["inspection_id"], d["person"]): d for d in summary["discipline"] if d["inspection_id"] == iid
+    }
+    assert lines[(iid, "Nguyễn Văn A")]["conclusion_number"] == a["conclusion_number"]
+    assert lines[(iid, "Nguyễn Văn A")]["decision_number"] == "15/QĐ-UBND"
+    assert lines[(iid, "Trần Thị B")]["status"] == "not_pursued"
+
     # The lists: what the coordinator's office recommended or must decide.
     mine_list = (await http.get("/discipline", headers=people.headers["coordinator"], params={"status": "decided"})).json()
     assert a["id"] in [d["id"] for d in mine_list["data"]]
