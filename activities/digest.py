@@ -11,13 +11,13 @@ from temporalio.client import Client
 from activities.calendar import broadcast_calendar
 from activities.names import COLLECT_DIGESTS, DIGEST_DAY, RECONCILE, inspection_workflow_id
 from states.calendar import local_date
+from states.discipline import FORM_LABELS, DisciplineForm
 from states.models import DigestDay, InspectionSnapshot, NotifyInput
 from states.vocabulary import Audience, NoticeKind
 from store.calendar import calendar_for
 from store.db import refresh_statistics
-from states.discipline import FORM_LABELS, DisciplineForm
-from store.discipline import due_by
 from store.digest import digests, open_inspections
+from store.discipline import due_by
 from store.projection import project
 from store.tables import Inspection
 

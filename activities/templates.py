@@ -368,7 +368,8 @@ def _discipline_due(c: _Context) -> Rendered:
         + f" discipline decision: {person}"
         + (f" (due {c.due_en})" if c.due_en else ""),
         body_vi=_lines(
-            f"{where_vi}" + (f", tồn tại số {finding}" if finding else "")
+            f"{where_vi}"
+            + (f", tồn tại số {finding}" if finding else "")
             + f" kiến nghị xử lý kỷ luật {person}"
             + (f" (đề xuất hình thức {form_vi.lower()})" if form_vi else "")
             + ".",
@@ -376,7 +377,8 @@ def _discipline_due(c: _Context) -> Rendered:
             _if(c.due_vi, f"Thời hạn xử lý kỷ luật: {c.due_vi}."),
         ),
         body_en=_lines(
-            f"{where_en}" + (f", finding {finding}," if finding else "")
+            f"{where_en}"
+            + (f", finding {finding}," if finding else "")
             + f" recommends discipline for {person}"
             + (f" (proposed: {form_en.lower()})" if form_en else "")
             + ".",

@@ -34,10 +34,10 @@ from states.discipline import (
     is_overdue,
 )
 from states.models import InspectionSnapshot, VerifyInput
+from states.paper import Paper
 from states.scope import Viewer, within_authority
 from states.sides import OFFICE_ROLES, READER_ROLES, position_of_viewer
 from states.vocabulary import ISSUING_POSITIONS, Position, VerificationOutcome
-from states.paper import Paper
 from store import discipline as records
 from store import register
 from store.queries import ancestry

@@ -53,7 +53,12 @@ class DisciplineOutcome(StrEnum):
 
 _F = DisciplineForm
 FORMS: dict[PersonCategory, tuple[DisciplineForm, ...]] = {
-    PersonCategory.CADRE: (_F.REPRIMAND, _F.WARNING, _F.REMOVAL_FROM_POST, _F.DISMISSAL_FROM_OFFICE),
+    PersonCategory.CADRE: (
+        _F.REPRIMAND,
+        _F.WARNING,
+        _F.REMOVAL_FROM_POST,
+        _F.DISMISSAL_FROM_OFFICE,
+    ),
     PersonCategory.CIVIL_SERVANT: (_F.REPRIMAND, _F.WARNING, _F.REMOVAL_FROM_POST, _F.DISMISSAL),
     PersonCategory.PUBLIC_EMPLOYEE: (_F.REPRIMAND, _F.WARNING, _F.REMOVAL_FROM_POST, _F.DISMISSAL),
 }

@@ -84,12 +84,18 @@ async def test_the_other_finding_is_a_finding_like_any_other(concluded: dict[str
 
 
 async def test_recommend_verify_referred_and_decide(
-    http: httpx.AsyncClient, people: People, concluded: dict[str, Any], engine: Engine, client: Client
+    http: httpx.AsyncClient,
+    people: People,
+    concluded: dict[str, Any],
+    engine: Engine,
+    client: Client,
 ) -> None:
     iid = concluded["inspection_id"]
     url = f"/inspections/{iid}/discipline"
     # Forms the law does not allow for the category are refused, naming the allowed ones.
-    r = await post(http, people, "coordinator", url, person(category="cadre", proposed_form="dismissal"))
+    r = await post(
+        http, people, "coordinator", url, person(category="cadre", proposed_form="dismissal")
+    )
     assert r.status_code == 422 and r.json()["detail"]["allowed"][-1] == "dismissal_from_office"
     r = await post(http, people, "coordinator", url, person(proposed_form="removal_from_post"))
     assert r.status_code == 422, r.text
@@ -170,7 +176,12 @@ async def test_recommend_verify_referred_and_decide(
         people,
         "member",
         verify,
-        {"results": [{"finding_no": 1, "outcome": "referred"}, {"finding_no": 2, "outcome": "resolved"}]},
+        {
+            "results": [
+                {"finding_no": 1, "outcome": "referred"},
+                {"finding_no": 2, "outcome": "resolved"},
+            ]
+        },
     )
     assert r.status_code == 200, r.text
     assert [f["status"] for f in r.json()["findings"]] == ["referred", "resolved"]
@@ -178,13 +189,20 @@ async def test_recommend_verify_referred_and_decide(
     # The decision: the authority's form must be one the law allows for the category.
     decide = f"/discipline/{a['id']}/decision"
     signed = concluded_on.isoformat()
-    bad = {"outcome": "decided", "form": "dismissal_from_office", "decision_number": "15/QĐ-UBND", "signed_on": signed}
+    bad = {
+        "outcome": "decided",
+        "form": "dismissal_from_office",
+        "decision_number": "15/QĐ-UBND",
+        "signed_on": signed,
+    }
     r = await post(http, people, "decision_maker", decide, bad)
     assert r.status_code == 422, r.text
     r = await post(http, people, "decision_maker", decide, {"outcome": "not_pursued"})
     assert r.status_code == 422, r.text  # no reason
     for outsider in ("coordinator2", "unit_rep", "viewer", "leader"):
-        assert (await post(http, people, outsider, decide, bad | {"form": "reprimand"})).status_code == 404
+        assert (
+            await post(http, people, outsider, decide, bad | {"form": "reprimand"})
+        ).status_code == 404
     r = await post(http, people, "decision_maker", decide, bad | {"form": "reprimand"})
     assert r.status_code == 200, r.text
     done = r.json()
@@ -194,9 +212,14 @@ async def test_recommend_verify_referred_and_decide(
         "15/QĐ-UBND",
     )
     assert [h["action"] for h in done["history"]] == ["proposed", "decided"]
-    assert (await post(http, people, "decision_maker", decide, bad | {"form": "warning"})).status_code == 409
+    assert (
+        await post(http, people, "decision_maker", decide, bad | {"form": "warning"})
+    ).status_code == 409
     r = await post(
-        http, people, "decision_maker", f"/discipline/{bb['id']}/decision",
+        http,
+        people,
+        "decision_maker",
+        f"/discipline/{bb['id']}/decision",
         {"outcome": "not_pursued", "reason": "Đã nghỉ hưu"},
     )
     assert r.status_code == 200 and r.json()["status"] == "not_pursued", r.text
@@ -204,18 +227,28 @@ async def test_recommend_verify_referred_and_decide(
     # The year's summary lists the people by the conclusion's number, with the outcome.
     summary = (await http.get("/reports/summary", headers=people.headers["coordinator"])).json()
     lines = {
-        (d["inspection_id"], d["person"]): d for d in summary["discipline"] if d["inspection_id"] == iid
+        (d["inspection_id"], d["person"]): d
+        for d in summary["discipline"]
+        if d["inspection_id"] == iid
     }
     assert lines[(iid, "Nguyễn Văn A")]["conclusion_number"] == a["conclusion_number"]
     assert lines[(iid, "Nguyễn Văn A")]["decision_number"] == "15/QĐ-UBND"
     assert lines[(iid, "Trần Thị B")]["status"] == "not_pursued"
 
     # The lists: what the coordinator's office recommended or must decide.
-    mine_list = (await http.get("/discipline", headers=people.headers["coordinator"], params={"status": "decided"})).json()
+    mine_list = (
+        await http.get(
+            "/discipline", headers=people.headers["coordinator"], params={"status": "decided"}
+        )
+    ).json()
     assert a["id"] in [d["id"] for d in mine_list["data"]]
-    assert (await http.get("/discipline", headers=people.headers["coordinator2"])).json()["count"] == 0
+    assert (await http.get("/discipline", headers=people.headers["coordinator2"])).json()[
+        "count"
+    ] == 0
     assert (await http.get("/discipline", headers=people.headers["unit_rep"])).status_code == 403
-    decided_ones = await http.get("/discipline", headers=people.headers["decision_maker"], params={"overdue": "true"})
+    decided_ones = await http.get(
+        "/discipline", headers=people.headers["decision_maker"], params={"overdue": "true"}
+    )
     assert a["id"] not in [d["id"] for d in decided_ones.json()["data"]]
 
 
