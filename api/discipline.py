@@ -24,6 +24,7 @@ from states.contract import Contract
 from states.discipline import (
     CATEGORY_LABELS,
     FORM_LABELS,
+    STATUS_LABELS,
     DisciplineForm,
     DisciplineOutcome,
     DisciplineStatus,
@@ -348,3 +349,51 @@ def check_referrals(session: Session, snapshot: InspectionSnapshot, command: obj
             vi=f"Tồn tại số {nos} chưa có hồ sơ kiến nghị xử lý kỷ luật (người vi phạm, cơ quan "
             "quản lý); cần lập hồ sơ trước khi chuyển xử lý kỷ luật.",
         )
+
+
+# What the pages show.
+LABELS = {
+    "forms": {f.value: v for f, v in FORM_LABELS.items()},
+    "categories": {c.value: v for c, v in CATEGORY_LABELS.items()},
+    "statuses": {s.value: v for s, v in STATUS_LABELS.items()},
+}
+
+
+def authorities_for(
+    session: Session, snapshot: InspectionSnapshot, viewer: Viewer
+) -> list[Organisation]:
+    """The managing authorities a page offers: the unit and the organisations above it,
+    nearest first, within the caller's authority."""
+    chain = [*snapshot.unit_path, snapshot.unit_id]
+    found = []
+    for i in range(len(chain) - 1, -1, -1):
+        if not within_authority(viewer, chain[: i + 1]):
+            break
+        org = session.get(Organisation, chain[i])
+        if org is not None:
+            found.append(org)
+    return found
+
+
+def inspection_view(
+    session: Session, snapshot: InspectionSnapshot, viewer: Viewer
+) -> dict[str, Any]:
+    """The inspection page's discipline section: the records for the issuing side (None:
+    no section), and whether the caller may add one (leadership, once concluded)."""
+    view: dict[str, Any] = {
+        "discipline": None,
+        "discipline_form": False,
+        "discipline_authorities": [],
+        "discipline_labels": LABELS,
+        "discipline_refusal": None,
+        "discipline_values": {},
+    }
+    if not issuing_side(snapshot, viewer):
+        return view
+    rows = [public(r, session) for r in records.of_inspection(session, snapshot.inspection_id)]
+    may_add = leadership(snapshot, viewer) and snapshot.concluded_at is not None
+    return view | {
+        "discipline": rows,
+        "discipline_form": may_add,
+        "discipline_authorities": authorities_for(session, snapshot, viewer) if may_add else [],
+    }

@@ -139,6 +139,7 @@ def home(request: Request, db: SessionDep) -> Response:
 def routers() -> list[APIRouter]:
     from api.web import (
         admin,
+        discipline,
         doc_templates,
         documents,
         evidence,
@@ -162,4 +163,5 @@ def routers() -> list[APIRouter]:
         doc_templates.router,
         documents.router,
         evidence.router,
+        discipline.router,
     ]

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api import actions, papers
+from api import actions, discipline, papers
 from api.deps import CommanderDep, SessionDep
 from api.errors import ERRORS, ApiError, ErrorCode
 from api.evidence import evidence_view
@@ -166,6 +166,7 @@ def inspection_context(
         or next((w.document.symbol for w in paperwork if w.paper is Paper.DECISION), ""),
         "pdf_unavailable": pdf_unavailable(),
         **evidence_view(db, snapshot, caller.actor),
+        **discipline.inspection_view(db, snapshot, caller.viewer),
         **ENUMS,
     }
 
