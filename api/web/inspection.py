@@ -33,7 +33,7 @@ from api.web.session import check_csrf, read_session
 from documents.pdf import pdf_unavailable
 from states import procedure
 from states.bounds import ID_MAX, NAME_MAX
-from states.checklist import GROUPS, STANDARD_CHECKLIST
+from states.checklist import GROUPS, OTHER_CATEGORY, STANDARD_CHECKLIST, other_code
 from states.errors import DomainError
 from states.models import InspectionSnapshot
 from states.paper import PAPERS, Paper
@@ -83,6 +83,9 @@ ROW_FIELDS = frozenset(
     {"members", "results", "orders", "finding_nos", "decisions", "items", "finding_no", "n"}
 )
 TEAM_ROWS = 8
+# Spare rows of the minutes for findings outside the checklist (KHAC-01 …).
+OTHER_ROWS = 3
+OTHER_LABEL = ("Khác", "Other")
 ENUMS = {
     "CheckResult": CheckResult,
     "Severity": Severity,
@@ -313,6 +316,8 @@ def _action_page(
         "refusal": refusal,
         "key": values.get("idempotency_key") or uuid.uuid4().hex,
         "criteria": CRITERIA,
+        "other_codes": [other_code(n) for n in range(1, OTHER_ROWS + 1)],
+        "other_categories": [*GROUPS.items(), (OTHER_CATEGORY, OTHER_LABEL)],
         "current_items": snapshot.current_items(),
         "pending": next(
             (e for e in snapshot.extensions if e.status is ExtensionStatus.PENDING), None

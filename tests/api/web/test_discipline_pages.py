@@ -77,3 +77,39 @@ async def test_recommend_on_the_inspection_page_and_decide_on_the_list(
     assert r.status_code == 303, r.text
     r = await coordinator.get(f"/inspections/{iid}")
     assert "7/QĐ-UBND" in r.text and "Đã quyết định" in r.text
+
+
+async def test_the_minutes_form_takes_a_finding_outside_the_checklist(
+    http: httpx.AsyncClient, people: People, pages: Pages
+) -> None:
+    iid = (await start(http, people, checklist=["WH-01"]))["inspection_id"]
+    await post(http, people, "coordinator", f"/inspections/{iid}/team", team(people))
+    await post(http, people, "coordinator", f"/inspections/{iid}/notice", {})
+    await post(http, people, "leader", f"/inspections/{iid}/visit/start")
+    leader = await pages("leader")
+    form = await leader.get(f"/inspections/{iid}/actions/record_visit")
+    # One checklist row (WH-01), then the spare rows for other findings.
+    assert 'name="results.1.criterion" value="KHAC-01"' in form.text
+    assert 'name="results.3.description"' in form.text
+    fields = {
+        "results.0.criterion": "WH-01",
+        "results.0.result": "compliant",
+        "results.1.criterion": "KHAC-01",
+        "results.1.result": "non_compliant",
+        "results.1.category": "CD",
+        "results.1.description": "",
+        "results.2.criterion": "KHAC-02",  # left without a result: not in the minutes
+        "results.2.result": "",
+        "results.2.category": "other",
+    }
+    r = await leader.post(f"/inspections/{iid}/actions/record_visit", fields)
+    assert r.status_code == 422 and "KHAC-01" in r.text, r.text
+    fields["results.1.description"] = "Cán bộ to tiếng với người dân"
+    r = await leader.post(f"/inspections/{iid}/actions/record_visit", fields)
+    assert r.status_code == 303, r.text
+    detail = (await http.get(f"/inspections/{iid}", headers=people.headers["leader"])).json()
+    assert [(f["criterion"], f["category"], f["description"]) for f in detail["findings"]] == [
+        ("KHAC-01", "CD", "Cán bộ to tiếng với người dân")
+    ]
+    page = await leader.get(f"/inspections/{iid}")
+    assert "Cán bộ to tiếng với người dân" in page.text
