@@ -17,6 +17,7 @@ from api.gates import CommandGates
 from api.routes import (
     auth,
     calendar,
+    checklist,
     discipline,
     documents,
     evidence,
@@ -155,6 +156,7 @@ def create_app(
         templates.router,
         evidence.router,
         discipline.router,
+        checklist.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)

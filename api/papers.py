@@ -6,6 +6,7 @@ A document is rendered when it is asked for, from records that never change afte
 template (``document_template``) replaces the default of its kind.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,12 +15,12 @@ from sqlmodel import Session
 
 from documents.context import DocumentContext, Section, Signature, Table
 from documents.kinds import DocumentKind
-from states.checklist import CRITERIA
 from states.models import InspectionSnapshot
 from states.paper import Paper, readable_by
 from states.scope import Viewer
 from states.sides import position_of_viewer
 from states.vocabulary import CheckResult, TeamRole
+from store import checklist as checklists
 from store import evidence, register, templates
 from store.queries import ancestry, event_of
 from store.tables import Document, Organisation
@@ -138,9 +139,15 @@ def _described(s: InspectionSnapshot, no: Any) -> str:
     return finding.description if finding else ""
 
 
-def _criterion(code: str) -> str:
-    found = CRITERIA.get(code)
-    return f"{code} — {found.vi}" if found else code
+def _labeller(session: Session, s: InspectionSnapshot) -> Callable[[str], str]:
+    """Criteria named as the inspection's own catalogue version words them."""
+    labels = checklists.labels_of(session, s.checklist_version)
+
+    def label(code: str) -> str:
+        found = labels.get(code)
+        return f"{code} — {found.vi}" if found else code
+
+    return label
 
 
 def _symbol_of(session: Session, s: InspectionSnapshot, paper: Paper) -> str:
@@ -153,6 +160,7 @@ def _symbol_of(session: Session, s: InspectionSnapshot, paper: Paper) -> str:
 
 def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> DocumentContext:
     """What the document says, in Vietnamese as offices write it."""
+    criterion = _labeller(session, s)
     document, paper = work.document, work.paper
     payload = _payload(session, s, document)
     issuer = _org(session, document.issuer_id)
@@ -192,7 +200,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
                 heading="Điều 1.",
                 paragraphs=[
                     f"Kiểm tra công vụ tại {unit}. Nội dung kiểm tra: "
-                    + "; ".join(_criterion(c) for c in s.checklist)
+                    + "; ".join(criterion(c) for c in s.checklist)
                     + "."
                 ],
             ),
@@ -282,7 +290,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
                     rows=[
                         [
                             str(i),
-                            _criterion(str(r.get("criterion", ""))),
+                            criterion(str(r.get("criterion", ""))),
                             RESULT_VI.get(str(r.get("result")), str(r.get("result", ""))),
                             str(r.get("note") or ""),
                         ]
@@ -316,7 +324,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
         )
     findings_table = Table(
         header=["STT", "Tiêu chí", "Tồn tại, hạn chế"],
-        rows=[[str(f.no), _criterion(f.criterion), f.description] for f in s.findings],
+        rows=[[str(f.no), criterion(f.criterion), f.description] for f in s.findings],
     )
     if paper is Paper.FINDINGS_REPORT:
         sections = [
@@ -355,7 +363,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
             rows.append(
                 [
                     str(f.no),
-                    f.description or _criterion(f.criterion),
+                    f.description or criterion(f.criterion),
                     str(order.get("action") or (item.action if item else "")),
                     _day(due),
                 ]

@@ -150,6 +150,8 @@ class StartInspectionInput(Contract):
     checklist: list[Code] = Field(
         default_factory=list, max_length=CRITERIA_MAX, description="criterion codes in scope"
     )
+    # The catalogue version the checklist is from (0: the built-in one, histories before it).
+    checklist_version: int = Field(default=0, ge=0)
     decision: Decision = Field(default_factory=Decision)
     plan_item_id: Id | None = None
     parent_inspection_id: Id | None = None
@@ -432,6 +434,7 @@ class InspectionSnapshot(Contract):
     title: str
     legal_basis: str = ""
     checklist: list[str] = Field(default_factory=list)
+    checklist_version: int = 0
     decision: Decision = Field(default_factory=Decision)
     plan_item_id: str | None = None
     parent_inspection_id: str | None = None

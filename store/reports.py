@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from states.calendar import VN_TZ
-from states.checklist import CRITERIA, GROUPS, STANDARD_CODES
+from states.checklist import GROUPS, STANDARD_CODES
 from states.labels import KIND_LABELS, level_group, level_group_label, level_sort_key
 from states.plans import (
     CoverageStatus,
@@ -42,6 +42,7 @@ from states.vocabulary import (
     RemediationStatus,
     VerificationOutcome,
 )
+from store import checklist as checklists
 from store.plans import inspections_of_items, items_of
 from store.scope import Scoped, scoped
 from store.tables import (
@@ -134,6 +135,8 @@ def summary(session: Session, viewer: Viewer, q: SummaryQuery) -> SummaryReport:
     for code, n in by_criterion.items():
         by_group[code.split("-")[0]] += n
 
+    # A code never changes its meaning (states.checklist): the latest wording labels it.
+    labels = checklists.labels_of(session, checklists.current(session).version)
     return SummaryReport(
         date_from=q.date_from,
         date_to=q.date_to,
@@ -158,9 +161,9 @@ def summary(session: Session, viewer: Viewer, q: SummaryQuery) -> SummaryReport:
         findings_by_criterion=[
             CriterionLine(
                 key=code,
-                group=CRITERIA[code].group if code in CRITERIA else code.split("-")[0],
-                label_vi=CRITERIA[code].vi if code in CRITERIA else code,
-                label_en=CRITERIA[code].en if code in CRITERIA else code,
+                group=labels[code].group if code in labels else code.split("-")[0],
+                label_vi=labels[code].vi if code in labels else code,
+                label_en=labels[code].en if code in labels else code,
                 count=by_criterion[code],
                 pct=percent(by_criterion[code], findings),
             )

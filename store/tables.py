@@ -504,3 +504,23 @@ class DisciplineCase(SQLModel, table=True):
     history: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+
+
+# --- The checklist catalogue, versioned (issue 15 §4) ----------------------------------------
+
+
+class ChecklistVersion(SQLModel, table=True):
+    """One published version of the catalogue of criteria (version 1, the built-in one, has
+    no row); each is a full list, append-only: an inspection keeps the version it started
+    with."""
+
+    __tablename__ = "checklist_version"
+
+    version: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    # [{code, group, vi, en, retired}, …]
+    criteria: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    note: str = ""
+    created_by: str = ""
+    created_at: datetime = _aware(nullable=False)

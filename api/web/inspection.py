@@ -53,6 +53,7 @@ from states.vocabulary import (
     Trigger,
     VerificationOutcome,
 )
+from store import checklist as checklists
 from store import plans as plan_store
 from store.directory import inspectors_within, organisations_within
 from store.outbox import reminders_sent
@@ -159,7 +160,7 @@ def inspection_context(
         "events": events,
         "names": names,
         "issuer": _organisation_name(db, issuer_id),
-        "criteria": CRITERIA,
+        "criteria": checklists.labels_of(db, snapshot.checklist_version),
         "due": due,
         "reminders": reminders_sent(db, snapshot.inspection_id),
         "documents": [
@@ -210,7 +211,7 @@ def _start_page(
             "unit_q": unit_q,
             "issuers": issuers,
             "groups": GROUPS,
-            "checklist": STANDARD_CHECKLIST,
+            "checklist": checklists.current(db).active(),
             "kinds": [k for k in InspectionKind if k is not InspectionKind.REINSPECTION],
             "v": values,
             "problems": problems,
@@ -315,7 +316,7 @@ def _action_page(
         "problems": problems,
         "refusal": refusal,
         "key": values.get("idempotency_key") or uuid.uuid4().hex,
-        "criteria": CRITERIA,
+        "criteria": checklists.labels_of(db, snapshot.checklist_version),
         "other_codes": [other_code(n) for n in range(1, OTHER_ROWS + 1)],
         "other_categories": [*GROUPS.items(), (OTHER_CATEGORY, OTHER_LABEL)],
         "current_items": snapshot.current_items(),

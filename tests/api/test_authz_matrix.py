@@ -328,6 +328,11 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/discipline"): {role: 403 for role in ROLES}
     | {"coordinator": 200, "decision_maker": 200},
     ("POST", "/discipline/{record_id}/decision"): dict.fromkeys(ROLES, 404) | {"admin": 403},
+    # The checklist catalogue: read by all; a new version by an administrator (probed with
+    # one that drops every code but one: refused, nothing published).
+    ("GET", "/checklist"): ALL_200,
+    ("GET", "/checklist/versions/{n}"): ALL_200,
+    ("PUT", "/checklist"): ADMIN_ONLY | {"admin": 422},
 }
 # Reached without a bearer token; checked elsewhere (sessions, health).
 PUBLIC = {
@@ -383,6 +388,7 @@ GLOBAL_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/discipline/{record_id}/decision"): {
         "json": {"outcome": "not_pursued", "reason": "nghỉ hưu"}
     },
+    ("PUT", "/checklist"): {"json": {"criteria": [{"code": "WH-01", "group": "WH", "vi": "x"}]}},
 }
 
 
@@ -406,6 +412,7 @@ async def test_global_endpoints(
             .replace("{organisation_id}", "none")
             .replace("{kind}", "decision")
             .replace("{record_id}", "none")
+            .replace("{n}", "1")
         )
         r = await http.request(method, url, headers=headers, **request)
         if r.status_code != GLOBAL_TABLE[(method, path)][role]:

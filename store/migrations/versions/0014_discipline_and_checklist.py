@@ -1,4 +1,4 @@
-"""discipline records (issue 15 §4)
+"""discipline records; the versioned checklist catalogue (issue 15 §4)
 
 Revision ID: 0014
 Revises: 0012
@@ -55,9 +55,18 @@ def upgrade() -> None:
             "inspection_id", "finding_no", "person_name", name="uq_discipline_case"
         ),
     )
+    op.create_table(
+        "checklist_version",
+        sa.Column("version", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("criteria", sa.JSON(), nullable=False),
+        sa.Column("note", text(), nullable=False),
+        sa.Column("created_by", text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
     for column in ("inspection_id", "issuer_id", "office_id", "authority_id", "due_on", "status"):
         op.create_index(f"ix_discipline_case_{column}", "discipline_case", [column])
 
 
 def downgrade() -> None:
+    op.drop_table("checklist_version")
     op.drop_table("discipline_case")
