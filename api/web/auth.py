@@ -139,6 +139,7 @@ def home(request: Request, db: SessionDep) -> Response:
 def routers() -> list[APIRouter]:
     from api.web import (
         admin,
+        checklist,
         discipline,
         doc_templates,
         documents,
@@ -164,4 +165,5 @@ def routers() -> list[APIRouter]:
         documents.router,
         evidence.router,
         discipline.router,
+        checklist.router,
     ]

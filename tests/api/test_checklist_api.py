@@ -5,6 +5,7 @@ version it started with and is labelled from it.
 Only a code of this module's own (WH-90) is added, reworded and retired: the standard codes
 other modules use stay as they are."""
 
+import html
 from typing import Any
 
 import httpx
@@ -89,3 +90,24 @@ async def test_versions_labels_and_retired_codes(
     finally:
         await browser.aclose()
     assert OLD in page.text and NEW not in page.text
+
+
+async def test_the_catalogue_page(api: str) -> None:
+    admin = await sign_in(api, "admin")
+    coordinator = await sign_in(api, "coordinator")
+    try:
+        r = await admin.get("/admin/checklist")
+        assert r.status_code == 200 and "WH-01 | WH | Chấp hành thời giờ làm việc" in r.text
+        current = r.text.split('name="criteria"', 1)[1].split(">", 1)[1].split("</textarea>")[0]
+        r = await admin.post("/admin/checklist", {"criteria": "WH-01 | WH", "note": ""})
+        assert r.status_code == 422 and "1" in r.text and "WH-01 | WH" in r.text
+        r = await admin.post("/admin/checklist", {"criteria": "WH-01 | WH | x | y", "note": ""})
+        assert r.status_code == 422, r.text  # every other code dropped
+        assert (await coordinator.get("/admin/checklist")).status_code == 403
+        lines = html.unescape(current)
+        r = await admin.post("/admin/checklist", {"criteria": lines, "note": "không đổi"})
+        assert r.status_code == 303, r.text
+        assert "không đổi" in (await admin.get("/admin/checklist")).text
+    finally:
+        await admin.aclose()
+        await coordinator.aclose()
