@@ -231,6 +231,12 @@ def create(
             {"authority_id": body.authority_id},
             vi="Không tìm thấy cơ quan quản lý người vi phạm trong phạm vi của bạn.",
         )
+    if body.organisation_id and session.get(Organisation, body.organisation_id) is None:
+        raise _invalid(
+            f"unknown organisation {body.organisation_id}",
+            {"organisation_id": body.organisation_id},
+            vi="Không tìm thấy cơ quan, đơn vị công tác của người bị kiến nghị.",
+        )
     now = datetime.now(UTC)
     row = DisciplineCase(
         id=uuid.uuid4().hex,
@@ -239,7 +245,8 @@ def create(
         criterion=finding.criterion,
         conclusion_number=conclusion_number(session, snapshot),
         concluded_on=start,
-        issuer_id=snapshot.decision.issuer_id,
+        issuer_id=snapshot.decision.issuer_id
+        or (snapshot.issuer_path[-1] if snapshot.issuer_path else None),
         office_id=snapshot.office_id,
         person_name=body.person_name.strip(),
         position=body.position,
