@@ -115,11 +115,22 @@ class DisciplinePublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     history: list[dict[str, Any]]
+    reminded_days: int = Field(default=0, description="days the authority was reminded")
 
 
 class DisciplineListPublic(BaseModel):
     data: list[DisciplinePublic]
     count: int
+
+
+def listed(
+    rows: list[DisciplineCase], session: Session, on: date | None = None
+) -> list[DisciplinePublic]:
+    reminded = records.reminders_of(session, rows)
+    return [
+        public(r, session, on).model_copy(update={"reminded_days": reminded.get(r.id, 0)})
+        for r in rows
+    ]
 
 
 def public(row: DisciplineCase, session: Session, on: date | None = None) -> DisciplinePublic:
@@ -397,7 +408,7 @@ def inspection_view(
     }
     if not issuing_side(snapshot, viewer):
         return view
-    rows = [public(r, session) for r in records.of_inspection(session, snapshot.inspection_id)]
+    rows = listed(records.of_inspection(session, snapshot.inspection_id), session)
     may_add = leadership(snapshot, viewer) and snapshot.concluded_at is not None
     return view | {
         "discipline": rows,

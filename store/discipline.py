@@ -8,7 +8,9 @@ from sqlmodel import Session, col, func, select
 
 from states.discipline import DisciplineStatus
 from states.scope import Viewer
-from store.tables import DisciplineCase
+from states.vocabulary import NoticeKind
+from store.outbox import Channel
+from store.tables import DisciplineCase, Notification
 
 
 def of_inspection(session: Session, inspection_id: str) -> list[DisciplineCase]:
@@ -107,3 +109,26 @@ def by_inspections(session: Session, ids: Iterable[str]) -> list[DisciplineCase]
             .order_by(col(DisciplineCase.inspection_id), col(DisciplineCase.finding_no))
         ).all()
     )
+
+
+def reminders_of(session: Session, cases: Iterable[DisciplineCase]) -> dict[str, int]:
+    """How many days each record's managing authority was reminded (daily digest rows,
+    keyed ``discipline:<id>:<day>``), in one query over the records' inspections."""
+    wanted = {c.id for c in cases}
+    inspections = sorted({c.inspection_id for c in cases})
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(Notification.deadline)
+        .where(col(Notification.inspection_id).in_(inspections))
+        .where(Notification.kind == NoticeKind.DISCIPLINE_DUE.value)
+        .where(Notification.channel == Channel.IN_APP.value)
+        .distinct()
+    ).all()
+    days: dict[str, int] = {}
+    for deadline in rows:
+        parts = deadline.split(":")
+        case_id = parts[1] if len(parts) == 3 else ""
+        if case_id in wanted:
+            days[case_id] = days.get(case_id, 0) + 1
+    return days

@@ -48,7 +48,7 @@ def of_inspection(
     snapshot = load_visible(session, viewer, inspection_id)
     discipline.require_issuing_side(snapshot, viewer)
     rows = records.of_inspection(session, inspection_id)
-    return DisciplineListPublic(data=[discipline.public(r, session) for r in rows], count=len(rows))
+    return DisciplineListPublic(data=discipline.listed(rows, session), count=len(rows))
 
 
 @router.post("/discipline/{record_id}/decision", response_model=DisciplinePublic)
@@ -81,4 +81,4 @@ def list_(
         )
     on = today()
     rows, count = records.listing(session, viewer, status, overdue, on, limit, offset)
-    return DisciplineListPublic(data=[discipline.public(r, session, on) for r in rows], count=count)
+    return DisciplineListPublic(data=discipline.listed(rows, session, on), count=count)

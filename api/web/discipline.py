@@ -59,7 +59,7 @@ def _list_page(
         request,
         "discipline.html",
         {
-            "rows": [discipline.public(r, db, on) for r in rows],
+            "rows": discipline.listed(rows, db, on),
             "count": count,
             "status": status.value if status else "",
             "overdue": overdue,

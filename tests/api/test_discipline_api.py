@@ -12,10 +12,12 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from activities.digest import DigestActivities
+from activities.notify import write_outbox
 from activities.recipients import resolve
 from activities.templates import render
 from states.models import DigestDay
 from states.vocabulary import NoticeKind
+from store.db import session_scope
 from testkit import samples as b
 from tests.api.conftest import People
 from tests.api.test_lifecycle_api import post, start, team
@@ -155,6 +157,14 @@ async def test_recommend_verify_referred_and_decide(
     with Session(engine) as session:
         names = {u.username for u in resolve(session, mine[0])}
     assert {"decision_maker", "coordinator"} <= names and "unit_rep" not in names
+    # Delivered as the digest workflow's notify activity does; twice the same day is once.
+    for _ in range(2):
+        with session_scope(engine) as session:
+            write_outbox(session, mine[0], email=False)
+    listed = (await http.get(url, headers=people.headers["coordinator"])).json()["data"]
+    assert [d["reminded_days"] for d in listed] == [0, 1]
+    inbox = (await http.get("/notifications", headers=people.headers["decision_maker"])).json()
+    assert any("Trần Thị B" in n["subject_vi"] for n in inbox["data"])
     early = activities.collect_digests(
         DigestDay(on=concluded_on, working=True, horizon=concluded_on)
     )
