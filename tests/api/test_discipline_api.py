@@ -2,6 +2,8 @@
 decided by the managing authority within 90 days (150 when complex), reminded through the
 daily digest; a finding is verified as referred only once its record exists."""
 
+import io
+import zipfile
 from datetime import date, timedelta
 from typing import Any
 
@@ -244,6 +246,14 @@ async def test_recommend_verify_referred_and_decide(
     assert lines[(iid, "Nguyễn Văn A")]["conclusion_number"] == a["conclusion_number"]
     assert lines[(iid, "Nguyễn Văn A")]["decision_number"] == "15/QĐ-UBND"
     assert lines[(iid, "Trần Thị B")]["status"] == "not_pursued"
+    # The period report (BC) names them the same way: by the conclusion's number.
+    r = await http.get("/reports/summary.docx", headers=people.headers["coordinator"])
+    with zipfile.ZipFile(io.BytesIO(r.content)) as docx:
+        body = docx.read("word/document.xml").decode()
+    assert (
+        f"TB số {a['conclusion_number']}, tồn tại 1: Nguyễn Văn A — khiển trách "
+        "(đã quyết định 15/QĐ-UBND" in body
+    )
 
     # The lists: what the coordinator's office recommended or must decide.
     mine_list = (
