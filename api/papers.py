@@ -139,13 +139,15 @@ def _described(s: InspectionSnapshot, no: Any) -> str:
     return finding.description if finding else ""
 
 
-def _labeller(session: Session, s: InspectionSnapshot) -> Callable[[str], str]:
-    """Criteria named as the inspection's own catalogue version words them."""
+def _labeller(session: Session, s: InspectionSnapshot) -> Callable[..., str]:
+    """Criteria named as the inspection's own catalogue version words them; a finding
+    outside the checklist (KHAC-01 …) by its own description."""
     labels = checklists.labels_of(session, s.checklist_version)
 
-    def label(code: str) -> str:
+    def label(code: str, own: str = "") -> str:
         found = labels.get(code)
-        return f"{code} — {found.vi}" if found else code
+        text = found.vi if found else own
+        return f"{code} — {text}" if text else code
 
     return label
 
@@ -290,7 +292,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
                     rows=[
                         [
                             str(i),
-                            criterion(str(r.get("criterion", ""))),
+                            criterion(str(r.get("criterion", "")), str(r.get("description") or "")),
                             RESULT_VI.get(str(r.get("result")), str(r.get("result", ""))),
                             str(r.get("note") or ""),
                         ]

@@ -3,6 +3,7 @@ decided by the managing authority within 90 days (150 when complex), reminded th
 daily digest; a finding is verified as referred only once its record exists."""
 
 import io
+import re
 import zipfile
 from datetime import date, timedelta
 from typing import Any
@@ -80,11 +81,21 @@ async def concluded(http: httpx.AsyncClient, people: People) -> dict[str, Any]:
     return r.json()
 
 
-async def test_the_other_finding_is_a_finding_like_any_other(concluded: dict[str, Any]) -> None:
+async def test_the_other_finding_is_a_finding_like_any_other(
+    http: httpx.AsyncClient, people: People, concluded: dict[str, Any]
+) -> None:
     other = concluded["findings"][1]
     assert (other["no"], other["criterion"], other["category"]) == (2, "KHAC-01", "OS")
     assert other["description"] == "Tự ý thu thêm phí photo hồ sơ"
     assert [r["finding_no"] for r in concluded["remediation"]] == [1, 2]
+    # The minutes (BB) name it by its own description.
+    iid = concluded["inspection_id"]
+    docs = await http.get(f"/inspections/{iid}/documents", headers=people.headers["leader"])
+    minutes = next(d for d in docs.json()["data"] if d["kind"] == "minutes")
+    r = await http.get(minutes["docx"].removeprefix("/api/v1"), headers=people.headers["leader"])
+    with zipfile.ZipFile(io.BytesIO(r.content)) as docx:
+        text = re.sub(r"<[^>]+>", "", docx.read("word/document.xml").decode())
+    assert "KHAC-01 — Tự ý thu thêm phí photo hồ sơ" in text
 
 
 async def test_recommend_verify_referred_and_decide(
