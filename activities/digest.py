@@ -1,7 +1,7 @@
 """The daily digest's side effects: which day it is, what to tell, and reconciliation."""
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -11,20 +11,60 @@ from temporalio.client import Client
 from activities.calendar import broadcast_calendar
 from activities.names import COLLECT_DIGESTS, DIGEST_DAY, RECONCILE, inspection_workflow_id
 from states.calendar import local_date
+from states.discipline import FORM_LABELS, DisciplineForm
 from states.models import DigestDay, InspectionSnapshot, NotifyInput
 from states.vocabulary import Audience, NoticeKind
 from store.calendar import calendar_for
 from store.db import refresh_statistics
 from store.digest import digests, open_inspections
+from store.discipline import due_by
 from store.projection import project
 from store.tables import Inspection
 
 DUE_SOON_WORKING_DAYS = 3
+# A discipline record's time limit is in calendar days (states.discipline): the managing
+# authority hears of it this many days before it ends, then every working day until decided.
+DISCIPLINE_DUE_SOON_DAYS = 10
 
 
 def _line(row: Inspection) -> dict[str, str]:
     due = local_date(row.next_deadline).isoformat() if row.next_deadline else ""
     return {"title": row.title, "unit_name": row.unit_name, "due_on": due, "inspection_id": row.id}
+
+
+def discipline_reminders(session: Session, on: date) -> list[NotifyInput]:
+    """One reminder per discipline record the managing authority has not decided and whose
+    time limit ends within ``DISCIPLINE_DUE_SOON_DAYS`` (or has passed): to the authority's
+    decision-makers and the coordinator of the inspection that recommended it. Keyed by
+    record and day, so a digest run twice the same day sends each once."""
+    notices = []
+    for case in due_by(session, on + timedelta(days=DISCIPLINE_DUE_SOON_DAYS)):
+        inspection = session.get(Inspection, case.inspection_id)
+        form = DisciplineForm(case.proposed_form)
+        notices.append(
+            NotifyInput(
+                inspection_id=case.inspection_id,
+                kind=NoticeKind.DISCIPLINE_DUE,
+                deadline=f"discipline:{case.id}:{on.isoformat()}",
+                audiences=[Audience.DECISION_MAKER, Audience.COORDINATOR],
+                unit_id=inspection.unit_id if inspection else "",
+                coordinator_id=inspection.coordinator_id if inspection else "",
+                decision_issuer_id=case.authority_id,
+                payload={
+                    "title": inspection.title if inspection else "",
+                    "unit_name": inspection.unit_name if inspection else "",
+                    "conclusion_number": case.conclusion_number,
+                    "finding_no": case.finding_no,
+                    "person_name": case.person_name,
+                    "form_vi": FORM_LABELS[form][0],
+                    "form_en": FORM_LABELS[form][1],
+                    "due_on": case.due_on.isoformat(),
+                    "overdue": case.due_on < on,
+                    "discipline_id": case.id,
+                },
+            )
+        )
+    return notices
 
 
 class DigestActivities:
@@ -65,7 +105,7 @@ class DigestActivities:
                 )
                 for d in digests(session, day.horizon)
                 if d.coordinator_id
-            ]
+            ] + discipline_reminders(session, day.on)
 
     @activity.defn(name=RECONCILE)
     async def reconcile(self, on: date) -> tuple[int, int]:

@@ -484,16 +484,53 @@ def _self_inspection_reported(c: _Context) -> Rendered:
         body_vi=_lines(
             f"{_cap(c.unit) or 'Đơn vị'} đã hoàn thành {c.about_vi()} và báo cáo kết quả.",
             _if(c.decision, f"Quyết định tự kiểm tra số {c.decision}."),
-            _if(c.number, f"Thông báo kết luận số {c.number}."),
+            _if(c.conclusion, c.conclusion.vi("Thông báo kết luận") + "." if c.conclusion else ""),
             f"Phát hiện {findings} tồn tại, hạn chế; đã khắc phục {resolved}"
             + (f"; chuyển xử lý kỷ luật {referred}." if referred else "."),
         ),
         body_en=_lines(
             f"{c.unit or 'The unit'} has completed {c.about_en()} and reports its result.",
             _if(c.decision, f"Self-inspection decision {c.decision}."),
-            _if(c.number, f"Conclusion notice {c.number}."),
+            _if(c.conclusion, c.conclusion.en("Conclusion notice") + "." if c.conclusion else ""),
             f"{findings} findings; {resolved} remediated"
             + (f"; {referred} referred to discipline." if referred else "."),
+        ),
+    )
+
+
+def _discipline_due(c: _Context) -> Rendered:
+    """A discipline record the managing authority has not decided, near or past its limit."""
+    person = str(c.payload.get("person_name") or "")
+    form_vi = str(c.payload.get("form_vi") or "")
+    form_en = str(c.payload.get("form_en") or "")
+    finding = _int(c.payload.get("finding_no"))
+    late = bool(c.payload.get("overdue"))
+    where_vi = c.conclusion.vi("Thông báo kết luận") if c.conclusion else "Thông báo kết luận"
+    where_en = c.conclusion.en("Conclusion notice") if c.conclusion else "The conclusion notice"
+    return Rendered(
+        subject_vi=("Quá hạn" if late else "Sắp đến hạn")
+        + f" xử lý kỷ luật: {person}"
+        + (f" (hạn {c.due_vi})" if c.due_vi else ""),
+        subject_en=("Overdue" if late else "Due soon")
+        + f" discipline decision: {person}"
+        + (f" (due {c.due_en})" if c.due_en else ""),
+        body_vi=_lines(
+            f"{where_vi}"
+            + (f", tồn tại số {finding}" if finding else "")
+            + f" kiến nghị xử lý kỷ luật {person}"
+            + (f" (đề xuất hình thức {form_vi.lower()})" if form_vi else "")
+            + ".",
+            _if(c.title, f"Cuộc kiểm tra: {c.title}" + _paren(c.unit) + "."),
+            _if(c.due_vi, f"Thời hạn xử lý kỷ luật: {c.due_vi}."),
+        ),
+        body_en=_lines(
+            f"{where_en}"
+            + (f", finding {finding}," if finding else "")
+            + f" recommends discipline for {person}"
+            + (f" (proposed: {form_en.lower()})" if form_en else "")
+            + ".",
+            _if(c.title, f"Inspection: {c.title}" + _paren(c.unit) + "."),
+            _if(c.due_en, f"Time limit for the decision: {c.due_en}."),
         ),
     )
 
@@ -508,4 +545,5 @@ _TEMPLATES: dict[NoticeKind, Callable[[_Context], Rendered]] = {
     NoticeKind.EXTENSION_DECIDED: _extension_decided,
     NoticeKind.DIGEST: _digest,
     NoticeKind.SELF_INSPECTION_REPORTED: _self_inspection_reported,
+    NoticeKind.DISCIPLINE_DUE: _discipline_due,
 }

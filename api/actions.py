@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api import commands, complaints, paper
+from api import commands, complaints, discipline, paper
 from api.commands import Commander
 from api.deps import actor_of
 from api.errors import ApiError, ErrorCode
@@ -135,5 +135,6 @@ def command_for(
     else:
         command = COMMAND_TYPES[trigger].model_validate({**payload.model_dump(), "actor": actor})
     paper.check_command(session, before, trigger.value, command)
+    discipline.check_referrals(session, before, command)
     commands.release(session)
     return before, command

@@ -17,7 +17,9 @@ from api.gates import CommandGates
 from api.routes import (
     auth,
     calendar,
+    checklist,
     complaints,
+    discipline,
     documents,
     evidence,
     health,
@@ -161,6 +163,8 @@ def create_app(
         complaints.router,
         people.router,
         standing_teams.router,
+        discipline.router,
+        checklist.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)

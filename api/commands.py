@@ -37,7 +37,7 @@ from api.errors import ApiError, ErrorCode, unavailable
 from api.gates import CommandGates
 from api.schemas import InspectionCreate, TeamChange, TeamCreate
 from states.calendar import local_date
-from states.checklist import CRITERIA, checklist_of
+from states.checklist import checklist_of
 from states.labels import KIND_LABELS, level_group, level_group_label
 from states.machine import DECIDE_ROLES
 from states.models import (
@@ -57,6 +57,7 @@ from states.reinspection import scope_of
 from states.scope import Viewer
 from states.sides import issuers_for, may_start, may_start_self, office_inspected
 from states.vocabulary import InspectionKind, Role, Trigger
+from store import checklist as checklists
 from store import plans, starts
 from store.calendar import calendar_for
 from store.projection import project
@@ -287,10 +288,20 @@ def start_input(
             {"unit_id": unit_id},
         )
     refuse_dissolved(session, unit, body.decision.signed_on or local_date(datetime.now(UTC)))
-    unknown = sorted(set(body.checklist) - set(CRITERIA))
+    catalogue = checklists.current(session)
+    chosen = "checklist" in body.model_fields_set
+    unknown = sorted(set(body.checklist) - set(catalogue.labels())) if chosen else []
     if unknown:
         raise ApiError(
             ErrorCode.INVALID_COMMAND, f"unknown criteria {unknown}", {"criteria": unknown}
+        )
+    retired = sorted(set(body.checklist) - set(catalogue.active_codes())) if chosen else []
+    if retired:
+        raise ApiError(
+            ErrorCode.INVALID_COMMAND,
+            f"criteria no longer in use (catalogue version {catalogue.version}): {retired}",
+            {"criteria": retired, "checklist_version": catalogue.version},
+            vi=f"Tiêu chí {', '.join(retired)} đã ngừng sử dụng.",
         )
     path = ancestry(session, unit.id)
     issuer_id, issuer_path = _issuer(session, viewer, body, unit, path)
@@ -301,8 +312,10 @@ def start_input(
     paper.check_decision(session, issuer_id, body.decision.number, body.decision.signed_on, retried)
     if scope:
         checklist = sorted({s.criterion for s in scope})
-    elif item is not None and "checklist" not in body.model_fields_set:
-        checklist = checklist_of(item.content)
+    elif item is not None and not chosen:
+        checklist = checklist_of(item.content, catalogue)
+    elif not chosen:
+        checklist = catalogue.active_codes()
     else:
         checklist = body.checklist
     return StartInspectionInput(
@@ -319,6 +332,7 @@ def start_input(
         title=body.title,
         legal_basis=body.legal_basis,
         checklist=checklist,
+        checklist_version=catalogue.version,
         decision=body.decision.model_copy(update={"issuer_id": issuer_id}),
         plan_item_id=body.plan_item_id,
         plan_slot_id=slot.id if slot else None,

@@ -246,9 +246,16 @@ def summary_xlsx(report: SummaryReport) -> bytes:
     _sheet(
         wb,
         "Kiến nghị kỷ luật",
-        _columns("Người", "Mã cuộc kiểm tra", "Đơn vị", "Tồn tại số", "Tiêu chí"),
+        _columns(
+            "Người",
+            "Thông báo kết luận",
+            "Đơn vị",
+            "Tồn tại số",
+            "Tiêu chí",
+            "Kiến nghị và kết quả xử lý",
+        ),
         (
-            [d.person, d.inspection_id, d.unit_name, d.finding_no, d.criterion]
+            [d.person, d.conclusion_number, d.unit_name, d.finding_no, d.criterion, d.line()]
             for d in report.discipline
         ),
     )
@@ -422,7 +429,13 @@ def summary_csv(report: SummaryReport) -> str:
             for k, n in report.reinspections.model_dump().items()
         ),
         *(
-            ["discipline", d.inspection_id, _SEP.join((d.person, d.unit_name, d.criterion)), 1, ""]
+            [
+                "discipline",
+                d.conclusion_number or d.inspection_id,
+                _SEP.join((d.person, d.unit_name, d.criterion, d.line())),
+                1,
+                "",
+            ]
             for d in report.discipline
         ),
     ]

@@ -6,6 +6,7 @@ A document is rendered when it is asked for, from records that never change afte
 template (``document_template``) replaces the default of its kind.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,12 +15,12 @@ from sqlmodel import Session
 
 from documents.context import DocumentContext, Section, Signature, Table
 from documents.kinds import DocumentKind
-from states.checklist import CRITERIA
 from states.models import InspectionSnapshot, TeamMember
 from states.paper import Paper, readable_by
 from states.scope import Viewer
 from states.sides import position_of_viewer
 from states.vocabulary import CheckResult, TeamRole, Trigger
+from store import checklist as checklists
 from store import evidence, register, templates
 from store.queries import ancestry, event_of
 from store.tables import Document, Organisation
@@ -141,9 +142,17 @@ def _described(s: InspectionSnapshot, no: Any) -> str:
     return finding.description if finding else ""
 
 
-def _criterion(code: str) -> str:
-    found = CRITERIA.get(code)
-    return f"{code} — {found.vi}" if found else code
+def _labeller(session: Session, s: InspectionSnapshot) -> Callable[..., str]:
+    """Criteria named as the inspection's own catalogue version words them; a finding
+    outside the checklist (KHAC-01 …) by its own description."""
+    labels = checklists.labels_of(session, s.checklist_version)
+
+    def label(code: str, own: str = "") -> str:
+        found = labels.get(code)
+        text = found.vi if found else own
+        return f"{code} — {text}" if text else code
+
+    return label
 
 
 def _symbol_of(session: Session, s: InspectionSnapshot, paper: Paper) -> str:
@@ -156,6 +165,7 @@ def _symbol_of(session: Session, s: InspectionSnapshot, paper: Paper) -> str:
 
 def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> DocumentContext:
     """What the document says, in Vietnamese as offices write it."""
+    criterion = _labeller(session, s)
     document, paper = work.document, work.paper
     payload = _payload(session, s, document)
     issuer = _org(session, document.issuer_id)
@@ -189,7 +199,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
                 heading="Điều 1.",
                 paragraphs=[
                     f"Kiểm tra công vụ tại {unit}. Nội dung kiểm tra: "
-                    + "; ".join(_criterion(c) for c in s.checklist)
+                    + "; ".join(criterion(c) for c in s.checklist)
                     + "."
                 ],
             ),
@@ -307,7 +317,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
                     rows=[
                         [
                             str(i),
-                            _criterion(str(r.get("criterion", ""))),
+                            criterion(str(r.get("criterion", "")), str(r.get("description") or "")),
                             RESULT_VI.get(str(r.get("result")), str(r.get("result", ""))),
                             str(r.get("note") or ""),
                         ]
@@ -341,7 +351,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
         )
     findings_table = Table(
         header=["STT", "Tiêu chí", "Tồn tại, hạn chế"],
-        rows=[[str(f.no), _criterion(f.criterion), f.description] for f in s.findings],
+        rows=[[str(f.no), criterion(f.criterion), f.description] for f in s.findings],
     )
     if paper is Paper.FINDINGS_REPORT:
         sections = [
@@ -380,7 +390,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
             rows.append(
                 [
                     str(f.no),
-                    f.description or _criterion(f.criterion),
+                    f.description or criterion(f.criterion),
                     str(order.get("action") or (item.action if item else "")),
                     _day(due),
                 ]
@@ -493,7 +503,7 @@ def context(session: Session, s: InspectionSnapshot, work: Paperwork) -> Documen
             signatures=[chair],
         )
     if paper is Paper.SELF_REPORT:
-        return _self_report(s, base, issuer, superior, decision, conclusion)
+        return _self_report(s, base, issuer, superior, decision, conclusion, criterion)
     # The unit's remediation report, with the files the unit attached to each finding.
     items = payload.get("items") or []
     attached: dict[str, list[str]] = {}
@@ -554,11 +564,12 @@ def _self_report(
     superior: Organisation | None,
     decision: str,
     conclusion: str,
+    criterion: Callable[..., str],
 ) -> DocumentContext:
     """A self-inspection's report of its result to the unit's managing body."""
     body = superior.name if superior else "cơ quan quản lý"
     rows = [
-        [str(f.no), f.description or _criterion(f.criterion), FINDING_STATUS_VI.get(f.status, "")]
+        [str(f.no), f.description or criterion(f.criterion), FINDING_STATUS_VI.get(f.status, "")]
         for f in s.findings
     ]
     opening = f"Thực hiện Quyết định số {decision} về việc tự kiểm tra công vụ"

@@ -102,9 +102,9 @@ def context(session: Session, viewer: Viewer, report: SummaryReport) -> Document
             Section(
                 heading="4. Kiến nghị xử lý kỷ luật",
                 table=Table(
-                    header=["STT", "Họ và tên", "Đơn vị", "Nội dung"],
+                    header=["STT", "Họ và tên", "Đơn vị", "Kiến nghị và kết quả xử lý"],
                     rows=[
-                        [str(i), d.person, d.unit_name, f"{d.criterion} (số {d.finding_no})"]
+                        [str(i), d.person, d.unit_name, d.line()]
                         for i, d in enumerate(report.discipline, start=1)
                     ],
                 ),

@@ -34,6 +34,7 @@ from states.plans import (
 from states.scope import Viewer, within_authority
 from states.sides import may_plan
 from states.vocabulary import Role, Trigger
+from store import checklist as checklists
 from store import plans as store
 from store import register
 from store.queries import ancestry
@@ -77,7 +78,7 @@ def item_specs(
                 f"item {n}: period {body.period} is outside the plan's year {year}",
                 {"item": n},
             )
-        unknown = unknown_content(body.content)
+        unknown = unknown_content(body.content, checklists.current(session))
         if unknown:
             raise ApiError(
                 ErrorCode.INVALID_COMMAND, f"item {n}: unknown checklist {unknown}", {"item": n}

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from states.bounds import EXTENSIONS_MAX
+from states.checklist import OTHER_CATEGORIES, is_other
 from states.errors import ConflictOfInterest, InvalidCommand, NotAllowed
 from states.models import (
     ChangeTeamInput,
@@ -187,13 +188,16 @@ def record_visit(snapshot: InspectionSnapshot, cmd: RecordVisitInput, today: dat
             vi=f"Tiêu chí {', '.join(twice)} xuất hiện hai lần trong biên bản.",
         )
     allowed = {s.criterion for s in snapshot.scope} if snapshot.scope else set(snapshot.checklist)
-    outside = sorted(set(codes) - allowed) if allowed else []
+    outside = sorted({c for c in codes if not is_other(c)} - allowed) if allowed else []
     if outside:
         raise InvalidCommand(
             f"criteria outside this inspection's scope: {outside}",
             {"criteria": outside},
             vi=f"Tiêu chí {', '.join(outside)} không thuộc nội dung cuộc kiểm tra.",
         )
+    for r in cmd.results:
+        if is_other(r.criterion):
+            _other_finding(r.criterion, r.description, r.category)
     if not cmd.signed_by_unit and cmd.witness and not cmd.witness.strip():
         raise InvalidCommand(
             "the witness who signs for the unit is named",
@@ -213,6 +217,22 @@ def record_visit(snapshot: InspectionSnapshot, cmd: RecordVisitInput, today: dat
             "(or by a witness when the unit refuses)",
             vi="Biên bản phải có chữ ký của trưởng đoàn và của đại diện đơn vị (hoặc người "
             "chứng kiến khi đơn vị không ký).",
+        )
+
+
+def _other_finding(code: str, description: str, category: str) -> None:
+    """A finding outside the checklist says what it is and which group it belongs to."""
+    if not description.strip():
+        raise InvalidCommand(
+            f"{code} is a finding outside the checklist: describe it",
+            {"criterion": code, "field": "description"},
+            vi=f"Tồn tại ngoài danh mục {code} cần ghi rõ nội dung.",
+        )
+    if category not in OTHER_CATEGORIES:
+        raise InvalidCommand(
+            f"{code}: category must be one of {', '.join(OTHER_CATEGORIES)}",
+            {"criterion": code, "category": category, "allowed": list(OTHER_CATEGORIES)},
+            vi=f"Tồn tại ngoài danh mục {code} cần chọn nhóm nội dung.",
         )
 
 

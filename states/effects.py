@@ -4,10 +4,12 @@ the snapshot (``procedure.apply`` makes it), declared per trigger in ``states.tr
 from datetime import date, datetime
 
 from states.calendar import WorkingCalendar, local_date
+from states.checklist import is_other
 from states.models import (
     AcknowledgeInput,
     CancelInput,
     ChangeTeamInput,
+    ChecklistResult,
     Command,
     ConcludeInput,
     DecideExtensionInput,
@@ -107,13 +109,22 @@ def record_visit(
         Finding(
             no=no,
             criterion=r.criterion,
-            description=r.note,
+            description=_described(r),
             severity=r.severity,
             people=list(r.people),
             cycle=s.cycle,
+            category=r.category if is_other(r.criterion) else r.criterion.split("-")[0],
         )
         for no, r in enumerate((r for r in cmd.results if r.result in FINDING_RESULTS), start=1)
     ]
+
+
+def _described(r: ChecklistResult) -> str:
+    """A checklist finding is described by its note; one outside the checklist by its own
+    description, the note after it."""
+    if not is_other(r.criterion):
+        return r.note
+    return f"{r.description.strip()} — {r.note}" if r.note.strip() else r.description.strip()
 
 
 def _leader_name(s: InspectionSnapshot) -> str:

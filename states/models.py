@@ -159,6 +159,8 @@ class StartInspectionInput(Contract):
     checklist: list[Code] = Field(
         default_factory=list, max_length=CRITERIA_MAX, description="criterion codes in scope"
     )
+    # The catalogue version the checklist is from (0: the built-in one, histories before it).
+    checklist_version: int = Field(default=0, ge=0)
     decision: Decision = Field(default_factory=Decision)
     plan_item_id: Id | None = None
     # The plan's surprise-check slot it fills (a surprise inspection names no plan item).
@@ -228,6 +230,10 @@ class ChecklistResult(Contract):
     severity: Severity = Severity.MINOR
     evidence: list[Evidence] = Field(default_factory=list, max_length=EVIDENCE_ITEMS_MAX)
     people: list[Name] = Field(default_factory=list, max_length=PEOPLE_MAX)
+    # A finding outside the standard checklist (criterion KHAC-01 …, states.checklist): what
+    # it is, and the checklist group it belongs to or "other".
+    description: Note = ""
+    category: Code = ""
 
 
 class Attendee(Contract):
@@ -383,6 +389,8 @@ class Finding(Contract):
     people: list[str] = Field(default_factory=list)
     discipline_recommended: list[str] = Field(default_factory=list)
     cycle: int = 1
+    # The checklist group (WH, ID …) or "other"; empty on findings from before it was kept.
+    category: str = ""
 
 
 class RemediationItem(Contract):
@@ -456,6 +464,7 @@ class InspectionSnapshot(Contract):
     title: str
     legal_basis: str = ""
     checklist: list[str] = Field(default_factory=list)
+    checklist_version: int = 0
     decision: Decision = Field(default_factory=Decision)
     plan_item_id: str | None = None
     plan_slot_id: str | None = None

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from states.complaints import ComplaintFigures
 from states.contract import Contract
+from states.discipline import FORM_LABELS, DisciplineForm, DisciplineStatus
 from states.plans import CoverageStatus
 
 
@@ -60,6 +61,44 @@ class DisciplineRecommendation(Contract):
     unit_name: str
     finding_no: int
     criterion: str
+    # As the report names it: the conclusion notice, and the record the managing authority
+    # keeps (empty when the conclusion only named the person).
+    conclusion_number: str = ""
+    position: str = ""
+    proposed_form: str = ""
+    status: str = ""
+    decided_form: str = ""
+    decision_number: str = ""
+    decided_on: date | None = None
+    reason: str = ""
+
+    def line(self) -> str:
+        """``TB số 210/TB-UBND, tồn tại 2: Nguyễn Văn A — khiển trách (đã quyết định …)``."""
+        return discipline_line(self)
+
+
+def discipline_line(d: DisciplineRecommendation) -> str:
+    where = f"TB số {d.conclusion_number}, " if d.conclusion_number else ""
+    text = f"{where}tồn tại {d.finding_no}: {d.person}"
+    form = d.decided_form or d.proposed_form
+    if form:
+        text += f" — {_form_vi(form)}"
+    if d.status == DisciplineStatus.DECIDED.value:
+        text += f" (đã quyết định {d.decision_number}" + (
+            f" ngày {d.decided_on:%d/%m/%Y})" if d.decided_on else ")"
+        )
+    elif d.status == DisciplineStatus.NOT_PURSUED.value:
+        text += " (không xử lý" + (f": {d.reason}" if d.reason else "") + ")"
+    elif d.status == DisciplineStatus.PROPOSED.value:
+        text += " (đang chờ cơ quan quản lý quyết định)"
+    return text
+
+
+def _form_vi(form: str) -> str:
+    try:
+        return FORM_LABELS[DisciplineForm(form)][0].lower()
+    except ValueError:
+        return form
 
 
 class SummaryReport(Contract):

@@ -249,3 +249,4 @@ class NoticeKind(StrEnum):
     EXTENSION_DECIDED = "extension_decided"
     DIGEST = "digest"
     SELF_INSPECTION_REPORTED = "self_inspection_reported"
+    DISCIPLINE_DUE = "discipline_due"  # to the managing authority (issue 15 §4)

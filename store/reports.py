@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from states.calendar import VN_TZ
-from states.checklist import CRITERIA, GROUPS, STANDARD_CODES
+from states.checklist import GROUPS, STANDARD_CODES
 from states.labels import (
     KIND_LABELS,
     level_group,
@@ -51,10 +51,13 @@ from states.vocabulary import (
     Role,
     VerificationOutcome,
 )
+from store import checklist as checklists
 from store.plans import inspections_of_items, items_of, slot_fills, slots_of
 from store.scope import Scoped, scoped
 from store.tables import (
+    DisciplineCase,
     DisciplineRecord,
+    Document,
     Event,
     FindingRecord,
     Inspection,
@@ -176,6 +179,8 @@ def summary(session: Session, viewer: Viewer, q: SummaryQuery) -> SummaryReport:
     for code, n in by_criterion.items():
         by_group[code.split("-")[0]] += n
 
+    # A code never changes its meaning (states.checklist): the latest wording labels it.
+    labels = checklists.labels_of(session, checklists.current(session).version)
     return SummaryReport(
         date_from=q.date_from,
         date_to=q.date_to,
@@ -205,9 +210,9 @@ def summary(session: Session, viewer: Viewer, q: SummaryQuery) -> SummaryReport:
         findings_by_criterion=[
             CriterionLine(
                 key=code,
-                group=CRITERIA[code].group if code in CRITERIA else code.split("-")[0],
-                label_vi=CRITERIA[code].vi if code in CRITERIA else code,
-                label_en=CRITERIA[code].en if code in CRITERIA else code,
+                group=labels[code].group if code in labels else code.split("-")[0],
+                label_vi=labels[code].vi if code in labels else code,
+                label_en=labels[code].en if code in labels else code,
                 count=by_criterion[code],
                 pct=percent(by_criterion[code], findings),
             )
@@ -284,9 +289,12 @@ def _reinspections(
 
 
 def _discipline(session: Session, ids: Any) -> dict[str, Any]:
+    """The people recommended for discipline: those the conclusions name and those the
+    issuing side recorded since (``discipline_case``), each by the conclusion's number with
+    what the managing authority decided."""
     d = DisciplineRecord
     rows = session.exec(
-        select(d, FindingRecord.criterion, Inspection.unit_name)
+        select(d, FindingRecord.criterion, Inspection.unit_name, Inspection.decided_at)
         .join(Inspection, col(Inspection.id) == col(d.inspection_id))
         .join(
             FindingRecord,
@@ -294,18 +302,53 @@ def _discipline(session: Session, ids: Any) -> dict[str, Any]:
             & (col(FindingRecord.no) == col(d.finding_no)),
         )
         .where(col(d.inspection_id).in_(ids))
-        .order_by(col(Inspection.decided_at), col(d.inspection_id), col(d.finding_no))
     ).all()
-    recommendations = [
-        DisciplineRecommendation(
-            person=r.person,
-            inspection_id=r.inspection_id,
-            unit_name=unit,
-            finding_no=r.finding_no,
-            criterion=criterion,
+    cases = session.exec(
+        select(DisciplineCase, Inspection.unit_name, Inspection.decided_at)
+        .join(Inspection, col(Inspection.id) == col(DisciplineCase.inspection_id))
+        .where(col(DisciplineCase.inspection_id).in_(ids))
+    ).all()
+    numbers = dict(
+        session.exec(
+            select(Document.inspection_id, Document.symbol)
+            .where(col(Document.inspection_id).in_(ids))
+            .where(col(Document.key).like("%:conclusion"))
+        ).all()
+    )
+    found: dict[tuple[str, int, str], tuple[datetime, DisciplineRecommendation]] = {}
+    for r, criterion, unit, decided_at in rows:
+        found[(r.inspection_id, r.finding_no, r.person)] = (
+            decided_at,
+            DisciplineRecommendation(
+                person=r.person,
+                inspection_id=r.inspection_id,
+                unit_name=unit,
+                finding_no=r.finding_no,
+                criterion=criterion,
+                conclusion_number=numbers.get(r.inspection_id) or "",
+            ),
         )
-        for r, criterion, unit in rows
-    ]
+    for c, unit, decided_at in cases:
+        found[(c.inspection_id, c.finding_no, c.person_name)] = (
+            decided_at,
+            DisciplineRecommendation(
+                person=c.person_name,
+                inspection_id=c.inspection_id,
+                unit_name=unit,
+                finding_no=c.finding_no,
+                criterion=c.criterion,
+                conclusion_number=c.conclusion_number or numbers.get(c.inspection_id) or "",
+                position=c.position,
+                proposed_form=c.proposed_form,
+                status=c.status,
+                decided_form=c.decided_form or "",
+                decision_number=c.decision_number,
+                decided_on=c.decided_on,
+                reason=c.reason,
+            ),
+        )
+    ordered = sorted(found.items(), key=lambda kv: (kv[1][0], kv[0]))
+    recommendations = [rec for _, (_, rec) in ordered]
     # One person named under several findings of one inspection is one person.
     people = {(r.inspection_id, r.person) for r in recommendations}
     return {"discipline": recommendations, "discipline_people": len(people)}

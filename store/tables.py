@@ -556,3 +556,73 @@ class StandingTeamMember(SQLModel, table=True):
     organisation_id: str | None = Field(default=None, foreign_key="organisation.id")
     organisation_name: str = ""
     team_role: str = "member"
+
+
+# --- Discipline records (issue 15 §4): what the managing authority decides ------------------
+
+
+class DisciplineCase(SQLModel, table=True):
+    """One person recommended for discipline under a finding, tracked until the managing
+    authority decides (DOMAIN.md §8; states.discipline). ``discipline_recommendation`` stays
+    the projection of the names the conclusion itself lists; this is the tracked record."""
+
+    __tablename__ = "discipline_case"
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "finding_no", "person_name", name="uq_discipline_case"),
+    )
+
+    id: str = Field(primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", index=True)
+    finding_no: int
+    criterion: str = ""
+    # The conclusion notice (TB) as the report names it, and its date (the time limit's start).
+    conclusion_number: str = ""
+    concluded_on: date
+    # The inspection's issuing organisation and coordinating office (who recommended it).
+    issuer_id: str | None = Field(default=None, index=True)
+    office_id: str | None = Field(default=None, index=True)
+    person_name: str
+    position: str = ""
+    organisation_name: str = ""
+    organisation_id: str | None = None
+    category: str
+    holds_post: bool = False
+    # The person's managing authority, which decides.
+    authority_id: str = Field(foreign_key="organisation.id", index=True)
+    proposed_form: str
+    complex_case: bool = False
+    note: str = ""
+    due_on: date = Field(index=True)
+    status: str = Field(default="proposed", index=True)
+    decided_form: str | None = None
+    decision_number: str = ""
+    decided_on: date | None = None
+    reason: str = ""
+    created_by: str = ""
+    created_at: datetime = _aware(nullable=False)
+    updated_by: str = ""
+    updated_at: datetime = _aware(nullable=False)
+    # Who changed what, when (the record's own audit trail).
+    history: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+
+
+# --- The checklist catalogue, versioned (issue 15 §4) ----------------------------------------
+
+
+class ChecklistVersion(SQLModel, table=True):
+    """One published version of the catalogue of criteria (version 1, the built-in one, has
+    no row); each is a full list, append-only: an inspection keeps the version it started
+    with."""
+
+    __tablename__ = "checklist_version"
+
+    version: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    # [{code, group, vi, en, retired}, …]
+    criteria: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    note: str = ""
+    created_by: str = ""
+    created_at: datetime = _aware(nullable=False)

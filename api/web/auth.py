@@ -139,7 +139,9 @@ def home(request: Request, db: SessionDep) -> Response:
 def routers() -> list[APIRouter]:
     from api.web import (
         admin,
+        checklist,
         complaints,
+        discipline,
         doc_templates,
         documents,
         evidence,
@@ -166,4 +168,6 @@ def routers() -> list[APIRouter]:
         evidence.router,
         complaints.router,
         teams.router,
+        discipline.router,
+        checklist.router,
     ]

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api import actions, complaints, papers, teams
+from api import actions, complaints, discipline, papers, teams
 from api.deps import CommanderDep, SessionDep
 from api.errors import ERRORS, ApiError, ErrorCode
 from api.evidence import evidence_view
@@ -33,7 +33,7 @@ from api.web.session import check_csrf, read_session
 from documents.pdf import pdf_unavailable
 from states import procedure
 from states.bounds import ID_MAX, NAME_MAX
-from states.checklist import GROUPS, STANDARD_CHECKLIST
+from states.checklist import GROUPS, OTHER_CATEGORY, STANDARD_CHECKLIST, other_code
 from states.complaints import may_read
 from states.errors import DomainError
 from states.models import InspectionSnapshot
@@ -54,6 +54,7 @@ from states.vocabulary import (
     Trigger,
     VerificationOutcome,
 )
+from store import checklist as checklists
 from store import complaints as complaint_store
 from store import plans as plan_store
 from store import standing_teams as standing_store
@@ -97,6 +98,9 @@ ROW_FIELDS = frozenset(
 )
 TEAM_ROWS = 8
 TEAM_TRIGGERS = frozenset({Trigger.FORM_TEAM, Trigger.CHANGE_TEAM})
+# Spare rows of the minutes for findings outside the checklist (KHAC-01 …).
+OTHER_ROWS = 3
+OTHER_LABEL = ("Khác", "Other")
 ENUMS = {
     "CheckResult": CheckResult,
     "Severity": Severity,
@@ -185,7 +189,7 @@ def inspection_context(
         "events": events,
         "names": names,
         "issuer": _organisation_name(db, issuer_id),
-        "criteria": CRITERIA,
+        "criteria": checklists.labels_of(db, snapshot.checklist_version),
         "due": due,
         "reminders": reminders_sent(db, snapshot.inspection_id),
         "documents": [
@@ -196,6 +200,7 @@ def inspection_context(
         "pdf_unavailable": pdf_unavailable(),
         "complaints_count": _complaints_count(db, caller, snapshot),
         **evidence_view(db, snapshot, caller.actor),
+        **discipline.inspection_view(db, snapshot, caller.viewer),
         **ENUMS,
     }
 
@@ -254,7 +259,7 @@ def _start_page(
             "unit_q": unit_q,
             "issuers": issuers,
             "groups": GROUPS,
-            "checklist": STANDARD_CHECKLIST,
+            "checklist": checklists.current(db).active(),
             "kinds": [k for k in InspectionKind if k is not InspectionKind.REINSPECTION],
             "v": values,
             "problems": problems,
@@ -370,7 +375,9 @@ def _action_page(
         "problems": problems,
         "refusal": refusal,
         "key": values.get("idempotency_key") or uuid.uuid4().hex,
-        "criteria": CRITERIA,
+        "criteria": checklists.labels_of(db, snapshot.checklist_version),
+        "other_codes": [other_code(n) for n in range(1, OTHER_ROWS + 1)],
+        "other_categories": [*GROUPS.items(), (OTHER_CATEGORY, OTHER_LABEL)],
         "current_items": snapshot.current_items(),
         "pending": next(
             (e for e in snapshot.extensions if e.status is ExtensionStatus.PENDING), None

@@ -234,6 +234,18 @@ async def _surprises(w: World) -> None:
                 ("rep9", "acknowledge", None),
                 ("rep9", "remediation-report", {"items": items}),
                 ("coord9", "reinspection", {}),
+                # Referred to discipline: its record first (the managing authority decides).
+                (
+                    "coord9",
+                    "discipline",
+                    {
+                        "finding_no": 2,
+                        "person_name": "Trần Văn B",
+                        "category": "civil_servant",
+                        "authority_id": w.org["R9-X01"],
+                        "proposed_form": "reprimand",
+                    },
+                ),
                 (
                     "lead9",
                     "verification",

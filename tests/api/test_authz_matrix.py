@@ -138,6 +138,16 @@ READS = ["", "/events", "/diagram", "/documents", "/evidence"]
 INSPECTION_ENDPOINTS = {("GET", f"/inspections/{{inspection_id}}{tail}") for tail in READS} | {
     ("POST", f"/inspections/{{inspection_id}}/{path}") for path in COMMANDS
 }
+# Discipline records (issue 15 §4): read by the issuing side's offices and the team, recorded
+# by its leadership once concluded (409 on the probed, unconcluded inspections); the unit and
+# everyone else who sees the inspection get 403 — the records name the unit's people.
+DISCIPLINE_READERS = {
+    (r, s) for r in ("coordinator", "decision_maker", "viewer") for s in ("issuer", "office")
+} | TEAM
+INSPECTION_ENDPOINTS |= {
+    ("GET", "/inspections/{inspection_id}/discipline"),
+    ("POST", "/inspections/{inspection_id}/discipline"),
+}
 
 
 def expected(method: str, tail: str, role: str, side: str, secrecy: str) -> int:
@@ -145,6 +155,9 @@ def expected(method: str, tail: str, role: str, side: str, secrecy: str) -> int:
         return 403
     if SEES[(role, side)][SECRECY.index(secrecy)] == "H":
         return 404
+    if tail == "discipline":
+        allowed = DISCIPLINE_READERS if method == "GET" else LEAD
+        return (200 if method == "GET" else 409) if (role, side) in allowed else 403
     if method == "GET":
         return 200
     if (role, side) not in COMMANDS[tail]:
@@ -167,6 +180,13 @@ BODIES: dict[str, Any] = {
     "cancel": {"reason": "điều chỉnh kế hoạch"},
     "void": {"reason": "nhập nhầm"},
     "suspend": {"reason": "x"},
+    "discipline": {
+        "finding_no": 1,
+        "person_name": "Nguyễn Văn A",
+        "category": "civil_servant",
+        "authority_id": "mx-x",
+        "proposed_form": "reprimand",
+    },
 }
 
 
@@ -338,6 +358,17 @@ GLOBAL_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/standing-teams"): NOBODY | {"coordinator": 201},
     ("GET", "/standing-teams/{team_id}"): NOBODY | {"coordinator": 404, "decision_maker": 404},
     ("PUT", "/standing-teams/{team_id}"): NOBODY | {"coordinator": 404},
+    # Discipline records: what the caller's office must decide or recommended (offices
+    # only); a decision on a record the caller may not handle is 404 (probed on an unknown
+    # one here; test_discipline_api checks it on real ones).
+    ("GET", "/discipline"): {role: 403 for role in ROLES}
+    | {"coordinator": 200, "decision_maker": 200},
+    ("POST", "/discipline/{record_id}/decision"): dict.fromkeys(ROLES, 404) | {"admin": 403},
+    # The checklist catalogue: read by all; a new version by an administrator (probed with
+    # one that drops every code but one: refused, nothing published).
+    ("GET", "/checklist"): ALL_200,
+    ("GET", "/checklist/versions/{n}"): ALL_200,
+    ("PUT", "/checklist"): ADMIN_ONLY | {"admin": 422},
 }
 # Reached without a bearer token; checked elsewhere (sessions, health).
 PUBLIC = {
@@ -410,6 +441,10 @@ GLOBAL_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
         (method, path): {"json": STANDING_TEAM}
         for method, path in (("POST", "/standing-teams"), ("PUT", "/standing-teams/{team_id}"))
     },
+    ("POST", "/discipline/{record_id}/decision"): {
+        "json": {"outcome": "not_pursued", "reason": "nghỉ hưu"}
+    },
+    ("PUT", "/checklist"): {"json": {"criteria": [{"code": "WH-01", "group": "WH", "vi": "x"}]}},
 }
 
 
@@ -434,6 +469,8 @@ async def test_global_endpoints(
             .replace("{organisation_id}", "none")
             .replace("{kind}", "decision")
             .replace("{team_id}", "none")
+            .replace("{record_id}", "none")
+            .replace("{n}", "1")
         )
         r = await http.request(method, url, headers=headers, **request)
         if r.status_code != GLOBAL_TABLE[(method, path)][role]:

@@ -82,6 +82,12 @@ def summary_report(**changes: object) -> SummaryReport:
                 unit_name="UBND phường Ba Đình",
                 finding_no=2,
                 criterion="WH-04",
+                conclusion_number="210/TB-UBND",
+                proposed_form="reprimand",
+                status="decided",
+                decided_form="reprimand",
+                decision_number="15/QĐ-UBND",
+                decided_on=date(2026, 5, 4),
             )
         ],
     )

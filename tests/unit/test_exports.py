@@ -118,6 +118,12 @@ def test_summary_workbook_keeps_numbers_dates_and_fractions() -> None:
     ]
 
 
+DISCIPLINE_LINE = (
+    "TB số 210/TB-UBND, tồn tại 2: Nguyễn Văn A — khiển trách (đã quyết định 15/QĐ-UBND ngày "
+    "04/05/2026)"
+)
+
+
 def test_summary_workbook_lists_remediation_reinspection_and_discipline() -> None:
     wb = workbook(exports.summary_xlsx(summary_report()))
 
@@ -137,17 +143,20 @@ def test_summary_workbook_lists_remediation_reinspection_and_discipline() -> Non
     discipline = wb["Kiến nghị kỷ luật"]
     assert [c.value for c in discipline[1]] == [
         "Người",
-        "Mã cuộc kiểm tra",
+        "Thông báo kết luận",
         "Đơn vị",
         "Tồn tại số",
         "Tiêu chí",
+        "Kiến nghị và kết quả xử lý",
     ]
+    # People by the conclusion's number, never the inspection's internal id.
     assert row_of(discipline, "Nguyễn Văn A") == [
         "Nguyễn Văn A",
-        "insp-7",
+        "210/TB-UBND",
         "UBND phường Ba Đình",
         2,
         "WH-04",
+        DISCIPLINE_LINE,
     ]
 
 
@@ -268,7 +277,13 @@ def test_summary_csv_is_one_long_table() -> None:
     assert rows[[r[1] for r in rows].index("on_time_pct")][3:] == ["", "73.5"]
     assert [r[1] for r in rows if r[0] == "reinspections"] == list(ReinspectionFigures.model_fields)
     assert [r for r in rows if r[0] == "discipline"] == [
-        ["discipline", "insp-7", "Nguyễn Văn A — UBND phường Ba Đình — WH-04", "1", ""]
+        [
+            "discipline",
+            "210/TB-UBND",
+            f"Nguyễn Văn A — UBND phường Ba Đình — WH-04 — {DISCIPLINE_LINE}",
+            "1",
+            "",
+        ]
     ]
     assert {len(r) for r in rows} == {5}
 

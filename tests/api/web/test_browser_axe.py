@@ -72,7 +72,8 @@ def pages_of(role: str, w: World) -> list[str]:
     common = ["/work", "/inspections", *inspections, "/plans", f"/plans/{w.plan}"]
     reports = [] if role == "unit_rep" else ["/reports", "/documents"]
     start_form = ["/inspections/new", "/documents/templates"] if role == "coordinator" else []
-    return [*common, *start_form, *reports, "/notifications", NO_PAGE]
+    discipline = ["/discipline"] if role in ("coordinator", "decision_maker") else []
+    return [*common, *start_form, *reports, *discipline, "/notifications", NO_PAGE]
 
 
 @dataclass
