@@ -59,6 +59,22 @@ MY_AN = "org-x-my-an"
 DONG_HUNG = "org-p-dong-hung"
 TAN_LAP = "org-p-tan-lap"
 
+# The year's other communes and wards, checked by surprise (seed 004's 19 Committees).
+MORE_COMMUNES: tuple[tuple[str, str, str, str], ...] = (
+    ("org-x-long-hung", "X-LONGHUNG", "Long Hưng", "commune"),
+    ("org-x-thanh-my", "X-THANHMY", "Thạnh Mỹ", "commune"),
+    ("org-x-hoa-binh", "X-HOABINH", "Hòa Bình", "commune"),
+    ("org-x-quang-trung", "X-QUANGTRUNG", "Quang Trung", "commune"),
+    ("org-x-thong-nhat", "X-THONGNHAT", "Thống Nhất", "commune"),
+    ("org-x-dong-tam", "X-DONGTAM", "Đồng Tâm", "commune"),
+    ("org-p-tien-phong", "P-TIENPHONG", "Tiền Phong", "ward"),
+    ("org-p-hung-dao", "P-HUNGDAO", "Hưng Đạo", "ward"),
+)
+# An agency under a department (seed 004's "đơn vị thuộc Sở").
+AGRI_QUALITY = "org-cc-qlcl"
+# The standing team of the province (seed 000's Tổ kiểm tra công vụ, after the reform).
+STANDING_TEAM_DECISION = "93/QĐ-UBND"
+
 AN_PHU_SHOP = "org-x-an-phu-ttpvhcc"
 BINH_AN_SHOP = "org-x-binh-an-ttpvhcc"
 DAI_HUNG_SHOP = "org-x-dai-hung-ttpvhcc"
@@ -117,6 +133,13 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         "agency",
         LAND_OFFICE,
     ),
+    DemoOrganisation(
+        AGRI_QUALITY,
+        "CCQLCL",
+        "Chi cục Quản lý chất lượng nông lâm sản và thủy sản",
+        "agency",
+        AGRICULTURE,
+    ),
     _commune(AN_PHU, "X-ANPHU", "An Phú"),
     _commune(BINH_AN, "X-BINHAN", "Bình An"),
     _commune(HOP_TIEN, "X-HOPTIEN", "Hợp Tiến"),
@@ -125,6 +148,7 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
     _commune(MY_AN, "X-MYAN", "Mỹ An"),
     _commune(DONG_HUNG, "P-DONGHUNG", "Đông Hưng", "ward"),
     _commune(TAN_LAP, "P-TANLAP", "Tân Lập", "ward"),
+    *(_commune(oid, code, name, level) for oid, code, name, level in MORE_COMMUNES),
     _shop(AN_PHU_SHOP, "X-ANPHU-TTPVHCC", AN_PHU, "An Phú"),
     _shop(BINH_AN_SHOP, "X-BINHAN-TTPVHCC", BINH_AN, "Bình An"),
     _shop(DAI_HUNG_SHOP, "X-DAIHUNG-TTPVHCC", DAI_HUNG, "Đại Hưng"),
@@ -161,5 +185,6 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("inspector_vp", Role.INSPECTOR, PEOPLES_OFFICE, "Hoàng Thị Mai"),
     DemoAccount("inspector_stp", Role.INSPECTOR, JUSTICE, "Phạm Thu Hà"),
     DemoAccount("unit_rep", Role.UNIT_REP, AN_PHU, "Võ Văn Bình"),
+    DemoAccount("unit_rep_binh_an", Role.UNIT_REP, BINH_AN, "Lý Thị Thu"),
     DemoAccount("viewer", Role.VIEWER, INSPECTORATE, "Bùi Thanh Sơn"),
 )

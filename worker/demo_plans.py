@@ -1,7 +1,8 @@
 """The demo's annual plans, shaped on the field reports (DOMAIN.md §1).
 
 Plan 207/KH-UBND lists the units of the year's planned inspections; the demo's planned
-inspections start from its items, and Hiệp Hạ's is cancelled by plan adjustment. Plan
+inspections start from its items, and Hiệp Hạ's is cancelled by plan adjustment. It also
+schedules the year's 25 surprise checks by slot, without naming the units. Plan
 208/KH-UBND is thematic: every school under phường Đông Hưng, resolved from the tree.
 """
 
@@ -11,6 +12,15 @@ from states.plans import quarter_of
 from worker import demo_data as org
 
 ANNUAL = "207/KH-UBND"
+# The annual plan's surprise checks by level: 19 at commune-level People's Committees (16
+# Committees and 3 one-stop shops, which count under their Committee), 3 agencies, 3
+# departments.
+SURPRISE_SLOTS: tuple[tuple[str, int, str], ...] = (
+    ("commune", 16, "UBND xã, phường"),
+    ("one_stop_shop", 3, "Trung tâm Phục vụ hành chính công cấp xã"),
+    ("agency", 3, "Chi cục, đơn vị thuộc Sở"),
+    ("department", 3, "Sở, ban, ngành"),
+)
 SCHOOLS = "208/KH-UBND"
 
 
@@ -46,6 +56,11 @@ def plans(today: date) -> list[dict[str, object]]:
             "items": [
                 {"unit_id": unit, "period": period, "content": content}
                 for unit, period, content in annual_items
+            ],
+            # Seed 004's year: 25 surprise checks, the units not named in the plan.
+            "slots": [
+                {"period": str(year), "count": count, "level": level, "description": text}
+                for level, count, text in SURPRISE_SLOTS
             ],
         },
         {

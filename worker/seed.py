@@ -8,6 +8,7 @@ the read model, events and histories look exactly like real use.
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
@@ -19,27 +20,37 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from api import commands
+from api import complaints as complaint_service
+from api import discipline as discipline_service
 from api import plans as plan_service
+from api import teams as team_service
 from api.commands import Commander, calendar_years
 from api.deps import actor_of
+from api.discipline import DisciplineCreate, DisciplineDecision
 from api.errors import ApiError
 from api.plan_schemas import PlanCreate
 from api.schemas import COMMAND_BODIES, InspectionCreate, TeamCreate
 from api.security import hash_password
 from api.settings import ApiSettings
+from api.team_schemas import StandingMemberCreate, StandingTeamCreate
 from states.calendar import WorkingCalendar, local_date
+from states.complaints import ComplaintOutcome
+from states.discipline import DisciplineForm, DisciplineOutcome, PersonCategory
 from states.models import Actor, Command, Decision, InspectionSnapshot
 from states.scope import Viewer
 from states.triggers import COMMAND_TYPES
 from states.vocabulary import Trigger
+from store import complaints as complaint_store
 from store import plans as plan_store
 from store.accounts import create_user
 from store.calendar import calendar_for
-from store.queries import organisation_by_code, snapshot_of, viewer_of
-from store.tables import Organisation, Plan, PlanItem, User
+from store.queries import organisation_by_code, snapshot_of, user_by_username, viewer_of
+from store.tables import Complaint, Organisation, Plan, PlanItem, User
+from worker import demo_data as org
+from worker.demo_complaints import COMPLAINTS
 from worker.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, PROVINCE, PROVINCE_CODE
-from worker.demo_inspections import Scenario, Step, scenarios
-from worker.demo_plans import plans
+from worker.demo_inspections import DemoDiscipline, Scenario, Step, scenarios
+from worker.demo_plans import ANNUAL, plans
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "SeedError", "seed_demo"]
 
@@ -68,11 +79,107 @@ async def seed_demo(client: Client, engine: Engine, settings: ApiSettings) -> bo
         actors = _add_accounts(session)
     today = local_date(datetime.now(UTC))
     with Session(engine) as session:
-        items = _add_plans(session, actors["coordinator"], today)
-    for scenario in scenarios(today):
-        await _drive(client, engine, settings, actors, scenario, today, items)
+        plan_refs = _add_plans(session, actors["coordinator"], today)
+        refs = Refs(
+            items=plan_refs[0],
+            slots=plan_refs[1],
+            standing=_add_standing_team(session, actors["coordinator"], today),
+            complaints=_add_complaints(session, actors["coordinator"], today),
+        )
+    # The inspections are independent: several at once, as a busy office enters them.
+    gate = asyncio.Semaphore(DRIVEN_AT_ONCE)
+
+    async def drive(scenario: Scenario) -> None:
+        async with gate:
+            await _drive(client, engine, settings, actors, scenario, today, refs)
+
+    async with asyncio.TaskGroup() as group:
+        for scenario in scenarios(today):
+            group.create_task(drive(scenario))
     log.info("demo data loaded: %d organisations, %d accounts", len(ORGANISATIONS), len(actors))
     return True
+
+
+# Inspections driven at once while seeding (each its own workflow and session).
+DRIVEN_AT_ONCE = 8
+
+
+@dataclass(frozen=True)
+class Refs:
+    """What the scenarios name by key, as the records know it."""
+
+    items: dict[tuple[str, str], str]  # (plan number, unit) → plan item id
+    slots: dict[tuple[str, str], str]  # (plan number, level) → surprise-check slot id
+    standing: dict[str, str]  # decision number → standing team id
+    complaints: dict[str, str]  # demo key → complaint id
+
+
+def _add_standing_team(session: Session, coordinator: Actor, today: date) -> dict[str, str]:
+    """The province's standing team: five offices, two members without an account."""
+    user = session.get(User, coordinator.user_id)
+    assert user is not None
+    members = [
+        {"user_id": _user_id(session, "inspector_snv"), "team_role": "team_leader"},
+        {"user_id": _user_id(session, "inspector_vp"), "team_role": "member"},
+        {"user_id": _user_id(session, "inspector_stp"), "team_role": "secretary"},
+        {
+            "name": "Đỗ Văn Nam",
+            "position": "Thanh tra viên",
+            "organisation_id": org.INSPECTORATE,
+            "organisation_name": "Thanh tra tỉnh",
+        },
+        {
+            "name": "Ngô Thị Hương",
+            "position": "Chuyên viên Văn phòng Sở",
+            "organisation_id": org.CULTURE,
+            "organisation_name": "Sở Văn hóa, Thể thao và Du lịch",
+        },
+    ]
+    body = StandingTeamCreate(
+        name="Tổ kiểm tra công vụ tỉnh Minh Sơn",
+        decision_number=org.STANDING_TEAM_DECISION,
+        decision_signed_on=date(today.year, 1, 2),
+        valid_from=date(today.year, 1, 2),
+        members=[StandingMemberCreate.model_validate(m) for m in members],
+    )
+    standing = team_service.create(session, viewer_of(session, user), body)
+    return {org.STANDING_TEAM_DECISION: standing.id}
+
+
+def _user_id(session: Session, username: str) -> str:
+    user = user_by_username(session, username)
+    assert user is not None
+    return user.id
+
+
+def _add_complaints(session: Session, coordinator: Actor, today: date) -> dict[str, str]:
+    """The register of complaints; those closed without an inspection are assessed."""
+    user = session.get(User, coordinator.user_id)
+    assert user is not None
+    viewer = viewer_of(session, user)
+    found = {}
+    for c in COMPLAINTS:
+        unit = session.get(Organisation, c.unit_id)
+        assert unit is not None
+        new = complaint_store.NewComplaint(
+            received_on=today - timedelta(days=c.days_ago),
+            channel=c.channel,
+            unit_id=c.unit_id,
+            content=c.content,
+            people_named=c.people_named,
+            criterion=c.criterion,
+            complainant_name=c.complainant_name,
+            complainant_email=c.complainant_email,
+            complainant_phone=c.complainant_phone,
+        )
+        row = complaint_store.receive(
+            session, viewer, unit, new, complaint_service.owner_of(viewer)
+        )
+        if c.closed:
+            outcome, reason = c.closed
+            complaint_store.close(session, row, ComplaintOutcome(outcome), reason, user.id)
+        found[c.key] = row.id
+    return found
 
 
 async def _await_worker(client: Client, task_queue: str, timeout: float) -> None:
@@ -129,19 +236,24 @@ def _add_accounts(session: Session) -> dict[str, Actor]:
     return actors
 
 
-def _add_plans(session: Session, coordinator: Actor, today: date) -> dict[tuple[str, str], str]:
-    """The demo plans through the plan service; their item ids by (plan number, unit)."""
+def _add_plans(
+    session: Session, coordinator: Actor, today: date
+) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+    """The demo plans through the plan service; their item ids by (plan number, unit) and
+    their slot ids by (plan number, level)."""
     user = session.get(User, coordinator.user_id)
     assert user is not None
     viewer = viewer_of(session, user)
-    items = {}
+    items, slots = {}, {}
     for body in plans(today):
         plan = plan_service.create_plan(
             session, viewer, coordinator, PlanCreate.model_validate(body)
         )
         for item in plan_store.items_of(session, plan.id, viewer):
             items[(plan.number, item.unit_id)] = item.id
-    return items
+        for slot in plan_store.slots_of(session, plan.id):
+            slots[(plan.number, slot.level)] = slot.id
+    return items, slots
 
 
 async def _drive(
@@ -151,7 +263,7 @@ async def _drive(
     actors: dict[str, Actor],
     scenario: Scenario,
     today: date,
-    items: dict[tuple[str, str], str],
+    refs: Refs,
 ) -> None:
     """Start one inspection and fire its steps; fail loudly if it misses its state."""
     commander = Commander(client, settings.task_queue, settings.update_timeout_seconds, engine)
@@ -172,7 +284,9 @@ async def _drive(
             issuer_id=PROVINCE,
         ),
         **({"checklist": list(scenario.checklist)} if scenario.checklist else {}),
-        plan_item_id=items[(scenario.plan, scenario.unit_id)] if scenario.plan else None,
+        plan_item_id=refs.items[(scenario.plan, scenario.unit_id)] if scenario.plan else None,
+        plan_slot_id=refs.slots[(ANNUAL, scenario.slot)] if scenario.slot else None,
+        complaint_ids=[refs.complaints[k] for k in scenario.complaints],
     )
     # A stable key, as an API caller's Idempotency-Key: the id is derived the same way.
     key = f"demo-{scenario.key}"
@@ -184,15 +298,23 @@ async def _drive(
             )
             inspection_id = inp.inspection_id
             snapshot = await commander.start(session, inp)
+            if body.complaint_ids:
+                rows = [session.get(Complaint, cid) for cid in body.complaint_ids]
+                by = actors["coordinator"].user_id
+                complaint_store.link(session, [r for r in rows if r], inspection_id, by)
             for no, step in enumerate(scenario.steps, start=1):
                 stage = f"step {no} ({step.trigger})"
-                command = _command(session, actors, dated(step, dates, no, calendar))
+                for record in (d for d in scenario.discipline if d.before == no):
+                    _recommend(session, actors, inspection_id, record)
+                command = _command(session, actors, refs, dated(step, dates, no, calendar))
                 snapshot = await commander.fire(
                     session, inspection_id, step.trigger, command, f"demo-{scenario.key}-{no}"
                 )
             if scenario.adjustment:
                 stage = "plan adjustment"
-                snapshot = await _adjust(commander, session, actors, scenario, items, inspection_id)
+                snapshot = await _adjust(
+                    commander, session, actors, scenario, refs.items, inspection_id
+                )
         except ApiError as error:
             raise SeedError(
                 f"demo inspection {scenario.key!r}, {stage}: {error.message}"
@@ -202,6 +324,33 @@ async def _drive(
             f"demo inspection {scenario.key!r} ended in {snapshot.state}, not {scenario.ends_in}"
         )
     log.info("demo inspection %s: %s", scenario.key, snapshot.state)
+
+
+def _recommend(
+    session: Session, actors: dict[str, Actor], inspection_id: str, record: DemoDiscipline
+) -> None:
+    """A person the conclusion named, recommended for discipline (and decided, if so)."""
+    session.expire_all()
+    snapshot = snapshot_of(session, inspection_id)
+    assert snapshot is not None
+    viewer = _viewer(session, actors["coordinator"])
+    body = DisciplineCreate(
+        finding_no=record.finding_no,
+        person_name=record.person_name,
+        position=record.position,
+        category=PersonCategory(record.category),
+        authority_id=record.authority_id,
+        proposed_form=DisciplineForm(record.proposed_form),
+    )
+    case = discipline_service.create(session, snapshot, viewer, body)
+    if record.decided:
+        decision = DisciplineDecision(
+            outcome=DisciplineOutcome.DECIDED,
+            form=DisciplineForm(record.proposed_form),
+            decision_number=record.decided,
+            signed_on=local_date(datetime.now(UTC)),
+        )
+        discipline_service.decide(session, viewer, case.id, decision)
 
 
 async def _adjust(
@@ -254,13 +403,18 @@ def business_dates(
     scenario: Scenario, today: date, calendar: WorkingCalendar, lead: int
 ) -> list[date]:
     """The decision's date and each step's: as long ago as the steps took, ending today."""
+    given = dict(scenario.gaps)
     gaps = [
-        max(STEP_GAPS.get(s.trigger, 1), lead if s.trigger is Trigger.START_VISIT else 0)
-        for s in scenario.steps
+        given.get(no)
+        or max(STEP_GAPS.get(s.trigger, 1), lead if s.trigger is Trigger.START_VISIT else 0)
+        for no, s in enumerate(scenario.steps, start=1)
     ]
-    day = calendar.subtract_working_days(calendar.add_working_days(today, 0), sum(gaps) + 1)
+    back = sum(gaps) + 1 + scenario.earlier
+    day = calendar.subtract_working_days(calendar.add_working_days(today, 0), back)
     if day > today:  # today is a day off: the last step was the working day before
         day = calendar.subtract_working_days(day, 1)
+    if scenario.slot:  # a slot of this year's plan: decided this year
+        day = min(max(day, calendar.add_working_days(date(today.year, 1, 1), 0)), today)
     dates = [day]
     for gap in gaps:
         day = calendar.add_working_days(day, gap)
@@ -282,7 +436,13 @@ def dated(step: Step, dates: list[date], no: int, calendar: WorkingCalendar) -> 
         body["planned_on"] = dates[no + 1]
     if "orders" in body:
         body["orders"] = [
-            {**o, "due_on": calendar.add_working_days(o["due_on"], 0)} for o in body["orders"]
+            {k: v for k, v in o.items() if k != "due_after"}
+            | {
+                "due_on": calendar.add_working_days(dates[no], o["due_after"])
+                if "due_after" in o
+                else calendar.add_working_days(o["due_on"], 0)
+            }
+            for o in body["orders"]
         ]
     return Step(step.by, step.trigger, body)
 
@@ -293,9 +453,14 @@ def _viewer(session: Session, actor: Actor) -> Viewer:
     return viewer_of(session, user)
 
 
-def _command(session: Session, actors: dict[str, Actor], step: Step) -> Command:
+def _command(session: Session, actors: dict[str, Actor], refs: Refs, step: Step) -> Command:
     """The command as the HTTP route builds it: the body, plus the actor from the account."""
     actor = actors[step.by]
+    if step.trigger is Trigger.FORM_TEAM and "standing_team" in step.body:
+        standing = refs.standing[step.body["standing_team"]]
+        body = {"standing_team_id": standing, "signed_on": step.body.get("signed_on")}
+        viewer = _viewer(session, actor)
+        return commands.team_input(session, actor, TeamCreate.model_validate(body), viewer)
     if step.trigger is Trigger.FORM_TEAM:
         members = [
             {"user_id": actors[m["username"]].user_id, "team_role": m["team_role"]}

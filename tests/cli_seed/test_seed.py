@@ -1,11 +1,15 @@
 """``seed_demo`` on its own fresh database and worker: states, schools, accounts, once only."""
 
+import asyncio
+import csv
+import io
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
@@ -14,13 +18,15 @@ from temporalio.client import Client
 from api.security import verify_password
 from api.settings import ApiSettings
 from states.calendar import local_date
+from states.complaints import ComplaintStatus
 from states.scope import Viewer
 from states.vocabulary import FindingStatus, InspectionKind, InspectionState, Role
 from store import register
 from store.db import make_engine
 from store.queries import snapshot_of, user_by_username
 from store.reports import coverage
-from store.tables import Event, Inspection, Organisation, Plan, User
+from store.tables import Event, Inspection, Notification, Organisation, Plan, User
+from tests.api.conftest import api_settings, serve
 from tests.conftest import migrated_sqlite
 from worker import demo_data
 from worker.build import build_worker
@@ -52,48 +58,48 @@ async def seeded(tmp_path_factory: pytest.TempPathFactory, client: Client) -> As
     engine.dispose()
 
 
-def rows_by_unit(engine: Engine) -> dict[str, Inspection]:
+def rows_by_decision(engine: Engine) -> dict[str, Inspection]:
+    """The demo's inspections by their decision's (typed, unique) number."""
     with Session(engine) as session:
-        return {row.unit_id: row for row in session.exec(select(Inspection)).all()}
+        return {row.decision_number: row for row in session.exec(select(Inspection)).all()}
 
 
 async def test_inspections_reach_their_intended_states(seeded: Seeded) -> None:
     assert seeded.loaded is True
-    expected = {s.unit_id: s for s in scenarios(date.today())}
-    rows = rows_by_unit(seeded.engine)
+    expected = {s.decision_number: s for s in scenarios(date.today())}
+    rows = rows_by_decision(seeded.engine)
     assert set(rows) == set(expected)
-    assert {u: r.state for u, r in rows.items()} == {
-        u: s.ends_in.value for u, s in expected.items()
+    assert {n: (r.unit_id, r.kind, r.state) for n, r in rows.items()} == {
+        n: (s.unit_id, s.kind.value, s.ends_in.value) for n, s in expected.items()
     }
-    assert {(r.kind, r.decision_number) for r in rows.values()} == {
-        (s.kind.value, s.decision_number) for s in expected.values()
-    }
+    # The demo shows every state of the procedure.
+    assert {r.state for r in rows.values()} == {s.value for s in InspectionState}
 
 
 async def test_the_field_reports_show_in_the_read_model(seeded: Seeded) -> None:
-    rows = rows_by_unit(seeded.engine)
+    rows = rows_by_decision(seeded.engine)
     with Session(seeded.engine) as session:
-        found = {u: snapshot_of(session, r.id) for u, r in rows.items()}
-    snap = {u: s for u, s in found.items() if s is not None}
+        found = {n: snapshot_of(session, r.id) for n, r in rows.items()}
+    snap = {n: s for n, s in found.items() if s is not None}
     assert snap.keys() == rows.keys()
 
-    requested = snap[demo_data.HOP_TIEN]
+    requested = snap["96/QĐ-UBND"]
     assert [f.criterion for f in requested.findings] == ["IR-01", "IR-02", "IR-04"]
     assert requested.conclusion_number == "212/TB-UBND"
     assert "207/KH-UBND" in requested.legal_basis
 
-    closed = snap[demo_data.AN_PHU_SHOP]
+    closed = snap["94/QĐ-UBND"]
     assert closed.findings and {f.status for f in closed.findings} == {FindingStatus.RESOLVED}
     assert [h.trigger for h in closed.history][-2:] == ["schedule_reinspection", "verify"]
 
-    secret = snap[demo_data.BINH_AN_SHOP]
+    secret = snap["102/QĐ-UBND"]
     assert (secret.kind, secret.state) == (InspectionKind.SURPRISE, InspectionState.TEAM_FORMED)
-    visited = snap[demo_data.DAI_HUNG_SHOP]
+    visited = snap["97/QĐ-UBND"]
     assert {f.criterion for f in visited.findings} >= {"WH-01", "ID-01", "ID-02", "TP-01"}
     assert "giải trình" in visited.visit.unit_explanation
 
-    assert snap[demo_data.LAND_BRANCH].kind is InspectionKind.COMPLAINT
-    cancelled = snap[demo_data.HIEP_HA]
+    assert snap["99/QĐ-UBND"].kind is InspectionKind.COMPLAINT
+    cancelled = snap["98/QĐ-UBND"]
     assert (cancelled.state, cancelled.reason) == (
         InspectionState.CANCELLED,
         f"Điều chỉnh kế hoạch: {ADJUSTMENT}",
@@ -101,8 +107,7 @@ async def test_the_field_reports_show_in_the_read_model(seeded: Seeded) -> None:
 
 
 async def test_the_demo_holds_its_documents_dated_as_they_were_issued(seeded: Seeded) -> None:
-    rows = rows_by_unit(seeded.engine)
-    closed = rows[demo_data.AN_PHU_SHOP]
+    closed = rows_by_decision(seeded.engine)["94/QĐ-UBND"]
     with Session(seeded.engine) as session:
         docs = register.of_inspection(session, closed.id)
         snapshot = snapshot_of(session, closed.id)
@@ -122,15 +127,16 @@ async def test_the_demo_holds_its_documents_dated_as_they_were_issued(seeded: Se
 
 
 async def test_the_plans_and_their_coverage(seeded: Seeded) -> None:
-    """Planned inspections start from plan 207/KH-UBND; the school plan lists all 81."""
-    rows = rows_by_unit(seeded.engine)
+    """Planned inspections start from plan 207/KH-UBND, surprise checks fill its slots; the
+    school plan lists all 81."""
+    rows = rows_by_decision(seeded.engine).values()
     system = Viewer(user_id="system", role=Role.SYSTEM)
     today = date.today()
     with Session(seeded.engine) as session:
         by_number = {p.number: p for p in session.exec(select(Plan)).all()}
         annual = coverage(session, system, by_number[ANNUAL], today)
         schools = coverage(session, system, by_number[SCHOOLS], today)
-    linked = {r.unit_id for r in rows.values() if r.plan_item_id}
+    linked = {r.unit_id for r in rows if r.plan_item_id and r.kind == "planned"}
     assert linked == {
         demo_data.AN_PHU_SHOP,
         demo_data.AN_PHU,
@@ -138,22 +144,26 @@ async def test_the_plans_and_their_coverage(seeded: Seeded) -> None:
         demo_data.HIEP_HA,
         demo_data.AGRICULTURE,
         demo_data.FINANCE,
-        demo_data.FIRST_PRIMARY_SCHOOL,
     }
-    # Visited: An Phú's shop, An Phú, Hợp Tiến; Hiệp Hạ withdrawn by plan adjustment.
+    # Items: visited An Phú's shop, An Phú, Hợp Tiến; Hiệp Hạ withdrawn by plan adjustment.
+    # Slots: 25 surprise checks, all decided; visited but Thống Nhất's (suspended before
+    # the visit) and Bình An's shop's (team formed).
+    assert annual.slot_checks == 25
     assert annual.overall.model_dump() == {
-        "planned": 10,
-        "inspected": 3,
-        "in_progress": 2,
+        "planned": 35,
+        "inspected": 26,
+        "in_progress": 4,
         "not_started": 4,
         "cancelled": 1,
-        "pct_inspected": 30.0,
-        "pct_in_progress": 20.0,
-        "pct_not_started": 40.0,
-        "pct_cancelled": 10.0,
+        "pct_inspected": 74.3,
+        "pct_in_progress": 11.4,
+        "pct_not_started": 11.4,
+        "pct_cancelled": 2.9,
     }
-    assert (schools.overall.planned, schools.overall.in_progress) == (81, 1)
-    assert len(schools.due_this_quarter_not_started) == 80
+    # 28 of the 81 schools visited, the first notified.
+    assert (schools.overall.planned, schools.overall.inspected) == (81, 28)
+    assert schools.overall.in_progress == 1
+    assert len(schools.due_this_quarter_not_started) == 52
 
 
 async def test_81_schools_under_one_area_and_a_merged_commune(seeded: Seeded) -> None:
@@ -203,7 +213,7 @@ async def test_a_second_call_returns_false_and_adds_nothing(seeded: Seeded, clie
         updates = session.exec(
             select(func.count()).select_from(Event).where(col(Event.trigger) != "decide")
         ).one()
-    assert updates < 80
+    assert updates < 400
 
 
 async def test_without_a_worker_nothing_is_written(tmp_path: Path, client: Client) -> None:
@@ -221,3 +231,79 @@ async def test_without_a_worker_nothing_is_written(tmp_path: Path, client: Clien
         assert set(counts(engine).values()) == {0}
     finally:
         engine.dispose()
+
+
+def csv_figures(text: str, table: str) -> dict[str, int]:
+    """``{key: count}`` of one table of a long-table CSV export."""
+    rows = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    return {row[1]: int(row[3]) for row in rows if row and row[0] == table and row[3]}
+
+
+@pytest.fixture(scope="module")
+async def demo_api(seeded: Seeded, client: Client) -> AsyncIterator[httpx.AsyncClient]:
+    """The API on the seeded database, signed in as the demo's coordinator."""
+    s = seeded.settings
+    settings = api_settings(s.data_dir, s.database_url, s.task_queue, 30)
+    async with (
+        serve(settings, seeded.engine, client) as url,
+        httpx.AsyncClient(base_url=f"{url}/api/v1", timeout=60) as http,
+    ):
+        r = await http.post(
+            "/auth/token", data={"username": "coordinator", "password": DEMO_PASSWORD}
+        )
+        assert r.status_code == 200, r.text
+        http.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        yield http
+
+
+async def test_the_seed_figures_through_the_api_and_its_exports(
+    demo_api: httpx.AsyncClient,
+) -> None:
+    """Seed 004's year, 25 surprise checks as 19/3/3 (one-stop shops under their commune),
+    and seed 003's 28 of 81 schools, as the office reads and exports them."""
+    surprise = {"kind": "surprise"}
+    r = await demo_api.get("/reports/summary", params=surprise)
+    assert r.status_code == 200, r.text
+    assert r.json()["inspections"] == 25  # the voided one is not counted
+    by_level = {line["key"]: line["count"] for line in r.json()["by_level"]}
+    assert by_level == {"commune": 19, "agency": 3, "department": 3}
+    r = await demo_api.get("/reports/summary.csv", params=surprise)
+    assert csv_figures(r.text, "by_level") == {"commune": 19, "agency": 3, "department": 3}
+    # Counted each by its own level, the shops are a line of their own.
+    r = await demo_api.get("/reports/summary", params=surprise | {"attached_as_parent": False})
+    by_own = {line["key"]: line["count"] for line in r.json()["by_level"]}
+    assert (by_own["commune"], by_own["one_stop_shop"]) == (16, 3)
+
+    plans = {p["number"]: p["id"] for p in (await demo_api.get("/plans")).json()["data"]}
+    r = await demo_api.get("/reports/coverage", params={"plan": plans[SCHOOLS]})
+    assert (r.json()["overall"]["planned"], r.json()["overall"]["inspected"]) == (81, 28)
+    assert r.json()["overall"]["pct_inspected"] == 34.6
+    r = await demo_api.get("/reports/coverage.csv", params={"plan": plans[SCHOOLS]})
+    assert csv_figures(r.text, "overall").items() >= {"planned": 81, "inspected": 28}.items()
+
+
+async def test_complaints_discipline_and_overdue_items_in_the_demo(
+    demo_api: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    r = await demo_api.get("/complaints", params={"limit": 100})
+    assert r.status_code == 200, r.text
+    assert {c["status"] for c in r.json()["data"]} == {s.value for s in ComplaintStatus}
+    r = await demo_api.get("/discipline")
+    (record,) = r.json()["data"]
+    assert (record["person_name"], record["status"]) == ("Trần Văn Lợi", "proposed")
+    # Concluded five weeks ago, due three weeks ago: overdue, and the reminders went out
+    # (the overdue notice and the reminder letter, registered as a CV).
+    overdue = rows_by_decision(seeded.engine)["95/QĐ-UBND"]
+    assert overdue.overdue
+    for _ in range(100):
+        docs = (await demo_api.get(f"/inspections/{overdue.id}/documents")).json()["data"]
+        if any(d["kind"] == "reminder" for d in docs):
+            break
+        await asyncio.sleep(0.2)
+    reminder = next(d for d in docs if d["kind"] == "reminder")
+    assert reminder["symbol"]
+    with Session(seeded.engine) as session:
+        told = session.exec(
+            select(Notification.kind).where(Notification.inspection_id == overdue.id)
+        ).all()
+    assert "overdue" in told
