@@ -187,6 +187,25 @@ def _line_rows(lines: Sequence[Line]) -> list[list[Cell]]:
     return [[line.key, line.label_vi, line.count, Share(line.pct)] for line in lines]
 
 
+# The complaints received in the period (the issuing side's reports only: no personal data,
+# counts alone).
+COMPLAINT_LABELS: dict[str, str] = {
+    "received": "Phản ánh, kiến nghị tiếp nhận",
+    "inspected": "Trong đó: đưa vào kiểm tra",
+    "founded": "Có cơ sở",
+    "unfounded": "Không có cơ sở",
+    "out_of_scope": "Không thuộc phạm vi kiểm tra công vụ",
+    "pending": "Đang xem xét",
+}
+
+
+def _complaint_rows(report: SummaryReport) -> list[tuple[str, str, int]]:
+    if report.complaints is None:
+        return []
+    figures = report.complaints.model_dump()
+    return [(key, label, int(figures[key])) for key, label in COMPLAINT_LABELS.items()]
+
+
 def summary_xlsx(report: SummaryReport) -> bytes:
     """The summary report as a workbook, one sheet per table."""
     wb = _new_workbook(f"Báo cáo tổng hợp {_period(report)}")
@@ -236,6 +255,8 @@ def summary_xlsx(report: SummaryReport) -> bytes:
             for key, label in REMEDIATION_LABELS.items()
         ),
     )
+    if report.complaints is not None:
+        _sheet(wb, "Phản ánh", _columns("Mã", "Nội dung", "Số lượng"), _complaint_rows(report))
     reinspections = report.reinspections.model_dump()
     _sheet(
         wb,
@@ -428,6 +449,7 @@ def summary_csv(report: SummaryReport) -> str:
             ["reinspections", k, REINSPECTION_LABELS.get(k, k), n, ""]
             for k, n in report.reinspections.model_dump().items()
         ),
+        *(["complaints", key, label, n, ""] for key, label, n in _complaint_rows(report)),
         *(
             [
                 "discipline",

@@ -281,6 +281,18 @@ def scenarios(today: date) -> list[Scenario]:
             decision_number="96/QĐ-UBND",
             legal_basis=plan,
             ends_in=InspectionState.REMEDIATION_REQUESTED,
+            # The commune decided on the person the conclusion named (after its six steps).
+            discipline=(
+                DemoDiscipline(
+                    before=7,
+                    finding_no=3,
+                    person_name="Lê Thị Hoa",
+                    position="Công chức Văn phòng - Thống kê",
+                    authority_id=org.HOP_TIEN,
+                    proposed_form="reprimand",
+                    decided="15/QĐ-UBND",
+                ),
+            ),
             steps=(
                 team(
                     ("inspector_stp", LEADER), ("inspector_snv", MEMBER), ("inspector_vp", MEMBER)

@@ -162,7 +162,8 @@ def _add_complaints(session: Session, coordinator: Actor, today: date) -> dict[s
         unit = session.get(Organisation, c.unit_id)
         assert unit is not None
         new = complaint_store.NewComplaint(
-            received_on=today - timedelta(days=c.days_ago),
+            # Received this year, so the year's report counts every one of them.
+            received_on=max(today - timedelta(days=c.days_ago), date(today.year, 1, 1)),
             channel=c.channel,
             unit_id=c.unit_id,
             content=c.content,
@@ -310,6 +311,9 @@ async def _drive(
                 snapshot = await commander.fire(
                     session, inspection_id, step.trigger, command, f"demo-{scenario.key}-{no}"
                 )
+            stage = "discipline"
+            for record in (d for d in scenario.discipline if d.before > len(scenario.steps)):
+                _recommend(session, actors, inspection_id, record)
             if scenario.adjustment:
                 stage = "plan adjustment"
                 snapshot = await _adjust(

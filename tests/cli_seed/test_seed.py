@@ -288,9 +288,24 @@ async def test_complaints_discipline_and_overdue_items_in_the_demo(
     r = await demo_api.get("/complaints", params={"limit": 100})
     assert r.status_code == 200, r.text
     assert {c["status"] for c in r.json()["data"]} == {s.value for s in ComplaintStatus}
+    # Counted in the year's report and its export (numbers only, no complainant).
+    r = await demo_api.get("/reports/summary.csv")
+    assert csv_figures(r.text, "complaints") == {
+        "received": 7,
+        "inspected": 3,
+        "founded": 1,
+        "unfounded": 2,
+        "out_of_scope": 1,
+        "pending": 2,
+    }
+    assert "Phạm Thị Lan" not in r.text and "example.vn" not in r.text
     r = await demo_api.get("/discipline")
-    (record,) = r.json()["data"]
-    assert (record["person_name"], record["status"]) == ("Trần Văn Lợi", "proposed")
+    records = {d["person_name"]: d for d in r.json()["data"]}
+    assert records["Trần Văn Lợi"]["status"] == "proposed"
+    assert (records["Lê Thị Hoa"]["status"], records["Lê Thị Hoa"]["decision_number"]) == (
+        "decided",
+        "15/QĐ-UBND",
+    )
     # Concluded five weeks ago, due three weeks ago: overdue, and the reminders went out
     # (the overdue notice and the reminder letter, registered as a CV).
     overdue = rows_by_decision(seeded.engine)["95/QĐ-UBND"]
