@@ -30,10 +30,18 @@ from store.tables import (
     SnapshotRecord,
 )
 
-# Possible at many steps but never the step an inspection waits for: ending or halting it,
-# a longer visit, a later due date. They do not make an inspection someone's work.
+# Possible at many steps but never the step an inspection waits for: ending, voiding or
+# halting it, changing its team, a longer visit, a later due date. They do not make an
+# inspection someone's work.
 OPTIONAL_TRIGGERS = frozenset(
-    {Trigger.CANCEL, Trigger.SUSPEND, Trigger.EXTEND_VISIT, Trigger.REQUEST_EXTENSION}
+    {
+        Trigger.CANCEL,
+        Trigger.VOID,
+        Trigger.SUSPEND,
+        Trigger.CHANGE_TEAM,
+        Trigger.EXTEND_VISIT,
+        Trigger.REQUEST_EXTENSION,
+    }
 )
 # Inspections read per state: the most urgent first, enough for any one person's desk.
 PER_STATE = 12

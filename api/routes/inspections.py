@@ -3,7 +3,8 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
-from pydantic import BaseModel
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 
 from api import actions, exports
 from api.actions import detail_of, fire
@@ -166,7 +167,14 @@ def _command_endpoint(trigger: Trigger) -> Any:
             body: Annotated[body_type | None, Body()] = None,
             idempotency_key: IdempotencyKey = None,
         ) -> InspectionDetail:
-            payload = body if body is not None else body_type()
+            try:
+                payload = body if body is not None else body_type()
+            except ValidationError as empty:
+                # An empty body a model-level rule refuses (a team needs members or a
+                # standing team): 422 like any other body that does not hold.
+                raise RequestValidationError(
+                    [{**e, "loc": ("body", *e["loc"])} for e in empty.errors()]
+                ) from None
             return await fire(
                 trigger, inspection_id, payload, request, user, session, commander, idempotency_key
             )

@@ -120,7 +120,7 @@ async def test_invalid_transition_is_409_naming_state_and_allowed_actions(
     r = await post(http, people, "decision_maker", f"/inspections/{iid}/conclusion", {})
     body = assert_error(r, 409, "invalid_transition")
     assert "decided" in body["message"] and "form_team" in body["message"]
-    assert body["detail"]["allowed"] == ["form_team", "cancel", "suspend"]
+    assert body["detail"]["allowed"] == ["form_team", "cancel", "void", "suspend"]
     assert await event_count(http, people, iid) == 1
 
 

@@ -135,7 +135,7 @@ async def test_start_from_the_page_and_a_repeated_submission_starts_one(
         "kind": "thematic",
         "title": "Chuyên đề cải cách hành chính",
         "decision.issuer_id": b.PROVINCE,
-        "decision.number": "630101/QĐ-UBND",
+        "decision.number": "640101/QĐ-UBND",
         "idempotency_key": key.group(1),
     }
     first = await coordinator.post("/inspections/new", fields)

@@ -89,7 +89,7 @@ async def test_a_team_from_a_standing_team_with_a_person_without_an_account(
         f"/inspections/{iid}/actions/change_team",
         {
             "idempotency_key": f"change-page-{iid}",
-            "number": "630098/QĐ-UBND",  # far above what the register allocates in a session
+            "number": "650098/QĐ-UBND",  # above every number typed (and then allocated) before it
             "reason": "Bổ sung thành viên",
             "members.0.user_id": people.ids["leader"],
             "members.0.team_role": "team_leader",
