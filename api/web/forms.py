@@ -193,3 +193,19 @@ def problems(error: ValidationError) -> dict[str, Problem]:
         name = ".".join(str(p) for p in e.get("loc", ()))
         found.setdefault(name, _problem(e))
     return found
+
+
+def team_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The member rows of a team form that name someone: an account row keeps its position
+    and role only; a row without an account needs a name (the others are blank lines)."""
+    rows = []
+    for row in data.get("members", []):
+        if not isinstance(row, dict):
+            continue
+        row = {k: v.strip() for k, v in row.items() if isinstance(v, str) and v.strip()}
+        if row.get("user_id"):
+            row = {k: v for k, v in row.items() if k in ("user_id", "position", "team_role")}
+        elif not row.get("name"):
+            continue
+        rows.append(row)
+    return rows

@@ -484,30 +484,15 @@ def _row(member: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _team_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The rows that name someone: by account, or by name (someone without an account)."""
-    rows = []
-    for row in data.get("members", []):
-        if not isinstance(row, dict):
-            continue
-        row = {k: v.strip() for k, v in row.items() if isinstance(v, str) and v.strip()}
-        if row.get("user_id"):
-            row = {k: v for k, v in row.items() if k in ("user_id", "position", "team_role")}
-        elif not row.get("name"):
-            continue
-        rows.append(row)
-    return rows
-
-
 def _payload(trigger: Trigger, data: dict[str, Any]) -> BaseModel:
     body = COMMAND_BODIES[trigger]
     if trigger is Trigger.FORM_TEAM:
         chosen = str(data.get("standing_team_id") or "").strip() or None
-        members = _team_rows(data)
+        members = forms.team_rows(data)
         return TeamCreate.model_validate({"members": members, "standing_team_id": chosen})
     if trigger is Trigger.CHANGE_TEAM:
         cleaned = forms.clean(body, {k: v for k, v in data.items() if k != "members"})
-        return TeamChange.model_validate({**cleaned, "members": _team_rows(data)})
+        return TeamChange.model_validate({**cleaned, "members": forms.team_rows(data)})
     cleaned = forms.clean(body, data)
     if trigger is Trigger.RECORD_VISIT:
         # Rows the team left without a result were not checked: they are not in the minutes.

@@ -6,7 +6,7 @@ Every read and write is the JSON API's own (``api.routes.plans.detail_of``, the 
 A plan the person may not see is the same 404 page as one that does not exist.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -351,7 +351,6 @@ def add_items(
 ) -> Response:
     """Add one unit, or every unit of a level under an organisation (the API's
     ``POST /plans/{id}/items``)."""
-    language = read_session(request).language
     plan = visible_plan(db, caller.viewer, plan_id)
     codes = [c[:CODE_MAX] for c in content or []]
     values: dict[str, Any] = {"unit_id": unit_id, "under": under, "level": level}
@@ -361,28 +360,12 @@ def add_items(
         item["unit_id"] = unit_id
     if under or level:
         item["target"] = {"under": under, "levels": [level] if level else []}
-    try:
+
+    def add() -> None:
         body = PlanItemsCreate.model_validate({"items": [item]})
         service.add_items(db, caller.viewer, caller.actor, plan, body.items)
-    except ValidationError as invalid:
-        errors = field_errors(invalid, language)
-        return _plan_page(
-            request, caller, db, plan, status=422, form="add", errors=errors, values=values
-        )
-    except ApiError as refused:
-        if refused.error is ErrorCode.NOT_FOUND:
-            raise
-        return _plan_page(
-            request,
-            caller,
-            db,
-            plan,
-            status=refused.status,
-            form="add",
-            refusal=refusal_text(refused, language),
-            values=values,
-        )
-    return RedirectResponse(f"/plans/{plan.id}?done=added#items", status_code=303)
+
+    return _plan_form(request, caller, db, plan, "add", values, add, "added#items")
 
 
 @router.post("/plans/{plan_id}/slots")
@@ -398,19 +381,38 @@ def add_slots(
 ) -> Response:
     """Surprise checks scheduled without naming the units (the API's
     ``POST /plans/{id}/slots``)."""
-    language = read_session(request).language
     plan = visible_plan(db, caller.viewer, plan_id)
     values = {"period": period.strip(), "count": count.strip(), "level": level}
     values["description"] = description.strip()
     slot: dict[str, Any] = {"period": values["period"], "count": values["count"] or None}
     slot |= {"level": level or None, "description": values["description"]}
-    try:
+
+    def add() -> None:
         body = PlanSlotsCreate.model_validate({"slots": [slot]})
         service.add_slots(db, caller.actor, plan, body.slots)
+
+    return _plan_form(request, caller, db, plan, "slots", values, add, "slots#slots")
+
+
+def _plan_form(
+    request: Request,
+    caller: PageCaller,
+    db: Session,
+    plan: Plan,
+    form: str,
+    values: dict[str, Any],
+    act: Callable[[], None],
+    done: str,
+) -> Response:
+    """Run one of the plan page's forms: back to the plan page saying what was done, or the
+    page again with the refusal next to ``form`` (the schema's, or the API's)."""
+    language = read_session(request).language
+    try:
+        act()
     except ValidationError as invalid:
         errors = field_errors(invalid, language)
         return _plan_page(
-            request, caller, db, plan, status=422, form="slots", errors=errors, values=values
+            request, caller, db, plan, status=422, form=form, errors=errors, values=values
         )
     except ApiError as refused:
         if refused.error is ErrorCode.NOT_FOUND:
@@ -421,11 +423,11 @@ def add_slots(
             db,
             plan,
             status=refused.status,
-            form="slots",
+            form=form,
             refusal=refusal_text(refused, language),
             values=values,
         )
-    return RedirectResponse(f"/plans/{plan.id}?done=slots#slots", status_code=303)
+    return RedirectResponse(f"/plans/{plan.id}?done={done}", status_code=303)
 
 
 @router.post("/plans/{plan_id}/items/{item_id}/cancel")

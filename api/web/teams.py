@@ -118,25 +118,10 @@ def standing_team_page(
     return page(request, "standing_team.html", {**context, "team": public, "problems": {}})
 
 
-def _rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The rows that name someone; an account row keeps its position and role only."""
-    found = []
-    for row in data.get("members", []):
-        if not isinstance(row, dict):
-            continue
-        row = {k: v.strip() for k, v in row.items() if isinstance(v, str) and v.strip()}
-        if row.get("user_id"):
-            row = {k: v for k, v in row.items() if k in ("user_id", "position", "team_role")}
-        elif not row.get("name"):
-            continue
-        found.append(row)
-    return found
-
-
 async def _save(request: Request, caller: PageCaller, db: Session, team_id: str | None) -> Response:
     form = await request.form()
     data = forms.nest([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
-    rows = _rows(data)
+    rows = forms.team_rows(data)
     values = {k: v for k, v in data.items() if k != "members"}
     existing = teams.public(db, teams.found(db, caller.viewer, team_id)) if team_id else None
     problems: dict[str, forms.Problem] = {}
