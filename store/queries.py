@@ -249,3 +249,15 @@ def slot_inspections(session: Session, viewer: Viewer, slot_ids: list[str]) -> d
     for slot_id, inspection_id in rows:
         found.setdefault(str(slot_id), []).append(inspection_id)
     return found
+
+
+def decision_numbers(session: Session, inspection_ids: list[str]) -> dict[str, str]:
+    """The decision numbers of inspections the caller already may see, by id."""
+    if not inspection_ids:
+        return {}
+    rows = session.exec(
+        select(Inspection.id, Inspection.decision_number).where(
+            col(Inspection.id).in_(inspection_ids)
+        )
+    ).all()
+    return {iid: number for iid, number in rows if number}

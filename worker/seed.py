@@ -330,6 +330,11 @@ async def _drive(
     log.info("demo inspection %s: %s", scenario.key, snapshot.state)
 
 
+def _organisation_name(session: Session, organisation_id: str) -> str:
+    found = session.get(Organisation, organisation_id)
+    return found.name if found else ""
+
+
 def _recommend(
     session: Session, actors: dict[str, Actor], inspection_id: str, record: DemoDiscipline
 ) -> None:
@@ -342,6 +347,8 @@ def _recommend(
         finding_no=record.finding_no,
         person_name=record.person_name,
         position=record.position,
+        organisation_id=record.authority_id,
+        organisation_name=_organisation_name(session, record.authority_id),
         category=PersonCategory(record.category),
         authority_id=record.authority_id,
         proposed_form=DisciplineForm(record.proposed_form),

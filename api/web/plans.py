@@ -51,6 +51,7 @@ from states.plans import CoverageStatus, PlanChangeAction, PlanItemStatus, PlanK
 from states.scope import Viewer
 from states.vocabulary import InspectionKind, InspectionState, Trigger
 from store import plans as store
+from store.queries import decision_numbers
 from store.reports import coverage
 from store.tables import Organisation, Plan
 
@@ -295,6 +296,8 @@ def _plan_page(
         {
             "plan": detail,
             "names": {i.id: f"#{i.seq} {i.unit_name}" for i in detail.items},
+            # The inspections filling a slot (only those the caller sees) by their decision.
+            "decisions": decision_numbers(db, [i for s in detail.slots for i in s.inspection_ids]),
             "seqs": {i.id: i.seq for i in detail.items},
             "levels": [
                 (level.label_en if language == "en" else level.label_vi, level)

@@ -261,6 +261,28 @@ async def test_surprise_checks_through_the_plan_page(
     start = await coordinator.get(f"/inspections/new?plan_slot={slot['id']}")
     assert f'name="plan_slot_id" value="{slot["id"]}"' in start.text
     assert 'name="kind" value="surprise"' in start.text
+    # A check of any unit, filled: its row links the inspection by its decision's number.
+    await coordinator.post(f"/plans/{plan['id']}/slots", {"period": str(year), "count": "1"})
+    any_unit = (await plan_json(http, people, plan["id"]))["slots"][1]
+    body = {
+        "kind": "surprise",
+        "unit_id": b.COMMUNE,
+        "title": "Đột xuất",
+        "plan_slot_id": any_unit["id"],
+    }
+    r = await http.post("/inspections", json=body, headers=people.headers["coordinator"])
+    assert r.status_code == 201, r.text
+    number = (
+        r.json()["decision"]["number"]
+        or (
+            await http.get(
+                "/inspections", params={"plan": plan["id"]}, headers=people.headers["coordinator"]
+            )
+        ).json()["data"][0]["decision_number"]
+    )
+    shown = await coordinator.get(f"/plans/{plan['id']}")
+    row = re.search(rf'<tr id="slot-{any_unit["id"]}">(.*?)</tr>', shown.text, re.S)
+    assert row and f">{number}</a>" in row.group(1)
     # The unit's representative reads no slots.
     rep = await pages("unit_rep")
     seen = await rep.get(f"/plans/{plan['id']}")
