@@ -5,6 +5,7 @@ read answers 404 exactly like an unknown one, and the complainant's identity is 
 coordinators and decision-makers only (``states.complaints``).
 """
 
+import hashlib
 import re
 from datetime import UTC, date, datetime
 from email.utils import getaddresses
@@ -187,8 +188,21 @@ def _chain(session: Session, unit_id: str) -> list[str]:
     return [*ancestry(session, unit_id), unit_id]
 
 
-def receive(request: Request, session: Session, viewer: Viewer, body: ComplaintCreate) -> Complaint:
+def receive(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    body: ComplaintCreate,
+    key: str | None = None,
+) -> Complaint:
+    """Receive a complaint; a retry with the same Idempotency-Key (a double click on the
+    form, a lost answer) meets the complaint its first request recorded."""
     owner = owner_of(viewer)
+    # The id follows from the caller and the key, so a retry finds what its first request
+    # recorded; a request refused records nothing and leaves the key free for its retry.
+    complaint_id = keyed_id(viewer.user_id, key) if key else None
+    if complaint_id is not None and session.get(Complaint, complaint_id) is not None:
+        return load(session, viewer, complaint_id)
     unit = session.get(Organisation, body.unit_id)
     if unit is None:
         raise ApiError(
@@ -210,7 +224,7 @@ def receive(request: Request, session: Session, viewer: Viewer, body: ComplaintC
         )
     new = register.NewComplaint(**body.model_dump())
     try:
-        row = register.receive(session, viewer, unit, new, owner)
+        row = register.receive(session, viewer, unit, new, owner, complaint_id)
     except register.ReferenceTaken:
         raise ApiError(
             ErrorCode.CONFLICT,
@@ -220,6 +234,11 @@ def receive(request: Request, session: Session, viewer: Viewer, body: ComplaintC
         ) from None
     audit(request, 201, "complaint_received", f"complaint_received {row.id}")
     return row
+
+
+def keyed_id(user_id: str, key: str) -> str:
+    """A complaint's id from who received it and their Idempotency-Key."""
+    return hashlib.sha256(f"complaint\x00{user_id}\x00{key}".encode()).hexdigest()[:32]
 
 
 def assess(

@@ -78,15 +78,21 @@ def _next_reference(session: Session, owner_id: str, year: int) -> str:
 
 
 def receive(
-    session: Session, viewer: Viewer, unit: Organisation, new: NewComplaint, owner_id: str
+    session: Session,
+    viewer: Viewer,
+    unit: Organisation,
+    new: NewComplaint,
+    owner_id: str,
+    complaint_id: str | None = None,
 ) -> Complaint:
     """Add a complaint to ``owner_id``'s register; an allocated reference (PA-2027-001) when
-    none is typed. A typed reference already in the register raises ``ReferenceTaken``."""
+    none is typed. A typed reference already in the register raises ``ReferenceTaken``.
+    ``complaint_id`` already recorded (by a twin of the same request): that complaint."""
     path = [*ancestry(session, unit.id), unit.id]
     for _ in range(_REFERENCE_ATTEMPTS):
         reference = new.reference or _next_reference(session, owner_id, new.received_on.year)
         row = Complaint(
-            id=uuid.uuid4().hex,
+            id=complaint_id or uuid.uuid4().hex,
             owner_id=owner_id,
             office_id=viewer.organisation_id or owner_id,
             reference=reference,
@@ -111,6 +117,9 @@ def receive(
             session.commit()
         except IntegrityError:
             session.rollback()
+            twin = session.get(Complaint, complaint_id) if complaint_id else None
+            if twin is not None:
+                return twin  # the same request, recorded a moment ago by its twin
             if new.reference:
                 raise ReferenceTaken(new.reference) from None
             continue  # another complaint took the allocated reference a moment ago

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from api import complaints as service
 from api.complaints import AssessmentCreate, ComplaintCreate, ComplaintPublic, ComplaintsPublic
-from api.deps import SessionDep
+from api.deps import IdempotencyKey, SessionDep
 from api.files import DOCX, attachment, file_response
 from api.scope import ViewerDep
 from states.bounds import ID_MAX
@@ -20,10 +20,15 @@ Q_MAX = 200
 
 @router.post("", status_code=201, response_model=ComplaintPublic)
 def receive(
-    request: Request, body: ComplaintCreate, viewer: ViewerDep, session: SessionDep
+    request: Request,
+    body: ComplaintCreate,
+    viewer: ViewerDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> ComplaintPublic:
-    """Receive a complaint into the register of the caller's authority."""
-    row = service.receive(request, session, viewer, body)
+    """Receive a complaint into the register of the caller's authority; a retry with the
+    same Idempotency-Key answers with the complaint the first request recorded."""
+    row = service.receive(request, session, viewer, body, idempotency_key)
     return service.public(session, viewer, row)
 
 

@@ -1,6 +1,7 @@
 """The register of citizens' complaints as pages: the list with its filters and the form to
 receive one, one complaint with its assessment, and the answer letter's download."""
 
+import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -105,6 +106,9 @@ def _list_page(
             "v": values or {},
             "problems": problems or {},
             "refusal": refusal,
+            # A double click posts the form twice: one complaint (the key makes the second
+            # meet the first).
+            "key": (values or {}).get("idempotency_key") or uuid.uuid4().hex,
             **ENUMS,
         },
         status=code,
@@ -141,7 +145,8 @@ async def receive(request: Request, caller: InspectionCallerDep, db: SessionDep)
     data = forms.nest([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
     try:
         body = ComplaintCreate.model_validate(forms.clean(ComplaintCreate, data))
-        row = service.receive(request, db, caller.viewer, body)
+        key = str(form.get("idempotency_key") or "")[:64] or None
+        row = service.receive(request, db, caller.viewer, body, key)
     except ValidationError as e:
         return _list_page(request, caller, db, values=data, problems=forms.problems(e), code=422)
     except ApiError as e:

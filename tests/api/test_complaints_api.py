@@ -276,3 +276,38 @@ async def test_a_cancelled_inspection_hands_its_complaint_back(
         {"outcome": "inspect", "inspection_id": iid},
     )
     assert late.status_code == 422
+
+
+async def test_a_retried_receipt_records_one_complaint(
+    http: httpx.AsyncClient, people: People, engine: Engine
+) -> None:
+    """The same Idempotency-Key (a retry after a lost answer, a double click) meets the first
+    receipt; a receipt refused records nothing, so its corrected retry with that key goes in.
+    (Received in another year than the module's report period.)"""
+    key = {"Idempotency-Key": "receipt-1"}
+    body = complaint(received_on="2025-11-10")
+    before = register_count(engine)
+    first = await post(http, people, "coordinator", "/complaints", body, headers=key)
+    again = await post(http, people, "coordinator", "/complaints", body, headers=key)
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert first.json()["id"] == again.json()["id"]
+    assert first.json()["reference"] == again.json()["reference"]
+    assert register_count(engine) == before + 1
+    # Another person's same key is their own receipt.
+    other = await post(http, people, "decision_maker", "/complaints", body, headers=key)
+    assert other.status_code == 201 and other.json()["id"] != first.json()["id"]
+    # Refused (a date in the future), then corrected under the same key: recorded once.
+    key2 = {"Idempotency-Key": "receipt-2"}
+    r = await post(
+        http,
+        people,
+        "coordinator",
+        "/complaints",
+        body | {"received_on": "2099-01-01"},
+        headers=key2,
+    )
+    assert r.status_code == 422, r.text
+    assert register_count(engine) == before + 2
+    r = await post(http, people, "coordinator", "/complaints", body, headers=key2)
+    assert r.status_code == 201, r.text
+    assert register_count(engine) == before + 3

@@ -45,8 +45,14 @@ async def test_a_complaint_is_received_inspected_and_closed_through_the_pages(
     assert 'aria-invalid="true"' in bad.text and "Trần Thị Mai" in bad.text  # kept as typed
     assert count(engine) == before
 
-    received = await coordinator.post("/complaints", FORM)
+    # The form carries its own key: a double click records one complaint.
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', bad.text)
+    assert key
+    received = await coordinator.post("/complaints", FORM | {"idempotency_key": key.group(1)})
     assert received.status_code == 303, received.text
+    twice = await coordinator.post("/complaints", FORM | {"idempotency_key": key.group(1)})
+    assert twice.headers["location"] == received.headers["location"]
+    assert count(engine) == before + 1
     found = COMPLAINT_URL.search(received.headers["location"])
     assert found is not None
     cid = found.group(1)
