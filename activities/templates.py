@@ -535,6 +535,32 @@ def _discipline_due(c: _Context) -> Rendered:
     )
 
 
+def _names(value: Any) -> str:
+    return ", ".join(str(n) for n in value) if isinstance(value, list) else ""
+
+
+def _team_changed(c: _Context) -> Rendered:
+    joined, left = _names(c.payload.get("joined")), _names(c.payload.get("left"))
+    number_vi = f" số {c.number}" if c.number else ""
+    number_en = f" {c.number}" if c.number else ""
+    return Rendered(
+        subject_vi=f"Thay đổi thành viên Đoàn kiểm tra: {c.title}",
+        subject_en=f"Team changed: {c.title}",
+        body_vi=_lines(
+            f"Quyết định{number_vi} thay đổi thành viên Đoàn kiểm tra {c.about_vi()}.",
+            _if(joined, f"Tham gia Đoàn: {joined}."),
+            _if(left, f"Thôi tham gia Đoàn: {left}."),
+            _if(c.reason, f"Lý do: {c.reason}."),
+        ),
+        body_en=_lines(
+            f"Decision{number_en} changes the team of {c.about_en()}.",
+            _if(joined, f"Joining the team: {joined}."),
+            _if(left, f"Leaving the team: {left}."),
+            _if(c.reason, f"Reason: {c.reason}."),
+        ),
+    )
+
+
 _TEMPLATES: dict[NoticeKind, Callable[[_Context], Rendered]] = {
     NoticeKind.NOTICE_ISSUED: _notice_issued,
     NoticeKind.CONCLUSION_ISSUED: _conclusion_issued,
@@ -545,5 +571,6 @@ _TEMPLATES: dict[NoticeKind, Callable[[_Context], Rendered]] = {
     NoticeKind.EXTENSION_DECIDED: _extension_decided,
     NoticeKind.DIGEST: _digest,
     NoticeKind.SELF_INSPECTION_REPORTED: _self_inspection_reported,
+    NoticeKind.TEAM_CHANGED: _team_changed,
     NoticeKind.DISCIPLINE_DUE: _discipline_due,
 }

@@ -13,7 +13,7 @@ from pydantic import Field
 from states.calendar import VN_TZ, WorkingCalendar, local_date
 from states.contract import Contract
 from states.dates import step_at
-from states.models import InspectionSnapshot, NotifyInput
+from states.models import Command, InspectionSnapshot, NotifyInput, TeamMember
 from states.policies import CountIn, EscalationLevel
 from states.sides import is_secret
 from states.vocabulary import (
@@ -404,18 +404,21 @@ def notification(
     }
     if kind in FINDINGS_TOLD:
         payload |= open_findings(s)
+    extra = dict(extra or {})
+    leaving = extra.pop("left_user_ids", None)
+    left = [str(u) for u in leaving] if isinstance(leaving, list) else []
     return NotifyInput(
         inspection_id=s.inspection_id,
         kind=kind,
         deadline=deadline,
         audiences=audiences,
         unit_id=s.unit_id,
-        team_user_ids=[m.user_id for m in s.team if m.user_id is not None],
+        team_user_ids=[*(m.user_id for m in s.team if m.user_id is not None), *left],
         coordinator_id=s.coordinator_id,
         decision_issuer_id=s.decision.issuer_id,
         office_id=s.office_id,
         secret_from_unit=secret_from_unit(s),
-        payload=payload | (extra or {}),
+        payload=payload | extra,
     )
 
 
@@ -431,11 +434,37 @@ def self_report_details(s: InspectionSnapshot) -> dict[str, object]:
     }
 
 
-def announcement_details(
-    trigger: Trigger, before: InspectionSnapshot, after: InspectionSnapshot
+def team_change_details(
+    before: InspectionSnapshot, after: InspectionSnapshot, cmd: Command | None
 ) -> dict[str, object]:
-    """What an extension request or decision announcement must say: which finding, the date
-    asked for, and for a decision what was decided."""
+    """Who joined and who left the team, the decision's number and why; those who left are
+    told too (``left_user_ids``, added to the team's audience)."""
+    now_ids = {m.user_id for m in after.team if m.user_id}
+    was_ids = {m.user_id for m in before.team if m.user_id}
+
+    def key(m: TeamMember) -> str:
+        return m.user_id or f"{m.name}|{m.organisation_name}"
+
+    was, now = {key(m): m for m in before.team}, {key(m): m for m in after.team}
+    return {
+        "number": getattr(cmd, "number", "") or "",
+        "reason": getattr(cmd, "reason", "") or "",
+        "joined": [m.name for k, m in now.items() if k not in was],
+        "left": [m.name for k, m in was.items() if k not in now],
+        "left_user_ids": sorted(was_ids - now_ids),
+    }
+
+
+def announcement_details(
+    trigger: Trigger,
+    before: InspectionSnapshot,
+    after: InspectionSnapshot,
+    cmd: Command | None = None,
+) -> dict[str, object]:
+    """What an announcement must say beyond the inspection: the team's change; for an
+    extension request or decision, which finding, the date asked for, what was decided."""
+    if trigger is Trigger.CHANGE_TEAM:
+        return team_change_details(before, after, cmd)
     if trigger is Trigger.REQUEST_EXTENSION and after.extensions:
         request = after.extensions[-1]
     elif trigger is Trigger.DECIDE_EXTENSION:

@@ -113,6 +113,7 @@ _SPECS = [
         ),
         effects.change_team,
         checks.change_team,
+        Announcement(NoticeKind.TEAM_CHANGED, (Audience.TEAM, Audience.COORDINATOR)),
         fields={
             "members": Text("Thành viên đoàn", "Team members"),
             "number": Text("Số quyết định", "Decision number"),

@@ -249,4 +249,5 @@ class NoticeKind(StrEnum):
     EXTENSION_DECIDED = "extension_decided"
     DIGEST = "digest"
     SELF_INSPECTION_REPORTED = "self_inspection_reported"
+    TEAM_CHANGED = "team_changed"  # to the new team and those who left it
     DISCIPLINE_DUE = "discipline_due"  # to the managing authority (issue 15 §4)

@@ -266,7 +266,7 @@ class InspectionWorkflow:
         self._snapshot, event = procedure.apply(before, trigger, cmd, now, self._calendar)
         self._refresh_status(now)
         self._upsert_search_attributes()
-        notices = self._announcements(trigger, before)
+        notices = self._announcements(trigger, before, cmd)
         if workflow.patched(COMMITTED_RECORDS):
             self._unrecorded.append(event)
             if self._dirty is not None:
@@ -282,7 +282,9 @@ class InspectionWorkflow:
         self._changed = True
         return self._snapshot
 
-    def _announcements(self, trigger: Trigger, before: InspectionSnapshot) -> list[NotifyInput]:
+    def _announcements(
+        self, trigger: Trigger, before: InspectionSnapshot, cmd: Command
+    ) -> list[NotifyInput]:
         s = self._snapshot
         notices = []
         if s.state is S.REMEDIATION_REQUESTED and s.cycle_started(before):
@@ -303,7 +305,7 @@ class InspectionWorkflow:
             )
         announcement = ANNOUNCEMENTS.get(trigger)
         if announcement is not None:
-            extra = deadlines.announcement_details(trigger, before, s)
+            extra = deadlines.announcement_details(trigger, before, s, cmd)
             notices.append(
                 deadlines.notification(
                     s,

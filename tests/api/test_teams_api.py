@@ -227,8 +227,17 @@ async def test_a_team_formed_from_a_standing_team_changes_before_the_visit(
     assert [m["name"] for m in changed["team"]][1:] == ["Lê Thành Nhân", "Phạm Thị Hoa"]
     assert changed["history"][-1]["trigger"] == "change_team"
 
-    # The member who left no longer sees the inspection; the decision is registered.
+    # The member who left no longer sees the inspection but is told, as the new team is:
+    # the decision's number, who joined, who left and why.
     assert (await get(http, people, "member", f"/inspections/{iid}")).status_code == 404
+    for who in ("member", "leader"):
+        told = (await get(http, people, who, "/notifications")).json()["data"]
+        (notice,) = [n for n in told if n["inspection_id"] == iid and n["kind"] == "team_changed"]
+        assert "Quyết định số 630097/QĐ-UBND" in notice["body_vi"], notice
+        # (Lê Thành Nhân was on the team already: he neither joins nor leaves.)
+        assert "Tham gia Đoàn: Phạm Thị Hoa." in notice["body_vi"]
+        assert "Thôi tham gia Đoàn: Member, Trần Văn Đài." in notice["body_vi"]
+        assert "Lý do: Ông Trần Văn Đài đi học tập trung." in notice["body_vi"]
     docs = (await get(http, people, "coordinator", f"/inspections/{iid}/documents")).json()
     kinds = {d["kind"]: d for d in docs["data"]}
     assert list(kinds) == ["decision", "team_change"]
