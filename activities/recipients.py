@@ -1,12 +1,13 @@
 """Who a notification reaches: audiences resolved to accounts, with surprise secrecy applied."""
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from states.models import NotifyInput
 from states.vocabulary import Audience, Role
+from store.directory import children_at_levels
 from store.outbox import active_accounts, active_users
 from store.queries import ancestry
-from store.tables import Organisation, User
+from store.tables import User
 
 # The inspected unit's own audiences: never resolved while the inspection is secret from it.
 UNIT_AUDIENCES = frozenset({Audience.UNIT, Audience.HEAD_OF_UNIT})
@@ -78,11 +79,7 @@ def _managing_body(session: Session, inp: NotifyInput) -> list[User]:
         *active_accounts(session, Role.DECISION_MAKER.value, parent),
         *active_accounts(session, Role.COORDINATOR.value, parent),
     ]
-    for office in session.exec(
-        select(Organisation.id).where(
-            Organisation.parent_id == parent, col(Organisation.level).in_(ADVISING_LEVELS)
-        )
-    ).all():
+    for office in children_at_levels(session, parent, ADVISING_LEVELS):
         found.extend(active_accounts(session, Role.COORDINATOR.value, office))
     return found
 

@@ -56,7 +56,7 @@ from states.procedure import command_payload, decision_payload, last_event
 from states.reinspection import scope_of
 from states.scope import Viewer
 from states.sides import issuers_for, may_start, may_start_self, office_inspected
-from states.vocabulary import InspectionKind, Role, Trigger
+from states.vocabulary import InspectionKind, Trigger
 from store import checklist as checklists
 from store import plans, starts
 from store.calendar import calendar_for
@@ -194,14 +194,14 @@ def _plan_slot(
     (an unknown slot and one of a plan the caller cannot read look the same)."""
     if not body.plan_slot_id:
         return None
-    slot = session.get(PlanSlot, body.plan_slot_id)
-    plan = plans.visible_plan(session, viewer, slot.plan_id) if slot else None
-    if slot is None or plan is None or viewer.role is Role.UNIT_REP:
+    found = plans.visible_slot(session, viewer, body.plan_slot_id)
+    if found is None:
         raise ApiError(
             ErrorCode.INVALID_COMMAND,
             f"unknown plan slot {body.plan_slot_id}",
             {"id": body.plan_slot_id},
         )
+    slot, plan = found
     refusal = None
     if body.plan_item_id or body.kind.value != slot.kind:
         refusal = (

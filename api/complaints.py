@@ -13,7 +13,7 @@ from typing import Annotated, Self
 
 from fastapi import Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from api import papers
 from api.bounds import Day
@@ -39,6 +39,7 @@ from states.complaints import (
     sees_identity,
 )
 from states.contract import Contract
+from states.models import InspectionSnapshot
 from states.scope import Viewer
 from states.vocabulary import TERMINAL_STATES, InspectionKind
 from store import complaints as register
@@ -162,6 +163,19 @@ def owner_of(viewer: Viewer) -> str:
             vi="Sổ tiếp nhận phản ánh, kiến nghị chỉ do cơ quan kiểm tra quản lý.",
         )
     return viewer.authority_root
+
+
+def inspected_by(session: Session, viewer: Viewer, snapshot: InspectionSnapshot) -> int:
+    """How many complaints a complaint inspection inspects, as the caller's register reads
+    them (none for whoever reads no register, or stands on the complaints' side)."""
+    owner = viewer.authority_root
+    if (
+        snapshot.kind is not InspectionKind.COMPLAINT
+        or owner is None
+        or not may_read(viewer, owner)
+    ):
+        return 0
+    return register.listed(session, owner, viewer, inspection_id=snapshot.inspection_id, limit=1)[1]
 
 
 def load(session: Session, viewer: Viewer, complaint_id: str) -> Complaint:
@@ -321,8 +335,7 @@ def link_started(
     request: Request, session: Session, ids: list[str], inspection_id: str, by: str
 ) -> None:
     """After the start committed: the complaints are inspected by it."""
-    rows = list(session.exec(select(Complaint).where(col(Complaint.id).in_(ids))).all())
-    for row in register.link(session, rows, inspection_id, by):
+    for row in register.link(session, register.by_ids(session, ids), inspection_id, by):
         audit(request, 200, "complaint_assessed", f"complaint_assessed {row.id}")
 
 

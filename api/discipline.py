@@ -123,6 +123,17 @@ class DisciplineListPublic(BaseModel):
     count: int
 
 
+def require_office(viewer: Viewer) -> None:
+    """Discipline lists are for the offices: coordinators and decision-makers (the API and
+    the page alike)."""
+    if viewer.role not in OFFICE_ROLES:
+        raise ApiError(
+            ErrorCode.FORBIDDEN,
+            "discipline records are for coordinators and decision-makers",
+            {"role": viewer.role.value},
+        )
+
+
 def listed(
     rows: list[DisciplineCase], session: Session, on: date | None = None
 ) -> list[DisciplinePublic]:

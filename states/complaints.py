@@ -68,13 +68,23 @@ def may_read(viewer: Viewer, owner_id: str) -> bool:
     return viewer.role in READER_ROLES and viewer.authority_root == owner_id
 
 
+def about_own_side(viewer: Viewer, unit_chain: list[str]) -> bool:
+    """The complaint is about the reader's own organisation or one above it, or about a unit
+    the reader's organisation manages (below it): the reader would stand on the inspected
+    side, so it never reads the complaint, nor who made it. ``store.complaints`` is the SQL
+    twin."""
+    office = viewer.organisation_id
+    manages = office is not None and office != viewer.authority_root and office in unit_chain
+    return unit_chain[-1] in viewer.chain or manages
+
+
 def may_keep(viewer: Viewer, unit_chain: list[str]) -> bool:
     """A coordinator or decision-maker receives and assesses complaints about units within
-    the authority, never about their own office or above it (the inspected side)."""
+    the authority, never about their own side (``about_own_side``)."""
     return (
         viewer.role in KEEPER_ROLES
         and within_authority(viewer, unit_chain)
-        and unit_chain[-1] not in viewer.chain
+        and not about_own_side(viewer, unit_chain)
     )
 
 

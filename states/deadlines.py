@@ -393,8 +393,10 @@ def notification(
     audiences: list[Audience],
     deadline: str = "",
     extra: dict[str, object] | None = None,
+    team_user_ids: list[str] | None = None,
 ) -> NotifyInput:
-    """A notification about ``s`` to ``audiences``, with what the templates need to say."""
+    """A notification about ``s`` to ``audiences``, with what the templates need to say;
+    ``team_user_ids`` is who the team audience is, when not the snapshot's team."""
     payload: dict[str, object] = {
         "title": s.title,
         "unit_name": s.unit_name,
@@ -404,21 +406,18 @@ def notification(
     }
     if kind in FINDINGS_TOLD:
         payload |= open_findings(s)
-    extra = dict(extra or {})
-    leaving = extra.pop("left_user_ids", None)
-    left = [str(u) for u in leaving] if isinstance(leaving, list) else []
     return NotifyInput(
         inspection_id=s.inspection_id,
         kind=kind,
         deadline=deadline,
         audiences=audiences,
         unit_id=s.unit_id,
-        team_user_ids=[*(m.user_id for m in s.team if m.user_id is not None), *left],
+        team_user_ids=team_user_ids if team_user_ids is not None else account_ids(s.team),
         coordinator_id=s.coordinator_id,
         decision_issuer_id=s.decision.issuer_id,
         office_id=s.office_id,
         secret_from_unit=secret_from_unit(s),
-        payload=payload | extra,
+        payload=payload | (extra or {}),
     )
 
 
@@ -434,13 +433,25 @@ def self_report_details(s: InspectionSnapshot) -> dict[str, object]:
     }
 
 
+def account_ids(team: list[TeamMember]) -> list[str]:
+    return [m.user_id for m in team if m.user_id is not None]
+
+
+def told_team(
+    trigger: Trigger, before: InspectionSnapshot, after: InspectionSnapshot
+) -> list[str] | None:
+    """Who hears an announcement to the team: for a change of team, those who left it too;
+    otherwise the team (None)."""
+    if trigger is not Trigger.CHANGE_TEAM:
+        return None
+    now = account_ids(after.team)
+    return [*now, *sorted(set(account_ids(before.team)) - set(now))]
+
+
 def team_change_details(
     before: InspectionSnapshot, after: InspectionSnapshot, cmd: Command | None
 ) -> dict[str, object]:
-    """Who joined and who left the team, the decision's number and why; those who left are
-    told too (``left_user_ids``, added to the team's audience)."""
-    now_ids = {m.user_id for m in after.team if m.user_id}
-    was_ids = {m.user_id for m in before.team if m.user_id}
+    """Who joined and who left the team, the decision's number and why."""
 
     def key(m: TeamMember) -> str:
         return m.user_id or f"{m.name}|{m.organisation_name}"
@@ -451,7 +462,6 @@ def team_change_details(
         "reason": getattr(cmd, "reason", "") or "",
         "joined": [m.name for k, m in now.items() if k not in was],
         "left": [m.name for k, m in was.items() if k not in now],
-        "left_user_ids": sorted(was_ids - now_ids),
     }
 
 

@@ -12,6 +12,7 @@ from states.complaints import ComplaintFigures
 from states.contract import Contract
 from states.discipline import FORM_LABELS, DisciplineForm, DisciplineStatus
 from states.plans import CoverageStatus
+from states.vocabulary import RemediationStatus
 
 
 class Line(Contract):
@@ -192,3 +193,25 @@ class CoverageReport(Contract):
         description="planned for an earlier quarter and still not started"
     )
     items: list[CoverageItem]
+
+
+class RemediationEntry(Contract):
+    """One remediation item (a finding's action and due date in one cycle) across a unit's
+    inspections, with what finds it in the paper trail (``GET /remediations``)."""
+
+    inspection_id: str
+    title: str
+    unit_id: str
+    unit_name: str
+    decision_number: str
+    conclusion_number: str
+    conclusion_date: date | None
+    finding_no: int
+    criterion: str
+    description: str
+    cycle: int
+    action: str
+    due_on: date
+    status: RemediationStatus
+    reported_on: date | None
+    overdue: bool

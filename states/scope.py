@@ -34,6 +34,12 @@ def within_authority(viewer: Viewer, unit_chain: list[str]) -> bool:
     return viewer.authority_root is not None and viewer.authority_root in unit_chain
 
 
+def may_see_plan_slots(viewer: Viewer) -> bool:
+    """A plan's surprise-check slots are the issuing side's planning: a unit representative
+    (who reads a plan through its own items) sees none of them."""
+    return viewer.role is not Role.UNIT_REP
+
+
 def may_see_plan_item(viewer: Viewer, unit_chain: list[str]) -> bool:
     """A planned unit is visible to a unit representative of it (or of an ancestor), and to
     every other role within its authority. Plans hold no secret kinds."""

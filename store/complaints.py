@@ -20,6 +20,7 @@ from states.complaints import (
     ComplaintFigures,
     ComplaintOutcome,
     ComplaintStatus,
+    about_own_side,
     founded,
 )
 from states.models import InspectionSnapshot
@@ -27,6 +28,7 @@ from states.scope import Viewer
 from states.vocabulary import FindingStatus, InspectionKind, InspectionState
 from store import outbox, register
 from store.outbox import Channel, Delivery
+from store.plans import chain_of
 from store.queries import ancestry
 from store.register import Entry
 from store.tables import Complaint, Notification, Organisation
@@ -128,17 +130,35 @@ def receive(
     raise ReferenceTaken(new.reference)
 
 
+def by_ids(session: Session, ids: list[str]) -> list[Complaint]:
+    return list(session.exec(select(Complaint).where(col(Complaint.id).in_(ids))).all())
+
+
 def visible(session: Session, viewer: Viewer, complaint_id: str) -> Complaint | None:
-    """The complaint if it is in the caller's register (the rule: ``may_read``)."""
+    """The complaint if it is in the caller's register (the rule: ``may_read``) and not
+    about the caller's own side (``about_own_side``)."""
     row = session.get(Complaint, complaint_id)
     if row is None or viewer.authority_root is None or row.owner_id != viewer.authority_root:
         return None
+    if about_own_side(viewer, chain_of(row.unit_path)):
+        return None
     return row
+
+
+def _not_own_side(reader: Viewer) -> list[Any]:
+    """``about_own_side`` in SQL: not about the reader's organisation or above it, nor below
+    an organisation of the reader's other than the authority's root."""
+    where: list[Any] = [col(Complaint.unit_id).not_in(list(reader.chain) or [""])]
+    office = reader.organisation_id
+    if office and office != reader.authority_root:
+        where.append(~col(Complaint.unit_path).contains(f"/{office}/", autoescape=True))
+    return where
 
 
 def listed(
     session: Session,
     owner_id: str,
+    reader: Viewer,
     *,
     status: str | None = None,
     unit_id: str | None = None,
@@ -147,8 +167,9 @@ def listed(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Complaint], int]:
-    """One page of ``owner_id``'s register, newest first, and the count of the whole."""
-    query = select(Complaint).where(Complaint.owner_id == owner_id)
+    """One page of ``owner_id``'s register as ``reader`` may read it (never a complaint
+    about its own side), newest first, and the count of the whole."""
+    query = select(Complaint).where(Complaint.owner_id == owner_id, *_not_own_side(reader))
     if status:
         query = query.where(Complaint.status == status)
     if unit_id:

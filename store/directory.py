@@ -2,6 +2,7 @@
 directory of people (accounts) within it."""
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -164,3 +165,11 @@ def organisations_within(
         )
     found.sort(key=lambda p: ([*p.path_names, p.name]))
     return found[:limit]
+
+
+def children_at_levels(session: Session, parent_id: str, levels: Iterable[str]) -> list[str]:
+    """The ids of ``parent_id``'s direct children of the given levels."""
+    query = select(Organisation.id).where(
+        Organisation.parent_id == parent_id, col(Organisation.level).in_(list(levels))
+    )
+    return list(session.exec(query.order_by(col(Organisation.id))).all())

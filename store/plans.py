@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from states.models import Actor
 from states.plans import Period, PlanChangeAction, PlanItemStatus, SlotFill
-from states.scope import Viewer, may_see_plan_item
+from states.scope import Viewer, may_see_plan_item, may_see_plan_slots
 from states.vocabulary import InspectionState, Role
 from store.queries import ancestry
 from store.tables import Inspection, Organisation, Plan, PlanChange, PlanItem, PlanSlot
@@ -164,6 +164,16 @@ def add_slots(
     _change(session, plan.id, PlanChangeAction.SLOTS_ADDED, actor, at)
     session.commit()
     return slots
+
+
+def visible_slot(session: Session, viewer: Viewer, slot_id: str) -> tuple[PlanSlot, Plan] | None:
+    """The slot and its plan if the viewer reads the plan and its slots (else None, as for
+    an unknown slot)."""
+    slot = session.get(PlanSlot, slot_id) if slot_id else None
+    if slot is None or not may_see_plan_slots(viewer):
+        return None
+    plan = visible_plan(session, viewer, slot.plan_id)
+    return (slot, plan) if plan is not None else None
 
 
 def slots_of(session: Session, plan_id: str) -> list[PlanSlot]:

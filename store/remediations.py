@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, case
 from sqlmodel import Session, col, func, select
 
+from states.reports import RemediationEntry
 from states.scope import Viewer
 from states.vocabulary import RemediationStatus
 from store.scope import scoped
@@ -30,26 +31,6 @@ class RemediationFilter:
     due_before: date | None = None
     # The unit's chain (root … unit): its subtree only.
     within: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class RemediationEntry:
-    inspection_id: str
-    title: str
-    unit_id: str
-    unit_name: str
-    decision_number: str
-    conclusion_number: str
-    conclusion_date: date | None
-    finding_no: int
-    criterion: str
-    description: str
-    cycle: int
-    action: str
-    due_on: date
-    status: RemediationStatus
-    reported_on: date | None
-    overdue: bool
 
 
 def remediations(

@@ -42,13 +42,12 @@ from states.reports import (
     RemediationFigures,
     SummaryReport,
 )
-from states.scope import Viewer
+from states.scope import Viewer, may_see_plan_slots
 from states.vocabulary import (
     FindingStatus,
     InspectionKind,
     InspectionState,
     RemediationStatus,
-    Role,
     VerificationOutcome,
 )
 from store import checklist as checklists
@@ -372,7 +371,7 @@ def _slot_statuses(session: Session, viewer: Viewer, plan: Plan) -> dict[str, li
     """Each slot's checks as coverage statuses by level group: visited fills inspected,
     the other fills in progress, the rest not started. The issuing side's figures: a unit's
     representative reads only its own items."""
-    if viewer.role is Role.UNIT_REP:
+    if not may_see_plan_slots(viewer):
         return {}
     slots = slots_of(session, plan.id)
     fills = slot_fills(session, [s.id for s in slots])

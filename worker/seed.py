@@ -45,7 +45,7 @@ from store import plans as plan_store
 from store.accounts import create_user
 from store.calendar import calendar_for
 from store.queries import organisation_by_code, snapshot_of, user_by_username, viewer_of
-from store.tables import Complaint, Organisation, Plan, PlanItem, User
+from store.tables import Organisation, Plan, PlanItem, User
 from worker import demo_data as org
 from worker.demo_complaints import COMPLAINTS
 from worker.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, PROVINCE, PROVINCE_CODE
@@ -300,9 +300,8 @@ async def _drive(
             inspection_id = inp.inspection_id
             snapshot = await commander.start(session, inp)
             if body.complaint_ids:
-                rows = [session.get(Complaint, cid) for cid in body.complaint_ids]
-                by = actors["coordinator"].user_id
-                complaint_store.link(session, [r for r in rows if r], inspection_id, by)
+                rows = complaint_store.by_ids(session, body.complaint_ids)
+                complaint_store.link(session, rows, inspection_id, coordinator.user_id)
             for no, step in enumerate(scenario.steps, start=1):
                 stage = f"step {no} ({step.trigger})"
                 for record in (d for d in scenario.discipline if d.before == no):

@@ -313,6 +313,7 @@ class InspectionWorkflow:
                     list(announcement.audiences),
                     f"{trigger}:{s.seq}",
                     extra,
+                    deadlines.told_team(trigger, before, s),
                 )
             )
         return notices

@@ -49,6 +49,7 @@ def list_(
     rows, count = store.listed(
         session,
         service.owner_of(viewer),
+        viewer,
         status=status.value if status else None,
         unit_id=unit_id or None,
         q=(q or "").strip() or None,

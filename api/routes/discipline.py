@@ -13,12 +13,10 @@ from api.discipline import (
     DisciplineListPublic,
     DisciplinePublic,
 )
-from api.errors import ApiError, ErrorCode
 from api.paper import today
 from api.scope import ViewerDep, load_visible
 from states.bounds import ID_MAX
 from states.discipline import DisciplineStatus
-from states.sides import OFFICE_ROLES
 from store import discipline as records
 
 router = APIRouter(tags=["discipline"])
@@ -73,12 +71,7 @@ def list_(
 ) -> DisciplineListPublic:
     """What the caller's office must decide as managing authority, and what its
     inspections recommended (coordinators and decision-makers)."""
-    if viewer.role not in OFFICE_ROLES:
-        raise ApiError(
-            ErrorCode.FORBIDDEN,
-            "discipline records are for coordinators and decision-makers",
-            {"role": viewer.role.value},
-        )
+    discipline.require_office(viewer)
     on = today()
     rows, count = records.listing(session, viewer, status, overdue, on, limit, offset)
     return DisciplineListPublic(data=discipline.listed(rows, session, on), count=count)

@@ -30,8 +30,7 @@ from api.plan_schemas import (
 from api.scope import ViewerDep
 from states.calendar import local_date
 from states.plans import slot_figures
-from states.scope import Viewer
-from states.vocabulary import Role
+from states.scope import Viewer, may_see_plan_slots
 from store import plans as store
 from store.queries import slot_inspections
 from store.reports import coverage
@@ -82,7 +81,7 @@ def detail_of(session: SessionDep, viewer: Viewer, plan: Plan) -> PlanDetail:
 def slots_of(session: SessionDep, viewer: Viewer, plan: Plan) -> list[PlanSlotPublic]:
     """The plan's slots for the issuing side (a unit's representative reads only its own
     items), each with the inspections filling it that the caller may see."""
-    if viewer.role is Role.UNIT_REP:
+    if not may_see_plan_slots(viewer):
         return []
     slots = store.slots_of(session, plan.id)
     fills = store.slot_fills(session, [s.id for s in slots])

@@ -1,6 +1,6 @@
 """A unit's remediation items across all its inspections, with their due dates."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,6 +12,7 @@ from api.errors import ApiError, ErrorCode
 from api.scope import ViewerDep
 from states.bounds import ID_MAX
 from states.calendar import local_date
+from states.reports import RemediationEntry
 from states.vocabulary import RemediationStatus
 from store.queries import ancestry
 from store.remediations import RemediationFilter, remediations
@@ -22,29 +23,8 @@ MAX_OFFSET = 1_000_000
 router = APIRouter(prefix="/remediations", tags=["remediations"])
 
 
-class RemediationPublic(BaseModel):
-    """One remediation item (a finding's action and due date in one cycle)."""
-
-    inspection_id: str
-    title: str
-    unit_id: str
-    unit_name: str
-    decision_number: str
-    conclusion_number: str
-    conclusion_date: date | None
-    finding_no: int
-    criterion: str
-    description: str
-    cycle: int
-    action: str
-    due_on: date
-    status: RemediationStatus
-    reported_on: date | None
-    overdue: bool
-
-
 class RemediationsPublic(BaseModel):
-    data: list[RemediationPublic]
+    data: list[RemediationEntry]
     count: int
 
 
@@ -77,6 +57,6 @@ def list_(
     f = RemediationFilter(status=status, due_before=due_before, within=within)
     rows, count = remediations(session, viewer, f, today, limit, offset)
     return RemediationsPublic(
-        data=[RemediationPublic.model_validate(row, from_attributes=True) for row in rows],
+        data=rows,
         count=count,
     )

@@ -71,6 +71,7 @@ def _list_page(
     rows, count = store.listed(
         db,
         owner,
+        caller.viewer,
         status=status.value if status else None,
         unit_id=unit_id or None,
         q=q.strip() or None,

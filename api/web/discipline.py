@@ -25,21 +25,11 @@ from api.web.render import page
 from api.web.session import check_csrf, read_session
 from states.bounds import ID_MAX
 from states.discipline import DisciplineForm, DisciplineStatus
-from states.sides import OFFICE_ROLES
 from store import discipline as records
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 PAGE_SIZE = 50
 RecordId = Annotated[str, Path(max_length=ID_MAX)]
-
-
-def _office(caller: PageCaller) -> None:
-    if caller.role not in OFFICE_ROLES:
-        raise ApiError(
-            ErrorCode.FORBIDDEN,
-            "discipline records are for coordinators and decision-makers",
-            {"role": caller.role.value},
-        )
 
 
 def _list_page(
@@ -52,7 +42,7 @@ def _list_page(
     refusal: str | None = None,
     code: int = 200,
 ) -> Response:
-    _office(caller)
+    discipline.require_office(caller.viewer)
     on = today()
     rows, count = records.listing(db, caller.viewer, status, overdue, on, PAGE_SIZE, offset)
     return page(

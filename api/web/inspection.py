@@ -34,11 +34,10 @@ from documents.pdf import pdf_unavailable
 from states import procedure
 from states.bounds import ID_MAX, NAME_MAX
 from states.checklist import GROUPS, OTHER_CATEGORY, STANDARD_CHECKLIST, other_code
-from states.complaints import may_read
 from states.errors import DomainError
 from states.models import InspectionSnapshot
 from states.paper import PAPERS, Paper
-from states.sides import barred_from_team, inspected_side, issuers_for
+from states.sides import barred_from_team, issuers_for
 from states.triggers import COMMAND_PATHS, TRIGGERS
 from states.vocabulary import (
     CheckResult,
@@ -55,13 +54,12 @@ from states.vocabulary import (
     VerificationOutcome,
 )
 from store import checklist as checklists
-from store import complaints as complaint_store
 from store import plans as plan_store
 from store import standing_teams as standing_store
 from store.directory import inspectors_within, organisations_within
 from store.outbox import reminders_sent
 from store.queries import events_of, names_of
-from store.tables import Organisation, Plan, PlanItem, PlanSlot
+from store.tables import Organisation, PlanItem
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 
@@ -156,21 +154,6 @@ def _organisation_name(db: Session, organisation_id: str | None) -> str:
     return org.name if org else ""
 
 
-def _complaints_count(db: Session, caller: PageCaller, snapshot: InspectionSnapshot) -> int:
-    """The complaints a complaint inspection inspects, for readers of the register on its
-    issuing side (never the inspected side, whatever its rank)."""
-    owner = caller.viewer.authority_root
-    viewer = caller.viewer
-    if (
-        snapshot.kind is not InspectionKind.COMPLAINT
-        or owner is None
-        or not may_read(viewer, owner)
-        or inspected_side(snapshot, viewer.organisation_id, viewer.chain)
-    ):
-        return 0
-    return complaint_store.listed(db, owner, inspection_id=snapshot.inspection_id, limit=1)[1]
-
-
 def inspection_context(
     db: Session, caller: PageCaller, snapshot: InspectionSnapshot
 ) -> dict[str, Any]:
@@ -198,7 +181,7 @@ def inspection_context(
         "decision_symbol": snapshot.decision.number
         or next((w.document.symbol for w in paperwork if w.paper is Paper.DECISION), ""),
         "pdf_unavailable": pdf_unavailable(),
-        "complaints_count": _complaints_count(db, caller, snapshot),
+        "complaints_count": complaints.inspected_by(db, caller.viewer, snapshot),
         **evidence_view(db, snapshot, caller.actor),
         **discipline.inspection_view(db, snapshot, caller.viewer),
         **ENUMS,
@@ -246,7 +229,8 @@ def _start_page(
     item = db.get(PlanItem, plan_item_id) if plan_item_id else None
     if item is not None and not plan_store.item_visible(item, caller.viewer):
         item = None
-    slot = _slot(db, caller, str(values.get("plan_slot_id") or "")) if not item else None
+    slot_id = str(values.get("plan_slot_id") or "")
+    slot = plan_store.visible_slot(db, caller.viewer, slot_id) if not item else None
     units = organisations_within(db, caller.viewer.authority_root, unit_q)
     issuers = [(oid, _organisation_name(db, oid)) for oid in reversed(issuers_for(caller.viewer))]
     return page(
@@ -269,15 +253,6 @@ def _start_page(
         },
         status=status,
     )
-
-
-def _slot(db: Session, caller: PageCaller, slot_id: str) -> tuple[PlanSlot, Plan] | None:
-    """The plan slot a surprise inspection is started for, if the caller reads its plan."""
-    slot = db.get(PlanSlot, slot_id) if slot_id else None
-    if slot is None or caller.viewer.role is Role.UNIT_REP:
-        return None
-    plan = plan_store.visible_plan(db, caller.viewer, slot.plan_id)
-    return (slot, plan) if plan is not None else None
 
 
 @router.post("/inspections/new")

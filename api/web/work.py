@@ -26,9 +26,10 @@ from states.calendar import WorkingCalendar, local_date
 from states.deadlines import Deadline, DeadlineKind, open_deadlines
 from states.models import InspectionSnapshot
 from states.procedure import allowed_triggers
+from states.reports import RemediationEntry
 from states.vocabulary import InspectionState, RemediationStatus, Role, Trigger
 from store.calendar import calendar_for
-from store.remediations import RemediationEntry, RemediationFilter, remediations
+from store.remediations import RemediationFilter, remediations
 from store.work import (
     OPTIONAL_TRIGGERS,
     REMEDIATION_ROWS,

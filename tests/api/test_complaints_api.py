@@ -10,9 +10,11 @@ import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
+from states.vocabulary import Role
 from store.tables import Complaint, Document, Inspection, Notification, SecurityLog
 from testkit import samples as b
-from tests.api.conftest import People
+from testkit.people import add_people
+from tests.api.conftest import PASSWORD, People
 from tests.api.test_lifecycle_api import post, team
 
 # Every complaint of this module is received in February 2026: the report's period.
@@ -311,3 +313,25 @@ async def test_a_retried_receipt_records_one_complaint(
     r = await post(http, people, "coordinator", "/complaints", body, headers=key2)
     assert r.status_code == 201, r.text
     assert register_count(engine) == before + 3
+
+
+async def test_a_complaint_about_an_office_is_never_read_by_that_office(
+    http: httpx.AsyncClient, people: People, engine: Engine
+) -> None:
+    """A reader of the province's register in Sở Tư pháp never reads a complaint about Sở
+    Tư pháp, nor who made it — in the list, by its id, or on the inspection page's count —
+    while it reads the others of the register."""
+    add_people(engine, [], [("justice_viewer", Role.VIEWER, b.JUSTICE, "")], PASSWORD)
+    r = await http.post("/auth/token", data={"username": "justice_viewer", "password": PASSWORD})
+    justice = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    about_them = await receive(http, people, unit_id=b.JUSTICE, received_on="2025-10-01")
+    about_commune = await receive(http, people, received_on="2025-10-02")
+    r = await http.get("/complaints", params={"limit": 500}, headers=justice)
+    assert r.status_code == 200, r.text
+    listed = {c["id"] for c in r.json()["data"]}
+    assert about_commune["id"] in listed and about_them["id"] not in listed
+    r = await http.get(f"/complaints/{about_them['id']}", headers=justice)
+    assert r.status_code == 404
+    # The coordinator who received it reads it, with the complainant.
+    r = await get(http, people, "coordinator", f"/complaints/{about_them['id']}")
+    assert r.json()["complainant_name"] == "Nguyễn Văn Bình"
