@@ -38,7 +38,6 @@ from api.gates import CommandGates
 from api.schemas import InspectionCreate, TeamChange, TeamCreate
 from states.calendar import local_date
 from states.checklist import checklist_of
-from states.labels import KIND_LABELS, level_group, level_group_label
 from states.machine import DECIDE_ROLES
 from states.models import (
     Actor,
@@ -50,7 +49,7 @@ from states.models import (
     StartInspectionInput,
     changed_collections,
 )
-from states.plans import PlanItemStatus, slot_figures
+from states.plans import PlanItemStatus, SlotTerms, slot_figures, slot_refusal
 from states.policies import PolicySet, UnitLevel
 from states.procedure import command_payload, decision_payload, last_event
 from states.reinspection import scope_of
@@ -202,27 +201,15 @@ def _plan_slot(
             {"id": body.plan_slot_id},
         )
     slot, plan = found
-    refusal = None
-    if body.plan_item_id or body.kind.value != slot.kind:
-        refusal = (
-            f"the slot is filled by a {slot.kind} inspection, not from a plan item",
-            f"Chỉ tiêu này dành cho cuộc kiểm tra {KIND_LABELS[InspectionKind(slot.kind)][0]}.",
-        )
-    elif plan.issuer_id not in unit_chain:
-        refusal = (
-            f"{unit.name} lies outside the plan's {plan.issuer_name}",
-            f"{unit.name} không thuộc phạm vi kế hoạch của {plan.issuer_name}.",
-        )
-    elif slot.level and level_group(slot.level) != level_group(unit.level):
-        refusal = (
-            f"the slot is for {level_group_label(level_group(slot.level))[1]}",
-            f"Chỉ tiêu dành cho {level_group_label(level_group(slot.level))[0]}.",
-        )
-    elif not slot.period_start <= on <= slot.period_end:
-        refusal = (
-            f"the slot is for {slot.period} ({slot.period_start} to {slot.period_end})",
-            f"Chỉ tiêu dành cho kỳ {slot.period}.",
-        )
+    refusal = slot_refusal(
+        SlotTerms(slot.kind, slot.level, slot.period, slot.period_start, slot.period_end),
+        body.kind,
+        bool(body.plan_item_id),
+        unit.name,
+        unit.level,
+        plan.issuer_name if plan.issuer_id not in unit_chain else None,
+        on,
+    )
     if refusal:
         raise ApiError(ErrorCode.INVALID_COMMAND, refusal[0], {"id": slot.id}, vi=refusal[1])
     filled = slot_figures(slot.count, plans.slot_fills(session, [slot.id])[slot.id]).filled

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from states.labels import Label
+from states.labels import KIND_LABELS, Label, level_group, level_group_label
 from states.vocabulary import InspectionKind, InspectionState
 
 
@@ -128,6 +128,50 @@ def slot_figures(count: int, fills: list[SlotFill]) -> SlotFigures:
     live = [f for f in fills if f.visited or f.state is not InspectionState.CANCELLED]
     inspected = sum(1 for f in live if f.visited)
     return SlotFigures(len(live), inspected, max(count - len(live), 0))
+
+
+class SlotTerms(NamedTuple):
+    """What a plan's surprise-check slot is for."""
+
+    kind: str
+    level: str
+    period: str
+    start: date
+    end: date
+
+
+def slot_refusal(
+    slot: SlotTerms,
+    kind: InspectionKind,
+    from_item: bool,
+    unit_name: str,
+    unit_level: str,
+    outside_of: str | None,
+    on: date,
+) -> tuple[str, str] | None:
+    """Why an inspection decided ``on`` cannot fill the slot (English, Vietnamese), or None:
+    it must be of the slot's kind and not from a plan item, of a unit of the slot's level
+    group within the plan issuer's territory (``outside_of`` names the issuer otherwise),
+    and decided within the slot's period."""
+    if from_item or kind.value != slot.kind:
+        return (
+            f"the slot is filled by a {slot.kind} inspection, not from a plan item",
+            f"Chỉ tiêu này dành cho cuộc kiểm tra {KIND_LABELS[InspectionKind(slot.kind)][0]}.",
+        )
+    if outside_of is not None:
+        return (
+            f"{unit_name} lies outside the plan's {outside_of}",
+            f"{unit_name} không thuộc phạm vi kế hoạch của {outside_of}.",
+        )
+    if slot.level and level_group(slot.level) != level_group(unit_level):
+        label = level_group_label(level_group(slot.level))
+        return f"the slot is for {label[1]}", f"Chỉ tiêu dành cho {label[0]}."
+    if not slot.start <= on <= slot.end:
+        return (
+            f"the slot is for {slot.period} ({slot.start} to {slot.end})",
+            f"Chỉ tiêu dành cho kỳ {slot.period}.",
+        )
+    return None
 
 
 def quarter_of(day: date) -> Period:
